@@ -1,0 +1,27 @@
+// Lint: typescript-eslint's strict rules, plus the layering of DESIGN.md as import bans.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const pureLayers = {
+  patterns: [
+    { group: ['node:*', '!node:crypto'], message: 'core, privacy and protocols are pure: no node: imports besides node:crypto.' },
+    { group: ['**/delivery/**', '**/adapters/**', '**/collector/**', '**/cli/**'], message: 'core, privacy and protocols import nothing from the outer layers.' },
+    { group: ['../hit-options.js', '../../hit-options.js', '../warnings.js', '../../warnings.js'], message: 'pure layers take resolved options; they never read env or emit warnings.' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly' } },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.object.name='process'][callee.property.name='exit']", message: 'Only src/cli/main.ts may end the process.' }],
+    },
+  },
+  { files: ['src/core/**', 'src/privacy/**', 'src/protocols/**'], rules: { 'no-restricted-imports': ['error', pureLayers] } },
+  { files: ['src/collector/**', 'src/cli/**'], rules: {} },
+  { files: ['scripts/**', 'bench/**'], rules: { 'no-restricted-syntax': 'off' } },
+);
