@@ -1,0 +1,92 @@
+/**
+ * Every error Footfall throws comes from this table: a stable `code`, a message template
+ * with `%s` slots, and a hint that says how to fix it. Codes are never reused or renamed;
+ * docs/errors.md lists each one (a test keeps the two in step).
+ */
+export const ERROR_CODES = {
+  FOOTFALL_ERR_INVALID_OPTION: {
+    message: '`%s` must be %s, got %s.',
+    hint: 'Check the option against docs/options.md.',
+  },
+  FOOTFALL_ERR_INVALID_MEASUREMENT_ID: {
+    message: '`measurementId` must be a GA4 measurement id like "G-XXXXXXXXXX", got %s.',
+    hint: 'Find it in Google Analytics under Admin > Data streams > (your stream) > Measurement ID. A "UA-..." id belongs to Universal Analytics: use ua({ trackingId }) for it.',
+  },
+  FOOTFALL_ERR_INVALID_API_SECRET: {
+    message: '`apiSecret` must be a non-empty Measurement Protocol API secret without spaces, got %s.',
+    hint: 'Create one under Admin > Data streams > (your stream) > Measurement Protocol API secrets, and pass it from the environment, not from source code.',
+  },
+  FOOTFALL_ERR_INVALID_TRACKING_ID: {
+    message: '`trackingId` must be a Universal Analytics tracking id like "UA-12345-1", got %s.',
+    hint: 'A "G-..." id is a GA4 measurement id: use ga4({ measurementId, apiSecret }) for it.',
+  },
+  FOOTFALL_ERR_INVALID_ENDPOINT: {
+    message: '`endpoint` must be an absolute http:// or https:// URL, got %s.',
+    hint: 'For a local collector use e.g. "http://127.0.0.1:5000/mp/collect"; omit the option to send to Google.',
+  },
+  FOOTFALL_ERR_INVALID_HASH_KEY: {
+    message: '`hashKey` must be a string of at least 16 characters or a Uint8Array of at least 16 bytes, got %s.',
+    hint: 'Generate one with `node -e "console.log(crypto.randomBytes(32).toString(\'hex\'))"` and pass it as FOOTFALL_HASH_KEY; every process that should agree on ids needs the same key.',
+  },
+  FOOTFALL_ERR_INVALID_QUERY_POLICY: {
+    message: '`query` must be "names", "none", "all" or an array of parameter names, got %s.',
+    hint: '"names" (the default) keeps parameter names and drops every value.',
+  },
+} as const satisfies Record<string, { message: string; hint: string }>;
+
+export type FootfallErrorCode = keyof typeof ERROR_CODES;
+
+const BRAND = Symbol.for('footfall.error');
+
+/** The one error class Footfall throws. `code` is stable; match on it, not on `message`. */
+export class FootfallError extends Error {
+  readonly code: FootfallErrorCode;
+  readonly hint: string;
+
+  constructor(code: FootfallErrorCode, ...args: string[]) {
+    const entry = ERROR_CODES[code];
+    let i = 0;
+    const text = entry.message.replace(/%s/g, () => args[i++] ?? '');
+    super(`${text} ${entry.hint}`);
+    this.name = 'FootfallError';
+    this.code = code;
+    this.hint = entry.hint;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+}
+
+/** True for a FootfallError, even one from another copy of the package. */
+export function isFootfallError(value: unknown): value is FootfallError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/**
+ * Describes a received value for an error message: its value (cut short) and its type.
+ * Never use it on secrets: use {@link describeSecret}.
+ */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'string') {
+    const shown = value.length > 60 ? `${value.slice(0, 60)}...` : value;
+    return `${JSON.stringify(shown)} (string)`;
+  }
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  return `${String(value)} (${typeof value})`;
+}
+
+/** Describes a secret without revealing any of it: only its type and length. */
+export function describeSecret(value: unknown): string {
+  if (typeof value !== 'string') return describeTypeOnly(value);
+  if (value.length === 0) return 'an empty string';
+  const spaces = /\s/.test(value) ? ' containing whitespace' : '';
+  return `a string of ${value.length} characters${spaces} (value hidden)`;
+}
+
+function describeTypeOnly(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return `a value of type ${typeof value}`;
+}

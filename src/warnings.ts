@@ -1,0 +1,22 @@
+/**
+ * Warnings Footfall emits at most once per process each, through process.emitWarning, so
+ * they reach the app's usual warning handling (and `--no-warnings` silences them).
+ * Codes are never reused.
+ */
+export const WARNINGS = {
+  FFWRN001:
+    'No hash key was given (option `hashKey` or FOOTFALL_HASH_KEY): a random key is used for this process, so client and user ids will not match across processes or restarts.',
+  FFWRN002: 'A `title` function threw or returned something other than a string; the default title was used instead.',
+} as const;
+
+export type WarningCode = keyof typeof WARNINGS;
+
+const emitted = new Set<WarningCode>();
+
+/** Emits the warning `code` once per process; later calls do nothing. */
+export function warnOnce(code: WarningCode, detail?: string): void {
+  if (emitted.has(code)) return;
+  emitted.add(code);
+  const text = detail === undefined ? WARNINGS[code] : `${WARNINGS[code]} ${detail}`;
+  process.emitWarning(text, { type: 'FootfallWarning', code });
+}
