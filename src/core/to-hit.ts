@@ -1,0 +1,156 @@
+import { cutChars, stripControl, wellFormed } from '../internal/text.js';
+import { truncateIp } from '../privacy/ip.js';
+import { utcDay } from '../privacy/hash.js';
+import { redactQuery } from '../privacy/query.js';
+import { clientIdFromDigest, hashUserId, isGaClientId, randomClientId } from './client-id.js';
+import type { Hit } from './hit.js';
+import type { HitContext } from './hit-context.js';
+import type { RequestInfo } from './request-info.js';
+import { normalizeRoute, templateFromPath } from './route.js';
+import { encodePath, firstForwarded, normalizeHost, splitUrl, webProtocol } from './url.js';
+import { buildReferrer } from './referrer.js';
+
+/** Host used when the request names none and no `canonicalHost` is set (RFC 2606). */
+export const UNKNOWN_HOST = 'unknown.invalid';
+const MAX_TITLE_CHARS = 300;
+const MAX_USER_AGENT_CHARS = 256;
+const MAX_PARAMS = 25;
+/** Durations are capped at one day: anything longer is a broken clock, not a request. */
+const MAX_DURATION_MS = 86_400_000;
+
+/**
+ * Turns a finished request into a hit: route template as the page, redacted query,
+ * pseudonymous client and user ids, session, title and timing. Pure apart from the
+ * context's session map and clock; never throws on any `info`.
+ */
+export function toHit(info: RequestInfo, context: HitContext): Hit {
+  const timestampMs = finiteOr(info.timestampMs, context.now());
+  const url = splitUrl(typeof info.url === 'string' ? info.url : '/');
+  const route = resolveRoute(info.route, url.path, context);
+  const method = normalizeMethod(info.method);
+  const { protocol, host } = resolveOrigin(info, url, context);
+  const query = redactQuery(url.query, context.query);
+  const page = encodePath(route.startsWith('/') ? route : `/${route}`);
+  const path = query.length === 0 ? page : `${page}?${query}`;
+  const clientId = resolveClientId(info, context, timestampMs);
+  const hit: Record<string, unknown> = {
+    clientId,
+    sessionId: context.clientId === 'random' ? Math.floor(timestampMs / 1000) : context.sessions.sessionFor(clientId, timestampMs),
+    timestampMs,
+    method,
+    route,
+    status: normalizeStatus(info.status),
+    durationMs: normalizeDuration(info.durationMs),
+    protocol,
+    host,
+    path,
+    location: `${protocol}://${host}${path}`,
+    title: resolveTitle(info, context, method, route),
+  };
+  const userId = userIdOf(info);
+  if (userId !== undefined) hit.userId = context.memo(`u\u0000${userId}`, () => hashUserId(context.hasher, userId));
+  const rawReferrer = info.headers?.referrer;
+  const referrer = typeof rawReferrer === 'string' ? context.memoReferrer(rawReferrer, () => buildReferrer(rawReferrer, context) ?? '') : '';
+  if (referrer.length > 0) hit.referrer = referrer;
+  const userAgent = context.userAgent ? cleanHeader(info.headers?.userAgent, MAX_USER_AGENT_CHARS) : '';
+  if (userAgent.length > 0) hit.userAgent = userAgent;
+  const params = copyParams(info.params);
+  if (params !== undefined) hit.params = params;
+  return hit as unknown as Hit;
+}
+
+function resolveRoute(route: RequestInfo['route'], path: string, context: HitContext): string {
+  if (route === null) return normalizeRoute(null);
+  if (typeof route === 'string') return context.memoRoute(route, () => normalizeRoute(route));
+  return templateFromPath(path);
+}
+
+function resolveOrigin(info: RequestInfo, url: ReturnType<typeof splitUrl>, context: HitContext) {
+  if (context.canonical !== undefined) return context.canonical;
+  const forwarded = context.trustProxy ? info.headers : undefined;
+  const protocol =
+    webProtocol(firstForwarded(forwarded?.forwardedProto)) ?? webProtocol(info.protocol) ?? webProtocol(url.protocol) ?? 'http';
+  const raw = firstForwarded(forwarded?.forwardedHost) || info.headers?.host || url.host;
+  if (typeof raw !== 'string' || raw.length === 0) return { protocol, host: UNKNOWN_HOST };
+  const host = context.memoHost(`${protocol}//${raw}`, () => normalizeHost(raw, protocol) || UNKNOWN_HOST);
+  return { protocol, host };
+}
+
+function resolveClientId(info: RequestInfo, context: HitContext, timestampMs: number): string {
+  if (context.clientId === 'random') return randomClientId(context.random, timestampMs);
+  const { hasher, memo } = context;
+  const explicit = typeof info.clientId === 'string' ? info.clientId : '';
+  if (explicit.length > 0) {
+    if (isGaClientId(explicit)) return explicit;
+    return memo(`c\u0000${explicit}`, () => clientIdFromDigest(hasher.bytes('footfall:client', explicit)));
+  }
+  const userId = userIdOf(info);
+  if (userId !== undefined) {
+    return memo(`cu\u0000${userId}`, () => clientIdFromDigest(hasher.bytes('footfall:client:user', userId)));
+  }
+  const ip = truncateIp(info.clientIp);
+  const agent = typeof info.headers?.userAgent === 'string' ? info.headers.userAgent.slice(0, MAX_USER_AGENT_CHARS) : '';
+  if (ip.length === 0 && agent.length === 0) return randomClientId(context.random, timestampMs);
+  const day = utcDay(timestampMs);
+  return memo(`ca\u0000${day}\u0000${ip}\u0000${agent}`, () => {
+    const salt = memo(`salt\u0000${day}`, () => hasher.hex('footfall:salt', day));
+    return clientIdFromDigest(hasher.bytes('footfall:client:anon', `${salt}\u0000${ip}\u0000${agent}`));
+  });
+}
+
+function userIdOf(info: RequestInfo): string | undefined {
+  const { userId } = info;
+  if (typeof userId === 'number' && Number.isFinite(userId)) return String(userId);
+  return typeof userId === 'string' && userId.length > 0 ? userId : undefined;
+}
+
+function resolveTitle(info: RequestInfo, context: HitContext, method: string, route: string): string {
+  let title: unknown = info.title;
+  if (typeof title !== 'string' && context.title !== undefined) {
+    try {
+      title = context.title(info);
+    } catch {
+      title = undefined;
+    }
+    if (typeof title !== 'string') context.onWarning('FFWRN002');
+  }
+  const clean = typeof title === 'string' ? cleanHeader(title, MAX_TITLE_CHARS) : '';
+  return clean.length > 0 ? clean : `${method} ${route}`;
+}
+
+function normalizeMethod(method: unknown): string {
+  const upper = typeof method === 'string' ? method.toUpperCase() : '';
+  return /^[A-Z][A-Z_-]{0,19}$/.test(upper) ? upper : 'OTHER';
+}
+
+function normalizeStatus(status: unknown): number {
+  return typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 999 ? status : 0;
+}
+
+function normalizeDuration(duration: unknown): number {
+  if (typeof duration !== 'number' || !Number.isFinite(duration) || duration < 0) return 0;
+  return Math.round(Math.min(duration, MAX_DURATION_MS) * 1000) / 1000;
+}
+
+function finiteOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+function cleanHeader(value: unknown, max: number): string {
+  if (typeof value !== 'string') return '';
+  return cutChars(stripControl(wellFormed(value)).trim(), max);
+}
+
+function copyParams(params: RequestInfo['params']): Hit['params'] | undefined {
+  if (params === null || typeof params !== 'object') return undefined;
+  const out: Record<string, string | number | boolean> = {};
+  let count = 0;
+  for (const [name, value] of Object.entries(params)) {
+    if (count >= MAX_PARAMS) break;
+    if (typeof value === 'string') out[name] = cutChars(wellFormed(value), 100);
+    else if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') out[name] = value;
+    else continue;
+    count++;
+  }
+  return count === 0 ? undefined : out;
+}

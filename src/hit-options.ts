@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import type { HitContext } from './core/hit-context.js';
+import type { Hit } from './core/hit.js';
+import type { RequestInfo } from './core/request-info.js';
+import { toHit as coreToHit } from './core/to-hit.js';
+import { createMemo } from './core/memo.js';
+import { createSessionStore } from './core/session.js';
+import { normalizeHost, webProtocol } from './core/url.js';
+import { FootfallError, describeSecret, describeValue } from './errors.js';
+import { createKeyedHasher } from './privacy/hash.js';
+import { compileQueryPolicy, type QueryPolicy } from './privacy/query.js';
+import { warnOnce } from './warnings.js';
+
+/** How requests become hits. Every option is optional; defaults are documented in docs/options.md. */
+export interface HitOptions {
+  /**
+   * Key for every keyed hash (client ids, user ids). Processes that share it agree on ids.
+   * @default process.env.FOOTFALL_HASH_KEY, else a random key per process (with warning FFWRN001)
+   */
+  hashKey?: string | Uint8Array | undefined;
+  /** @default 'names' (keep parameter names, drop every value) */
+  query?: QueryPolicy | undefined;
+  /** Page title for a request. @default `${method} ${route}` */
+  title?: ((info: RequestInfo) => string) | undefined;
+  /** One host (optionally with scheme) for every page, e.g. 'https://api.example.com'. @default the request's Host */
+  canonicalHost?: string | undefined;
+  /** Believe X-Forwarded-Proto / X-Forwarded-Host. @default false */
+  trustProxy?: boolean | undefined;
+  /** 'auto': keyed hash of the user id, else of truncated IP + user agent (salt rotates daily); 'random': new id per hit. @default 'auto' */
+  clientId?: 'auto' | 'random' | undefined;
+  /** @default 'origin' */
+  referrer?: 'origin' | 'full' | 'none' | undefined;
+  /** Send the caller's user agent. @default true */
+  userAgent?: boolean | undefined;
+  /** @default 1_800_000 (30 minutes) */
+  sessionTimeoutMs?: number | undefined;
+  /** Clients whose session (and hashed ids) are remembered; past it the least recently seen is forgotten. @default 10_000 */
+  maxSessions?: number | undefined;
+  /** Injected clock, epoch milliseconds. @default Date.now */
+  now?: (() => number) | undefined;
+  /** Injected randomness in [0, 1). @default Math.random */
+  random?: (() => number) | undefined;
+}
+
+export interface ResolveEnv {
+  readonly FOOTFALL_HASH_KEY?: string | undefined;
+}
+
+/** Validates `options` once and returns the frozen context `toHit` runs on. Throws FootfallError. */
+export function resolveHitOptions(options: HitOptions = {}, env: ResolveEnv = process.env): HitContext {
+  if (options === null || typeof options !== 'object') {
+    throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'options', 'an object', describeValue(options));
+  }
+  const maxSessions = positiveInteger('maxSessions', options.maxSessions, 10_000);
+  const context: HitContext = Object.freeze({
+    hasher: createKeyedHasher(resolveHashKey(options.hashKey, env)),
+    query: compileQueryPolicy(options.query ?? 'names'),
+    title: optionalFunction('title', options.title),
+    canonical: resolveCanonical(options.canonicalHost),
+    trustProxy: booleanOption('trustProxy', options.trustProxy, false),
+    clientId: oneOf('clientId', options.clientId, ['auto', 'random'] as const, 'auto'),
+    referrer: oneOf('referrer', options.referrer, ['origin', 'full', 'none'] as const, 'origin'),
+    userAgent: booleanOption('userAgent', options.userAgent, true),
+    sessions: createSessionStore({ idleTimeoutMs: positiveInteger('sessionTimeoutMs', options.sessionTimeoutMs, 1_800_000), maxSessions }),
+    memo: createMemo(maxSessions),
+    memoRoute: createMemo(2_000),
+    memoHost: createMemo(200),
+    memoReferrer: createMemo(1_000),
+    now: optionalFunction('now', options.now) ?? Date.now,
+    random: optionalFunction('random', options.random) ?? Math.random,
+    onWarning: (code: 'FFWRN002') => warnOnce(code),
+  });
+  resolved.add(context);
+  return context;
+}
+
+const resolved = new WeakSet<object>();
+const cache = new WeakMap<object, HitContext>();
+let defaultContext: HitContext | undefined;
+
+/**
+ * Turns a finished request into a hit (see core/to-hit.ts). `options` is either the context
+ * from `resolveHitOptions` (fastest; reuse it) or plain options, resolved once per object.
+ */
+export function toHit(info: RequestInfo, options?: HitOptions | HitContext): Hit {
+  return coreToHit(info, contextFor(options));
+}
+
+function contextFor(options: HitOptions | HitContext | undefined): HitContext {
+  if (options === undefined) return (defaultContext ??= resolveHitOptions());
+  if (resolved.has(options)) return options as HitContext;
+  let context = cache.get(options);
+  if (context === undefined) {
+    context = resolveHitOptions(options as HitOptions);
+    cache.set(options, context);
+  }
+  return context;
+}
+
+function resolveHashKey(key: unknown, env: ResolveEnv): string | Uint8Array {
+  const chosen = key ?? (env.FOOTFALL_HASH_KEY === '' ? undefined : env.FOOTFALL_HASH_KEY);
+  if (chosen === undefined) {
+    warnOnce('FFWRN001');
+    return randomBytes(32);
+  }
+  if ((typeof chosen === 'string' && chosen.length >= 16) || (chosen instanceof Uint8Array && chosen.length >= 16)) {
+    return chosen;
+  }
+  throw new FootfallError('FOOTFALL_ERR_INVALID_HASH_KEY', describeSecret(chosen));
+}
+
+function resolveCanonical(value: unknown): HitContext['canonical'] {
+  if (value === undefined) return undefined;
+  const text = typeof value === 'string' ? value : '';
+  const scheme = /^([a-z]+):\/\//i.exec(text);
+  const protocol = scheme === null ? 'https' : webProtocol(scheme[1]);
+  const rest = scheme === null ? text : text.slice(scheme[0].length).replace(/\/+$/, '');
+  const host = protocol === undefined ? '' : normalizeHost(rest, protocol);
+  if (protocol === undefined || host.length === 0) {
+    throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'canonicalHost', 'a host like "api.example.com" or "https://api.example.com"', describeValue(value));
+  }
+  return Object.freeze({ protocol, host });
+}
+
+function optionalFunction<T extends (...args: never[]) => unknown>(name: string, value: T | undefined): T | undefined {
+  if (value === undefined || typeof value === 'function') return value;
+  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, 'a function', describeValue(value));
+}
+
+function booleanOption(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value === 'boolean') return value;
+  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, 'true or false', describeValue(value));
+}
+
+function oneOf<const T extends readonly string[]>(name: string, value: unknown, allowed: T, fallback: T[number]): T[number] {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && allowed.includes(value)) return value;
+  const list = allowed.map((item) => `"${item}"`).join(', ');
+  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, `one of ${list}`, describeValue(value));
+}
+
+function positiveInteger(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
+  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, 'a positive integer', describeValue(value));
+}
