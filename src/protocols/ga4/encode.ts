@@ -1,0 +1,167 @@
+import type { Hit } from '../../core/hit.js';
+import { cutChars, cutEncoded, utf8Length } from '../../internal/text.js';
+import { GA4_LIMITS, GA4_LONG_PARAMS } from './limits.js';
+import { sanitizeParamName } from './names.js';
+
+/** One Measurement Protocol request body and the hits it carries. */
+export interface Ga4Request {
+  readonly payload: Ga4Payload;
+  /** The exact JSON sent (UTF-8 bytes < 130 000). */
+  readonly body: string;
+  readonly hits: readonly Hit[];
+}
+
+export interface Ga4Payload {
+  client_id: string;
+  user_id?: string;
+  timestamp_micros: number;
+  user_agent?: string;
+  events: Ga4Event[];
+}
+
+export interface Ga4Event {
+  name: 'page_view';
+  timestamp_micros: number;
+  params: Record<string, string | number | boolean>;
+}
+
+export interface Ga4EncodeOptions {
+  /** Send time, epoch ms: hits older than 72 h (less a 10 min margin) are rejected as `stale`. @default Date.now() */
+  nowMs?: number;
+  /** Adds `debug_mode: true` so events show in GA4's DebugView. @default false */
+  debugMode?: boolean;
+  /** Body limit in bytes (tests lower it). @default 130_000 */
+  maxBodyBytes?: number;
+}
+
+export interface Ga4EncodeResult {
+  readonly requests: Ga4Request[];
+  /** Hits that cannot be sent, with the reason. */
+  readonly rejected: { readonly hit: Hit; readonly reason: 'stale' }[];
+}
+
+/** A hit older than this at encode time is stale: GA would reject or move it. */
+export const GA4_ENCODE_MAX_AGE_MS = GA4_LIMITS.maxAgeMs - 10 * 60 * 1000;
+
+/**
+ * Encodes hits as GA4 `page_view` events. Hits are grouped by what the MP puts at the top
+ * level (client id, user id, user agent), then cut into bodies of at most 25 events and
+ * under the byte limit. Every body passes `validateGa4`. Pure; never throws on a Hit.
+ */
+export function encodeGa4(hits: readonly Hit[], options: Ga4EncodeOptions = {}): Ga4EncodeResult {
+  const nowMs = options.nowMs ?? Date.now();
+  const maxBytes = options.maxBodyBytes ?? GA4_LIMITS.maxBodyBytes;
+  const requests: Ga4Request[] = [];
+  const rejected: { hit: Hit; reason: 'stale' }[] = [];
+  const groups = new Map<string, Hit[]>();
+  for (const hit of hits) {
+    if (hit.timestampMs < nowMs - GA4_ENCODE_MAX_AGE_MS) {
+      rejected.push({ hit, reason: 'stale' });
+      continue;
+    }
+    const key = `${hit.clientId}\u0000${hit.userId ?? ''}\u0000${hit.userAgent ?? ''}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [hit]);
+    else group.push(hit);
+  }
+  for (const group of groups.values()) {
+    for (const chunk of chunkGroup(group, nowMs, options.debugMode === true, maxBytes)) requests.push(chunk);
+  }
+  return { requests, rejected };
+}
+
+function chunkGroup(hits: Hit[], nowMs: number, debugMode: boolean, maxBytes: number): Ga4Request[] {
+  const out: Ga4Request[] = [];
+  let chunk: Chunk = newChunk();
+  for (const hit of hits) {
+    const event = toEvent(hit, nowMs, debugMode);
+    const text = JSON.stringify(event);
+    const bytes = utf8Length(text) + 1;
+    const full = chunk.events.length >= GA4_LIMITS.maxEventsPerRequest;
+    if (chunk.events.length > 0 && (full || chunk.bytes + bytes >= maxBytes)) {
+      out.push(finish(chunk));
+      chunk = newChunk();
+    }
+    if (chunk.events.length === 0) {
+      chunk.top = topLevel(hit, nowMs, event.timestamp_micros);
+      chunk.head = JSON.stringify(chunk.top);
+      chunk.bytes = utf8Length(chunk.head) + 12;
+    }
+    chunk.hits.push(hit);
+    chunk.events.push(event);
+    chunk.texts.push(text);
+    chunk.bytes += bytes;
+  }
+  if (chunk.events.length > 0) out.push(finish(chunk));
+  return out;
+}
+
+interface Chunk {
+  /** The top level without events, from the chunk's first hit, and its JSON. */
+  top: Omit<Ga4Payload, 'events'>;
+  head: string;
+  hits: Hit[];
+  events: Ga4Event[];
+  /** Each event's JSON, serialised once. */
+  texts: string[];
+  bytes: number;
+}
+
+function newChunk(): Chunk {
+  return { top: { client_id: '', timestamp_micros: 0 }, head: '', hits: [], events: [], texts: [], bytes: 0 };
+}
+
+/** Builds the body from the already serialised events: `events` is the last key. */
+function finish(chunk: Chunk): Ga4Request {
+  const payload = { ...chunk.top, events: chunk.events };
+  const body = `${chunk.head.slice(0, -1)},"events":[${chunk.texts.join(',')}]}`;
+  return { payload, body, hits: chunk.hits };
+}
+
+/** The top level of a body, without events, in the documented key order. */
+function topLevel(hit: Hit, nowMs: number, firstEventMicros: number): Omit<Ga4Payload, 'events'> {
+  const top: Partial<Ga4Payload> = { client_id: hit.clientId };
+  if (hit.userId !== undefined) top.user_id = cutChars(hit.userId, GA4_LIMITS.maxUserIdChars);
+  top.timestamp_micros = micros(firstEventMicros, nowMs);
+  if (hit.userAgent !== undefined) top.user_agent = hit.userAgent;
+  return top as Omit<Ga4Payload, 'events'>;
+}
+
+function toEvent(hit: Hit, nowMs: number, debugMode: boolean): Ga4Event {
+  const params: Record<string, string | number | boolean> = {
+    page_location: cutEncoded(hit.location, GA4_LONG_PARAMS.page_location ?? 1000),
+    page_title: cutChars(hit.title, GA4_LONG_PARAMS.page_title ?? 300),
+  };
+  if (hit.referrer !== undefined) params.page_referrer = cutEncoded(hit.referrer, GA4_LONG_PARAMS.page_referrer ?? 420);
+  params.session_id = hit.sessionId;
+  params.engagement_time_msec = Math.max(1, Math.round(hit.durationMs));
+  params.api_route = cutChars(hit.route, GA4_LIMITS.maxParamValueChars);
+  params.api_method = hit.method;
+  params.http_status = hit.status;
+  params.duration_ms = hit.durationMs;
+  params.data_source = 'api';
+  if (debugMode) params.debug_mode = true;
+  addExtraParams(params, hit.params);
+  return { name: 'page_view', timestamp_micros: micros(hit.timestampMs * 1000, nowMs), params };
+}
+
+/** Adds user parameters after the built-in ones: names sanitised, built-ins never overwritten, 25 at most. */
+function addExtraParams(params: Record<string, string | number | boolean>, extra: Hit['params']): void {
+  if (extra === undefined) return;
+  let count = Object.keys(params).length;
+  for (const [rawName, value] of Object.entries(extra)) {
+    if (count >= GA4_LIMITS.maxParamsPerEvent) return;
+    const name = sanitizeParamName(rawName);
+    if (name.length === 0 || name in params) continue;
+    if (typeof value === 'string') params[name] = cutChars(value, GA4_LIMITS.maxParamValueChars);
+    else if (typeof value === 'number' && Number.isFinite(value)) params[name] = value;
+    else if (typeof value === 'boolean') params[name] = String(value);
+    else continue;
+    count++;
+  }
+}
+
+/** Integer microseconds, never in the future of `nowMs`. */
+function micros(value: number, nowMs: number): number {
+  return Math.min(Math.floor(value), Math.floor(nowMs * 1000));
+}
