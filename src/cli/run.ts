@@ -1,0 +1,46 @@
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+import { registerDemo } from './commands/demo.js';
+
+/** Where the CLI reads and writes; tests pass their own. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Exit codes: 0 success, 1 the command ran and found a problem, 2 usage error. */
+export const EXIT = { ok: 0, problem: 1, usage: 2 } as const;
+
+/**
+ * Runs the `footfall` command line on `argv` (without `node` and the script) and returns
+ * the exit code. Never exits the process; only cli/main.ts does.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const state = { code: EXIT.ok as number };
+  const program = createProgram(io, state);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return state.code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    io.stderr(`footfall: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.problem;
+  }
+}
+
+function createProgram(io: CliIo, state: { code: number }): Command {
+  const program = new Command('footfall')
+    .description('Footfall: which API endpoints are used, how often, by how many consumers, and which are never used.')
+    .version(VERSION, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showHelpAfterError('(run `footfall --help` for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  registerDemo(program, io, state);
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  return program;
+}

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, it } from 'node:test';
+import { VERSION } from '../src/version.js';
+
+interface Conditions { types: string; default: string }
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  version: string;
+  engines: { node: string };
+  bin: Record<string, string>;
+  exports: Record<string, string | { import: Conditions; require: Conditions }>;
+};
+
+/** The public names of `footfall`, as a snapshot: a change here is a change of the contract. */
+const PUBLIC_NAMES = [
+  'ERROR_CODES', 'FootfallError', 'GA4_LIMITS', 'GA4_VALIDATION_CODES', 'UNMATCHED_ROUTE', 'VERSION', 'WARNINGS',
+  'encodeGa4', 'encodeUa', 'ga4', 'isFootfallError', 'resolveHitOptions', 'toHit', 'ua', 'validateGa4', 'validateUa',
+].sort();
+
+describe('package', () => {
+  it('VERSION matches package.json', () => {
+    assert.equal(VERSION, pkg.version);
+  });
+
+  it('supports Node >= 20', () => {
+    assert.equal(pkg.engines.node, '>=20');
+  });
+
+  it('lists only subpaths whose files exist', () => {
+    for (const [subpath, target] of Object.entries(pkg.exports)) {
+      const files = typeof target === 'string' ? [target] : [target.import.types, target.import.default, target.require.types, target.require.default];
+      for (const file of files) assert.ok(existsSync(file), `${subpath} -> ${file} is missing (run npm run build)`);
+    }
+    for (const file of Object.values(pkg.bin)) assert.ok(existsSync(file), `bin ${file} is missing`);
+  });
+
+  it('loads as ESM with exactly the public names', async () => {
+    const module = (await import(pathToFileURL(resolve('dist/index.js')).href)) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(module).sort(), PUBLIC_NAMES);
+  });
+
+  it('loads as CommonJS with the same names, and works', () => {
+    const require = createRequire(import.meta.url);
+    const module = require(resolve('dist/index.cjs')) as Record<string, unknown> & { validateGa4: (p: unknown) => { validationMessages: unknown[] } };
+    assert.deepEqual(Object.keys(module).filter((name) => name !== '__esModule').sort(), PUBLIC_NAMES);
+    assert.equal(module.validateGa4({}).validationMessages.length, 2);
+  });
+
+  it('keeps the root free of export * (internals must not leak)', () => {
+    assert.doesNotMatch(readFileSync('src/index.ts', 'utf8'), /export \*/);
+  });
+});
