@@ -3,45 +3,16 @@ import assert from 'node:assert/strict';
 import type { Hit } from '../../../src/core/hit.js';
 import { encodeUa } from '../../../src/protocols/ua/encode.js';
 import { validateUa } from '../../../src/protocols/ua/validate.js';
+import { T0 } from '../../helpers/context.js';
+import { FULL_HIT, MINIMAL_HIT } from '../../helpers/hits.js';
 
-const T0 = 1795953600000;
 const NOW = T0 + 1500;
 const TID = 'UA-12345-1';
 const FIXED = { trackingId: TID, nowMs: NOW, random: () => 0.5 };
 const FOUR_HOURS = 4 * 60 * 60 * 1000;
 
-const FULL: Hit = {
-  clientId: '1234567890.1795953600',
-  userId: '0f1e2d3c4b5a69788796a5b4c3d2e1f0',
-  sessionId: 1795953600,
-  timestampMs: T0,
-  method: 'GET',
-  route: '/v1/users/:id',
-  status: 200,
-  durationMs: 12.346,
-  protocol: 'https',
-  host: 'api.example.com',
-  path: '/v1/users/:id?fields',
-  location: 'https://api.example.com/v1/users/:id?fields',
-  title: 'GET /v1/users/:id',
-  referrer: 'https://app.example.com',
-  userAgent: 'curl/8.5.0',
-};
-
-const MINIMAL: Hit = {
-  clientId: '42.1795953600',
-  sessionId: 1795953600,
-  timestampMs: T0 + 1000,
-  method: 'POST',
-  route: '(unmatched)',
-  status: 0,
-  durationMs: 0,
-  protocol: 'http',
-  host: 'unknown.invalid',
-  path: '/(unmatched)',
-  location: 'http://unknown.invalid/(unmatched)',
-  title: 'POST (unmatched)',
-};
+const FULL: Hit = FULL_HIT;
+const MINIMAL: Hit = { ...MINIMAL_HIT, timestampMs: T0 + 1000 };
 
 const UNICODE: Hit = { ...MINIMAL, timestampMs: T0, title: 'GET /café', userAgent: 'Mozilla/5.0 (X11)' };
 
