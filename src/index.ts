@@ -21,6 +21,13 @@ export type { UaDestination, UaDestinationOptions } from './protocols/ua/destina
 export { encodeUa } from './protocols/ua/encode.js';
 export { validateUa } from './protocols/ua/validate.js';
 
+export { createTracker } from './delivery/tracker.js';
+export type { Tracker, TrackerStats, CloseResult } from './delivery/tracker.js';
+export type { TrackerOptions } from './delivery/options.js';
+export type { TrackInput } from './delivery/track-input.js';
+export type { DeliveryReport, FailureReport, DropReport, DropReason, FailReason, TrackerEvent } from './delivery/events.js';
+export type { Clock } from './delivery/clock.js';
+
 export { FootfallError, isFootfallError, ERROR_CODES } from './errors.js';
 export type { FootfallErrorCode } from './errors.js';
 export { WARNINGS } from './warnings.js';

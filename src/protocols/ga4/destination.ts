@@ -22,6 +22,8 @@ export interface Ga4Destination {
   /** The collect URL without query (no secret in it). */
   readonly endpoint: string;
   readonly validate: boolean;
+  /** True when `endpoint` was given (FOOTFALL_ENDPOINT then does not override it). */
+  readonly customEndpoint: boolean;
   /** The URL to POST to, with `measurement_id` and `api_secret`. Never log it. */
   requestUrl(): string;
 }
@@ -55,6 +57,7 @@ export function ga4(options: Ga4DestinationOptions): Ga4Destination {
     measurementId,
     endpoint,
     validate,
+    customEndpoint: options.endpoint !== undefined,
     requestUrl: () => `${endpoint}?measurement_id=${encodeURIComponent(measurementId)}&api_secret=${encodeURIComponent(apiSecret)}`,
   };
   hideSecret(destination, 'apiSecret', apiSecret);

@@ -16,6 +16,8 @@ export interface UaDestination {
   readonly endpoint: string;
   /** URL for batches of up to 20 hits. */
   readonly batchEndpoint: string;
+  /** True when `endpoint` was given (FOOTFALL_ENDPOINT then does not override it). */
+  readonly customEndpoint: boolean;
 }
 
 /**
@@ -31,5 +33,5 @@ export function ua(options: UaDestinationOptions): UaDestination {
   url.search = '';
   const single = url.toString();
   const batch = single.endsWith('/collect') ? `${single.slice(0, -'/collect'.length)}/batch` : `${single.replace(/\/$/, '')}/batch`;
-  return Object.freeze({ kind: 'ua', trackingId, endpoint: single, batchEndpoint: batch });
+  return Object.freeze({ kind: 'ua', trackingId, endpoint: single, batchEndpoint: batch, customEndpoint: endpoint !== undefined });
 }

@@ -1,0 +1,52 @@
+import type { RequestInfo } from '../core/request-info.js';
+
+/**
+ * What `track()` takes: the plain object adapters build, or one written by hand for work
+ * that is not HTTP. Only `url` or `route` is required. Do not change it after `track()`.
+ */
+export interface TrackInput extends Partial<Omit<RequestInfo, 'headers' | 'url' | 'method'>> {
+  url?: string | undefined;
+  /** @default 'GET' */
+  method?: string | undefined;
+  route?: string | null | undefined;
+  /** Shortcut for `headers.userAgent`. */
+  userAgent?: string | undefined;
+  /** Shortcut for `headers.referrer`. */
+  referrer?: string | undefined;
+  headers?: RequestInfo['headers'] | undefined;
+}
+
+/** Per-hit bytes counted besides its strings: object headers, numbers, the hit built later. */
+const OVERHEAD_BYTES = 256;
+
+/**
+ * Checks an input cheaply and turns it into the core's RequestInfo, stamped with `nowMs`
+ * when it carries no time of its own. Returns undefined for anything that is not a hit.
+ */
+export function toRequestInfo(input: unknown, nowMs: number): RequestInfo | undefined {
+  if (input === null || typeof input !== 'object') return undefined;
+  const given = input as TrackInput;
+  const url = typeof given.url === 'string' && given.url.length > 0 ? given.url : typeof given.route === 'string' ? given.route : undefined;
+  if (url === undefined) return undefined;
+  const headers = given.userAgent === undefined && given.referrer === undefined ? given.headers : { ...given.headers, userAgent: given.userAgent ?? given.headers?.userAgent, referrer: given.referrer ?? given.headers?.referrer };
+  return {
+    ...given,
+    method: typeof given.method === 'string' ? given.method : 'GET',
+    url,
+    headers,
+    timestampMs: typeof given.timestampMs === 'number' ? given.timestampMs : nowMs,
+  };
+}
+
+/** A cheap upper estimate of the memory a queued hit holds, for `maxQueueBytes`. */
+export function estimateBytes(info: RequestInfo): number {
+  const h = info.headers;
+  return (
+    OVERHEAD_BYTES +
+    2 * (info.url.length + len(info.route) + len(info.title) + len(h?.userAgent) + len(h?.referrer) + len(h?.host) + len(typeof info.userId === 'string' ? info.userId : undefined))
+  );
+}
+
+function len(value: unknown): number {
+  return typeof value === 'string' ? value.length : 0;
+}
