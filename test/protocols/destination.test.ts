@@ -57,7 +57,7 @@ describe('ga4()', () => {
 
 describe('ua()', () => {
   it('describes Google by default or any collector, with its batch URL', () => {
-    assert.deepEqual({ ...ua({ trackingId: 'UA-1234-1' }) }, { kind: 'ua', trackingId: 'UA-1234-1', endpoint: 'https://www.google-analytics.com/collect', batchEndpoint: 'https://www.google-analytics.com/batch' });
+    assert.deepEqual({ ...ua({ trackingId: 'UA-1234-1' }) }, { kind: 'ua', trackingId: 'UA-1234-1', endpoint: 'https://www.google-analytics.com/collect', batchEndpoint: 'https://www.google-analytics.com/batch', customEndpoint: false });
     assert.equal(ua({ trackingId: 'UA-1234-1', endpoint: 'http://localhost:5000/' }).batchEndpoint, 'http://localhost:5000/batch');
   });
 
