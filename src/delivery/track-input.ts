@@ -26,25 +26,35 @@ const OVERHEAD_BYTES = 256;
 export function toRequestInfo(input: unknown, nowMs: number): RequestInfo | undefined {
   if (input === null || typeof input !== 'object') return undefined;
   const given = input as TrackInput;
-  const url = typeof given.url === 'string' && given.url.length > 0 ? given.url : typeof given.route === 'string' ? given.route : undefined;
+  const route = given.route;
+  const url = typeof given.url === 'string' && given.url.length > 0 ? given.url : typeof route === 'string' ? route : undefined;
   if (url === undefined) return undefined;
   const headers = given.userAgent === undefined && given.referrer === undefined ? given.headers : { ...given.headers, userAgent: given.userAgent ?? given.headers?.userAgent, referrer: given.referrer ?? given.headers?.referrer };
+  // One object shape for every hit (no spread of the caller's object): cheap to build, to
+  // read later, and immune to the caller changing its own object afterwards.
   return {
-    ...given,
     method: typeof given.method === 'string' ? given.method : 'GET',
     url,
-    headers,
+    route,
+    status: given.status,
+    durationMs: given.durationMs,
     timestampMs: typeof given.timestampMs === 'number' ? given.timestampMs : nowMs,
+    protocol: given.protocol,
+    clientIp: given.clientIp,
+    userId: given.userId,
+    clientId: given.clientId,
+    title: given.title,
+    params: given.params,
+    headers,
   };
 }
 
 /** A cheap upper estimate of the memory a queued hit holds, for `maxQueueBytes`. */
 export function estimateBytes(info: RequestInfo): number {
   const h = info.headers;
-  return (
-    OVERHEAD_BYTES +
-    2 * (info.url.length + len(info.route) + len(info.title) + len(h?.userAgent) + len(h?.referrer) + len(h?.host) + len(typeof info.userId === 'string' ? info.userId : undefined))
-  );
+  let chars = info.url.length + len(info.route) + len(info.title) + len(info.userId);
+  if (h !== undefined) chars += len(h.userAgent) + len(h.referrer) + len(h.host);
+  return OVERHEAD_BYTES + 2 * chars;
 }
 
 function len(value: unknown): number {
