@@ -30,8 +30,6 @@ export interface SenderHooks {
   delivered(job: Job, status: number, body: string | undefined): void;
   failed(job: Job, reason: FailReason, status?: number): void;
   retrying(job: Job): void;
-  /** Called whenever the sender may have become idle. */
-  settled(): void;
 }
 
 export interface Sender {
@@ -99,7 +97,6 @@ export function createSender(settings: SenderSettings, deps: { transport: Transp
         if (!flying.delete(job)) return; // abandoned at close: already accounted
         settle(job, result);
         pump();
-        hooks.settled();
       });
   };
 

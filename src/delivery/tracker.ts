@@ -96,7 +96,6 @@ export function createTracker(options: TrackerOptions): Tracker {
         retrying(job) {
           accounting.retried += job.request.hits.length;
         },
-        settled() {},
       },
     },
   );
