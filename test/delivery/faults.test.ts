@@ -208,3 +208,30 @@ describe('faults: what is retried, what fails, what the breaker does', () => {
     await sink.close();
   });
 });
+
+describe('faults: close() keeps its deadline and the books balance, whatever the collector does', () => {
+  const faults: [string, Behaviour][] = [
+    ['500s', error500],
+    ['a hang', { kind: 'hang' }],
+    ['resets', { kind: 'reset' }],
+    ['429s with Retry-After', { kind: 'status', status: 429, headers: { 'retry-after': '120' } }],
+    ['400s', { kind: 'status', status: 400 }],
+  ];
+  for (const [name, behaviour] of faults) {
+    it(name, async () => {
+      const sink = await startSink([], behaviour);
+      const { tracker, clock } = testTracker(sink.url);
+      for (let i = 0; i < 30; i++) tracker.track(requestFor(`user-${i % 3}`, i));
+      void tracker.flush();
+      await sink.until(1);
+      assertAccounting(tracker);
+      const closed = tracker.close({ timeoutMs: 2000 });
+      clock.advance(2000);
+      const result = await closed;
+      assert.equal(result.pending, 0);
+      assert.equal(result.sent + result.failed + result.dropped, 30);
+      assertAccounting(tracker);
+      await sink.close();
+    });
+  }
+});
