@@ -3,7 +3,16 @@ import { defineConfig } from 'tsup';
 // The library is built to ESM and CommonJS with declarations; the CLI only to ESM (it is a bin).
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts' },
+    entry: {
+      index: 'src/index.ts',
+      'adapters/node': 'src/adapters/node/index.ts',
+      'adapters/express': 'src/adapters/express/index.ts',
+      'adapters/fastify': 'src/adapters/fastify/index.ts',
+      'adapters/koa': 'src/adapters/koa/index.ts',
+      'adapters/hono': 'src/adapters/hono/index.ts',
+    },
+    // Frameworks are optional peers, used as types only: never bundle them.
+    external: ['express', 'fastify', 'koa', '@koa/router', 'hono'],
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

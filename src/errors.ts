@@ -32,6 +32,10 @@ export const ERROR_CODES = {
     message: '`query` must be "names", "none", "all" or an array of parameter names, got %s.',
     hint: '"names" (the default) keeps parameter names and drops every value.',
   },
+  FOOTFALL_ERR_NO_TRACKER: {
+    message: 'trackRequests() needs a tracker, got %s, and FOOTFALL_GA4_MEASUREMENT_ID / FOOTFALL_GA4_API_SECRET are not both set.',
+    hint: 'Pass one: trackRequests(createTracker({ destination: ga4({...}) })), or set both variables (FOOTFALL_DISABLED=1 turns tracking off).',
+  },
 } as const satisfies Record<string, { message: string; hint: string }>;
 
 export type FootfallErrorCode = keyof typeof ERROR_CODES;

@@ -145,3 +145,38 @@ function positiveInteger(name: string, value: unknown, fallback: number): number
   if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
   throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, 'a positive integer', describeValue(value));
 }
+
+/** Per-adapter overrides of the tracker's hit options. */
+export interface HitOverrides {
+  query?: QueryPolicy | undefined;
+  canonicalHost?: string | undefined;
+  trustProxy?: boolean | undefined;
+}
+
+/**
+ * A context like `base` with some options replaced, sharing its key, sessions and hash caches,
+ * so one consumer keeps one id and one session whichever adapter saw it. Throws FootfallError.
+ */
+export function deriveHitContext(base: HitContext, overrides: HitOverrides): HitContext {
+  if (overrides.query === undefined && overrides.canonicalHost === undefined && overrides.trustProxy === undefined) return base;
+  const query = overrides.query === undefined ? base.query : compileQueryPolicy(overrides.query);
+  const context: HitContext = Object.freeze({
+    ...base,
+    query,
+    canonical: overrides.canonicalHost === undefined ? base.canonical : resolveCanonical(overrides.canonicalHost),
+    trustProxy: booleanOption('trustProxy', overrides.trustProxy, base.trustProxy),
+    // Referrers are redacted with the query policy: a different policy needs its own cache.
+    memoReferrer: query === base.query ? base.memoReferrer : createMemo(1_000),
+  });
+  resolved.add(context);
+  return context;
+}
+
+
+/** Checks overrides at setup time, so a bad one throws where it is written, not per request. */
+export function checkHitOverrides(overrides: HitOverrides): Readonly<HitOverrides> {
+  if (overrides.query !== undefined) compileQueryPolicy(overrides.query);
+  if (overrides.canonicalHost !== undefined) resolveCanonical(overrides.canonicalHost);
+  booleanOption('trustProxy', overrides.trustProxy, false);
+  return Object.freeze({ query: overrides.query, canonicalHost: overrides.canonicalHost, trustProxy: overrides.trustProxy });
+}

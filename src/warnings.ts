@@ -8,6 +8,7 @@ export const WARNINGS = {
     'No hash key was given (option `hashKey` or FOOTFALL_HASH_KEY): a random key is used for this process, so client and user ids will not match across processes or restarts.',
   FFWRN002: 'A `title` function threw or returned something other than a string; the default title was used instead.',
   FFWRN003: 'An onSuccess/onFailure callback or a tracker event listener threw; the error was caught and delivery went on. Later errors from callbacks are not reported again.',
+  FFWRN005: 'A framework adapter met an error while recording a request (a bug in Footfall, or a userId/skip/title option that threw); the request was not affected. Reported once.',
   FFWRN004: 'Hits are being dropped because the queue is full (maxQueueSize / maxQueueBytes); see tracker.stats().dropped. This is reported once.',
 } as const;
 

@@ -11,6 +11,7 @@ import type { Job, Sender } from './sender.js';
 interface Queued {
   readonly info: RequestInfo;
   readonly bytes: number;
+  readonly context: HitContext;
 }
 
 /**
@@ -19,7 +20,7 @@ interface Queued {
  * Generations let `flush()` wait for exactly the work that existed when it was called.
  */
 export interface Pipeline {
-  push(info: RequestInfo, bytes: number): void;
+  push(info: RequestInfo, bytes: number, context?: HitContext): void;
   readonly queued: number;
   readonly queuedBytes: number;
   /** Moves everything queued to the sender; returns the generation of that drain. */
@@ -56,7 +57,7 @@ export function createPipeline(deps: { context: HitContext; protocol: Protocol; 
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
       queuedBytes -= item.bytes;
       try {
-        hits.push(toHit(item.info, deps.context));
+        hits.push(toHit(item.info, item.context));
         bytes += item.bytes;
       } catch {
         invalid++;
@@ -67,8 +68,8 @@ export function createPipeline(deps: { context: HitContext; protocol: Protocol; 
   };
 
   return {
-    push(info, bytes) {
-      queue.push({ info, bytes });
+    push(info, bytes, context = deps.context) {
+      queue.push({ info, bytes, context });
       queuedBytes += bytes;
     },
     get queued() {

@@ -1,4 +1,5 @@
 import type { RequestInfo } from '../core/request-info.js';
+import type { HitOverrides } from '../hit-options.js';
 
 /**
  * What `track()` takes: the plain object adapters build, or one written by hand for work
@@ -14,6 +15,8 @@ export interface TrackInput extends Partial<Omit<RequestInfo, 'headers' | 'url' 
   /** Shortcut for `headers.referrer`. */
   referrer?: string | undefined;
   headers?: RequestInfo['headers'] | undefined;
+  /** Hit options that differ from the tracker's (set by adapters; reuse one frozen object). */
+  hitOptions?: Readonly<HitOverrides> | undefined;
 }
 
 /** Per-hit bytes counted besides its strings: object headers, numbers, the hit built later. */

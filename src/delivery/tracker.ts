@@ -1,6 +1,7 @@
 import type { Hit } from '../core/hit.js';
 import { FootfallError, describeValue } from '../errors.js';
-import { resolveHitOptions } from '../hit-options.js';
+import type { HitContext } from '../core/hit-context.js';
+import { deriveHitContext, resolveHitOptions, type HitOverrides } from '../hit-options.js';
 import { warnOnce } from '../warnings.js';
 import { createAccounting } from './accounting.js';
 import { createBreaker, type BreakerState } from './breaker.js';
@@ -139,13 +140,23 @@ export function createTracker(options: TrackerOptions): Tracker {
       const bytes = estimateBytes(info);
       if (pending() >= settings.maxQueueSize) return dropFull('queue_full', input);
       if (pipeline.queuedBytes + sender.bytes + bytes > settings.maxQueueBytes) return dropFull('queue_bytes_full', input);
-      pipeline.push(info, bytes);
+      pipeline.push(info, bytes, contextFor(input.hitOptions));
       if (pipeline.queued >= protocol.batchSize) scheduleDrain();
       else armInterval();
     } catch {
       // Never into the host app. The hit is counted as tracked; account it as invalid.
       drop('invalid', [], [input]);
     }
+  };
+  const derived = new WeakMap<object, HitContext>();
+  const contextFor = (overrides: Readonly<HitOverrides> | undefined): HitContext => {
+    if (overrides === undefined) return context;
+    let found = derived.get(overrides);
+    if (found === undefined) {
+      found = deriveHitContext(context, overrides);
+      derived.set(overrides, found);
+    }
+    return found;
   };
   const dropFull = (reason: DropReason, input: TrackInput) => {
     warnOnce('FFWRN004');

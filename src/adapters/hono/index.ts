@@ -1,0 +1,76 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import type { Tracker } from '../../delivery/tracker.js';
+import type { AdapterOptions } from '../shared/options.js';
+import { watchResponse } from '../shared/node-http.js';
+import { createRecorder, type Observed } from '../shared/recorder.js';
+import { tidyRoutes, type DeclaredRoute } from '../shared/routes.js';
+
+interface RouteEntry {
+  method: string;
+  path: string;
+}
+
+/**
+ * Hono 4 middleware: `app.use(trackRequests(tracker))`, first. Works on @hono/node-server (where
+ * an abandoned request is recorded as 499) and as a plain fetch handler.
+ */
+export function trackRequests(tracker?: Tracker, options: AdapterOptions<Context> = {}): MiddlewareHandler {
+  const recorder = createRecorder(tracker, options);
+  const trustProxy = options.trustProxy === true;
+  return async function footfallMiddleware(c, next) {
+    let started: number | undefined;
+    let outgoing: ServerResponse | undefined;
+    try {
+      if (recorder.wants(c, c.req.path, c.req.method)) {
+        started = performance.now();
+        outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+        if (outgoing !== undefined) {
+          const from = started;
+          watchResponse(outgoing, (status) => recorder.record(c, observeHono(c, from, status, trustProxy)));
+        }
+      }
+    } catch {
+      started = undefined;
+    }
+    await next();
+    if (started !== undefined && outgoing === undefined) recorder.record(c, observeHono(c, started, c.res.status, trustProxy));
+  };
+}
+
+function observeHono(c: Context, started: number, status: number, trustProxy: boolean): Observed {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const forwardedFor = trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+  return {
+    method: c.req.method,
+    url: c.req.url,
+    route: routeOf(c),
+    status,
+    durationMs: performance.now() - started,
+    clientIp: forwardedFor ?? incoming?.socket?.remoteAddress,
+    host: c.req.header('host'),
+    userAgent: c.req.header('user-agent'),
+    referrer: c.req.header('referer'),
+    forwardedHost: c.req.header('x-forwarded-host'),
+    forwardedProto: c.req.header('x-forwarded-proto'),
+  };
+}
+
+/** The last matched route that is not middleware (`use` registers method ALL on a `*` path). */
+function routeOf(c: Context): string | null {
+  const matched = (c.req as unknown as { matchedRoutes?: RouteEntry[] }).matchedRoutes ?? [];
+  for (let i = matched.length - 1; i >= 0; i--) {
+    const route = matched[i];
+    if (route !== undefined && !isMiddleware(route)) return route.path;
+  }
+  return null;
+}
+
+function isMiddleware(route: RouteEntry): boolean {
+  return route.method === 'ALL' && route.path.endsWith('*');
+}
+
+/** The routes declared on a Hono app, sub-apps mounted with `route()` included. */
+export function listRoutes(app: Hono<never, never, never> | { routes: RouteEntry[] }): DeclaredRoute[] {
+  return tidyRoutes((app as { routes: RouteEntry[] }).routes.filter((route) => !isMiddleware(route)));
+}

@@ -1,0 +1,53 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Tracker } from '../../delivery/tracker.js';
+import type { AdapterOptions } from '../shared/options.js';
+import { observe, watchResponse } from '../shared/node-http.js';
+import { createRecorder } from '../shared/recorder.js';
+import { tidyRoutes, type DeclaredRoute } from '../shared/routes.js';
+
+/** The parts of Koa's context Footfall reads. */
+export interface KoaContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  method: string;
+  path: string;
+  originalUrl: string;
+  /** Set by @koa/router to the matched layer's path, prefix included. */
+  _matchedRoute?: string | RegExp | undefined;
+}
+
+/** Koa 3 middleware: `app.use(trackRequests(tracker))`, first. Templates come from @koa/router. */
+export function trackRequests(tracker?: Tracker, options: AdapterOptions<KoaContext> = {}) {
+  const recorder = createRecorder(tracker, options);
+  const trustProxy = options.trustProxy === true;
+  return function footfallMiddleware(ctx: KoaContext, next: () => Promise<unknown>): Promise<unknown> {
+    try {
+      if (recorder.wants(ctx, ctx.path, ctx.method)) {
+        const started = performance.now();
+        watchResponse(ctx.res, (status) => {
+          const route = ctx._matchedRoute === undefined ? null : String(ctx._matchedRoute);
+          recorder.record(ctx, observe(ctx.req, started, route, status, trustProxy, ctx.originalUrl));
+        });
+      }
+    } catch {
+      // Never into the app.
+    }
+    return next();
+  };
+}
+
+interface RouterLike {
+  stack: { path: string | RegExp; methods: string[] }[];
+}
+
+/** The routes of one or more @koa/router routers (HEAD added for GET left out). */
+export function listRoutes(routers: RouterLike | readonly RouterLike[]): DeclaredRoute[] {
+  const out: DeclaredRoute[] = [];
+  for (const router of [routers].flat() as RouterLike[]) {
+    for (const layer of router.stack) {
+      const methods = layer.methods.includes('GET') ? layer.methods.filter((m) => m !== 'HEAD') : layer.methods;
+      for (const method of methods) out.push({ method, path: String(layer.path) });
+    }
+  }
+  return tidyRoutes(out);
+}

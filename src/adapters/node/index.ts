@@ -1,0 +1,66 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { match } from 'path-to-regexp';
+import type { Tracker } from '../../delivery/tracker.js';
+import { FootfallError, describeValue } from '../../errors.js';
+import type { AdapterOptions } from '../shared/options.js';
+import { observe, pathOf, watchResponse } from '../shared/node-http.js';
+import { createRecorder } from '../shared/recorder.js';
+import { tidyRoutes, type DeclaredRoute } from '../shared/routes.js';
+
+export interface NodeAdapterOptions extends AdapterOptions<IncomingMessage> {
+  /** Route templates, optionally with a method: `'/v1/users/:id'`, `'GET /v1/users/:id'` (path-to-regexp syntax). */
+  routes?: readonly string[] | undefined;
+  /** Or: the template of a request, `null` for none. Wins over `routes`. */
+  route?: ((req: IncomingMessage) => string | null | undefined) | undefined;
+}
+
+/**
+ * For node:http: returns a `request` listener. Add it before your handler and every request
+ * becomes a hit: `server.on('request', trackRequests(tracker, { routes }))`.
+ */
+export function trackRequests(tracker?: Tracker, options: NodeAdapterOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
+  const recorder = createRecorder(tracker, options);
+  const routeOf = options.route ?? compileRoutes(options.routes);
+  const trustProxy = options.trustProxy === true;
+  return function footfallListener(req, res) {
+    try {
+      if (!recorder.wants(req, pathOf(req.url), req.method ?? 'GET')) return;
+      const started = performance.now();
+      watchResponse(res, (status) => recorder.record(req, observe(req, started, routeOf?.(req), status, trustProxy)));
+    } catch {
+      // Never into the app.
+    }
+  };
+}
+
+/** The declared routes, from the same list given as `routes`. */
+export function listRoutes(routes: readonly string[]): DeclaredRoute[] {
+  return tidyRoutes(parseRoutes(routes).map(({ method, path }) => ({ method: method ?? 'ALL', path })));
+}
+
+function parseRoutes(routes: readonly string[]): { method: string | undefined; path: string }[] {
+  return routes.map((entry) => {
+    const found = /^(?:([A-Za-z]+)\s+)?(\/\S*)$/.exec(typeof entry === 'string' ? entry.trim() : '');
+    if (found === null) throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'routes', 'route templates like "/v1/users/:id" or "GET /v1/users/:id"', describeValue(entry));
+    return { method: found[1]?.toUpperCase(), path: found[2] ?? '/' };
+  });
+}
+
+function compileRoutes(routes: readonly string[] | undefined): ((req: IncomingMessage) => string | null) | undefined {
+  if (routes === undefined) return undefined;
+  if (!Array.isArray(routes)) throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'routes', 'an array of route templates', describeValue(routes));
+  const compiled = parseRoutes(routes).map(({ method, path }) => {
+    try {
+      return { method, path, test: match(path, { decode: false }) };
+    } catch (error) {
+      throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'routes', `valid path-to-regexp templates (${(error as Error).message})`, describeValue(path));
+    }
+  });
+  return (req) => {
+    const path = pathOf(req.url);
+    for (const route of compiled) {
+      if ((route.method === undefined || route.method === req.method) && route.test(path) !== false) return route.path;
+    }
+    return null;
+  };
+}

@@ -1,0 +1,47 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CLIENT_CLOSED_STATUS, type Observed } from './recorder.js';
+
+/**
+ * Reads what a hit needs from Node's request, and calls `done` once when the response is
+ * over: finished, or abandoned by the client (then with status 499). One listener, no timer.
+ */
+export function watchResponse(res: ServerResponse, done: (status: number) => void): void {
+  res.once('close', () => done(res.writableFinished ? res.statusCode : CLIENT_CLOSED_STATUS));
+}
+
+export function observe(req: IncomingMessage, startedMs: number, route: string | null | undefined, status: number, trustProxy: boolean, url = req.url): Observed {
+  const h = req.headers;
+  return {
+    method: req.method ?? 'GET',
+    url: url ?? '/',
+    route,
+    status,
+    durationMs: performance.now() - startedMs,
+    protocol: (req.socket as { encrypted?: boolean } | null)?.encrypted === true ? 'https' : 'http',
+    clientIp: clientIp(req, trustProxy),
+    host: h.host,
+    userAgent: h['user-agent'],
+    referrer: typeof h.referer === 'string' ? h.referer : undefined,
+    forwardedHost: one(h['x-forwarded-host']),
+    forwardedProto: one(h['x-forwarded-proto']),
+  };
+}
+
+function clientIp(req: IncomingMessage, trustProxy: boolean): string | undefined {
+  if (trustProxy) {
+    const forwarded = one(req.headers['x-forwarded-for']);
+    if (forwarded !== undefined) return forwarded.split(',')[0]?.trim();
+  }
+  return req.socket?.remoteAddress;
+}
+
+function one(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The path part of a request URL, without the query (for skip rules and node route matching). */
+export function pathOf(url: string | undefined): string {
+  const text = url ?? '/';
+  const mark = text.indexOf('?');
+  return mark === -1 ? text : text.slice(0, mark);
+}

@@ -1,0 +1,87 @@
+import { FootfallError } from '../../errors.js';
+import { createTracker, type Tracker } from '../../delivery/tracker.js';
+import type { TrackInput } from '../../delivery/track-input.js';
+import { ga4 } from '../../protocols/ga4/destination.js';
+import { warnOnce } from '../../warnings.js';
+import { isHealthCheck, resolveAdapterOptions, type AdapterOptions } from './options.js';
+
+/** What an adapter knows when a response is done, in framework-neutral terms. */
+export interface Observed {
+  readonly method: string;
+  readonly url: string;
+  /** Matched template; null when the framework matched no route; undefined when it cannot tell. */
+  readonly route: string | null | undefined;
+  readonly status: number;
+  readonly durationMs: number;
+  readonly protocol?: string | undefined;
+  readonly clientIp?: string | undefined;
+  readonly host?: string | undefined;
+  readonly userAgent?: string | undefined;
+  readonly referrer?: string | undefined;
+  readonly forwardedHost?: string | undefined;
+  readonly forwardedProto?: string | undefined;
+}
+
+/** Status recorded for a request the client abandoned before the response was complete (nginx's). */
+export const CLIENT_CLOSED_STATUS = 499;
+/** Set `req[HEALTH_CHECK] = true` (or `ctx.state`, per adapter docs) to keep a request out of analytics. */
+export const HEALTH_CHECK = Symbol.for('footfall.healthCheck');
+
+export interface Recorder<Req> {
+  /** True when this request should be recorded at all (skip and sampling), asked once at its start. */
+  wants(req: Req, path: string, method: string): boolean;
+  record(req: Req, observed: Observed): void;
+  readonly tracker: Tracker | undefined;
+}
+
+/**
+ * The part every adapter shares: options validated once, the tracker (or one built from the
+ * environment), skip and sampling, and recording that can never throw into the app.
+ */
+export function createRecorder<Req>(tracker: Tracker | undefined, options: AdapterOptions<Req> = {}, env = process.env): Recorder<Req> {
+  const resolved = resolveAdapterOptions(options);
+  const active = env.FOOTFALL_DISABLED === '1' ? undefined : (tracker ?? trackerFromEnv(env, options));
+  const fail = () => warnOnce('FFWRN005');
+  return {
+    tracker: active,
+    wants(req, path, method) {
+      if (active === undefined) return false;
+      try {
+        const skip = resolved.skip !== undefined ? resolved.skip(req) : method === 'OPTIONS' || isHealthCheck(path, (req as Record<symbol, unknown>)[HEALTH_CHECK] === true);
+        if (skip) return false;
+        return resolved.sampleRate >= 1 || resolved.random() < resolved.sampleRate;
+      } catch {
+        fail();
+        return false;
+      }
+    },
+    record(req, observed) {
+      if (active === undefined) return;
+      try {
+        const input: TrackInput = {
+          method: observed.method,
+          url: observed.url,
+          route: observed.route,
+          status: observed.status,
+          durationMs: observed.durationMs,
+          protocol: observed.protocol,
+          clientIp: observed.clientIp,
+          title: resolved.title?.(req),
+          userId: resolved.userId?.(req),
+          headers: { host: observed.host, userAgent: observed.userAgent, referrer: observed.referrer, forwardedHost: observed.forwardedHost, forwardedProto: observed.forwardedProto },
+          hitOptions: resolved.hitOptions,
+        };
+        active.track(input);
+      } catch {
+        fail();
+      }
+    },
+  };
+}
+
+function trackerFromEnv<Req>(env: NodeJS.ProcessEnv, options: AdapterOptions<Req>): Tracker {
+  const measurementId = env.FOOTFALL_GA4_MEASUREMENT_ID;
+  const apiSecret = env.FOOTFALL_GA4_API_SECRET;
+  if (measurementId === undefined || apiSecret === undefined) throw new FootfallError('FOOTFALL_ERR_NO_TRACKER', 'none');
+  return createTracker({ destination: ga4({ measurementId, apiSecret }), query: options.query, canonicalHost: options.canonicalHost, trustProxy: options.trustProxy });
+}

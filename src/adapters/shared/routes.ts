@@ -1,0 +1,18 @@
+/** A declared endpoint, as `listRoutes()` returns it. */
+export interface DeclaredRoute {
+  readonly method: string;
+  readonly path: string;
+}
+
+/** Joins mount paths and route paths into one template without doubled or trailing slashes. */
+export function joinPaths(...parts: string[]): string {
+  const joined = parts.join('/').replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
+  return joined.startsWith('/') ? joined : `/${joined}`;
+}
+
+/** Sorted, de-duplicated, upper-case methods. */
+export function tidyRoutes(routes: DeclaredRoute[]): DeclaredRoute[] {
+  const seen = new Map<string, DeclaredRoute>();
+  for (const route of routes) seen.set(`${route.method.toUpperCase()} ${route.path}`, { method: route.method.toUpperCase(), path: route.path });
+  return [...seen.values()].sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+}
