@@ -49,6 +49,25 @@ describe('package', () => {
     assert.equal(module.validateGa4({}).validationMessages.length, 2);
   });
 
+  it('gives every adapter subpath trackRequests and listRoutes, as ESM and CommonJS', async () => {
+    const require = createRequire(import.meta.url);
+    for (const name of ['node', 'express', 'fastify', 'koa', 'hono']) {
+      const esm = (await import(pathToFileURL(resolve(`dist/adapters/${name}.js`)).href)) as Record<string, unknown>;
+      const cjs = require(resolve(`dist/adapters/${name}.cjs`)) as Record<string, unknown>;
+      for (const module of [esm, cjs]) {
+        assert.equal(typeof module.trackRequests, 'function', name);
+        assert.equal(typeof module.listRoutes, 'function', name);
+      }
+    }
+  });
+
+  it('never loads a framework at run time (they are optional peers, used as types)', () => {
+    for (const name of ['node', 'express', 'fastify', 'koa', 'hono']) {
+      const code = readFileSync(`dist/adapters/${name}.js`, 'utf8') + readFileSync(`dist/adapters/${name}.cjs`, 'utf8');
+      assert.doesNotMatch(code, /(?:from|require\()\s*["'](?:express|fastify|koa|@koa\/router|hono)(?:\/[^"']*)?["']/, name);
+    }
+  });
+
   it('keeps the root free of export * (internals must not leak)', () => {
     assert.doesNotMatch(readFileSync('src/index.ts', 'utf8'), /export \*/);
   });
