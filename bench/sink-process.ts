@@ -1,5 +1,5 @@
 // A local sink in its own process (so it does not share a core's time with the code being
-// measured): answers 204 like GA4, or never answers with `hang`. Prints its URL, then counts.
+// measured): answers 200 with a small JSON body (every client here accepts it), or never answers with `hang`. Prints its URL, then counts.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -9,7 +9,7 @@ const server = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
     requests++;
-    if (!hang) res.writeHead(204).end();
+    if (!hang) res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":1}');
   });
 });
 server.keepAliveTimeout = 60_000;

@@ -23,18 +23,30 @@ export interface Pipeline {
   push(info: RequestInfo, bytes: number, context?: HitContext): void;
   readonly queued: number;
   readonly queuedBytes: number;
-  /** Moves everything queued to the sender; returns the generation of that drain. */
-  drain(): number;
+  /**
+   * Moves queued hits to the sender and returns the generation of that drain. `'full'` sends
+   * only full batches and holds the rest of each group for a later drain (so a busy API sends
+   * 25-event requests, not a full one and a stub); `'all'` sends everything.
+   */
+  drain(mode?: 'full' | 'all'): number;
   /** Resolves when every job of `generation` and before has settled. */
   settledThrough(generation: number): Promise<void>;
   /** A job left the sender (delivered, failed or abandoned). */
   jobDone(job: Job): void;
   /** Empties the queue, returning what was in it (for `closed` accounting at close). */
   takeQueued(): RequestInfo[];
+  /** Empties the hits held for company (for `closed` accounting at close). */
+  takeHeld(): Hit[];
 }
+
+/** Hits held back for company at most; past it a drain sends partial batches too. */
+const MAX_HELD = 2_000;
 
 export function createPipeline(deps: { context: HitContext; protocol: Protocol; sender: Sender; accounting: Accounting; clock: Clock; onStale: (hits: Hit[]) => void; onInvalid: (count: number) => void }): Pipeline {
   const queue = createRingQueue<Queued>();
+  /** Hits of partial batches waiting for company, with their share of bytes. */
+  let held: { hit: Hit; bytes: number }[] = [];
+  let heldBytes = 0;
   const outstanding = new Map<number, number>();
   const waiters: { generation: number; resolve: () => void }[] = [];
   let queuedBytes = 0;
@@ -50,21 +62,42 @@ export function createPipeline(deps: { context: HitContext; protocol: Protocol; 
     }
   };
 
-  const buildHits = (): { hits: Hit[]; bytes: number } => {
-    const hits: Hit[] = [];
-    let bytes = 0;
+  const buildHits = (): { hit: Hit; bytes: number }[] => {
+    const built = held;
+    held = [];
+    heldBytes = 0;
     let invalid = 0;
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
       queuedBytes -= item.bytes;
       try {
-        hits.push(toHit(item.info, item.context));
-        bytes += item.bytes;
+        built.push({ hit: toHit(item.info, item.context), bytes: item.bytes });
       } catch {
         invalid++;
       }
     }
     if (invalid > 0) deps.onInvalid(invalid);
-    return { hits, bytes };
+    return built;
+  };
+
+  /** In 'full' mode, keeps back the remainder of each group; returns what goes now. */
+  const selectFull = (built: { hit: Hit; bytes: number }[]): { hit: Hit; bytes: number }[] => {
+    const groups = new Map<string, { hit: Hit; bytes: number }[]>();
+    for (const entry of built) {
+      const key = deps.protocol.groupKey(entry.hit);
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [entry]);
+      else group.push(entry);
+    }
+    const now: { hit: Hit; bytes: number }[] = [];
+    for (const group of groups.values()) {
+      const full = group.length - (group.length % deps.protocol.batchSize);
+      now.push(...group.slice(0, full));
+      for (const entry of group.slice(full)) {
+        held.push(entry);
+        heldBytes += entry.bytes;
+      }
+    }
+    return now;
   };
 
   return {
@@ -73,16 +106,21 @@ export function createPipeline(deps: { context: HitContext; protocol: Protocol; 
       queuedBytes += bytes;
     },
     get queued() {
-      return queue.length;
+      return queue.length + held.length;
     },
     get queuedBytes() {
-      return queuedBytes;
+      return queuedBytes + heldBytes;
     },
-    drain() {
+    drain(mode = 'all') {
       generation++;
-      if (queue.length === 0) return generation;
+      if (queue.length === 0 && (held.length === 0 || mode === 'full')) return generation;
       const now = deps.clock.now();
-      const { hits, bytes } = buildHits();
+      const built = buildHits();
+      // Too many consumers waiting for company: send them all rather than hold a crowd.
+      const entries = mode === 'full' && built.length < MAX_HELD ? selectFull(built) : built;
+      const hits = entries.map((entry) => entry.hit);
+      const bytes = entries.reduce((sum, entry) => sum + entry.bytes, 0);
+      if (hits.length === 0) return generation;
       let encoded: ReturnType<Protocol['encode']>;
       try {
         encoded = deps.protocol.encode(hits, now);
@@ -113,6 +151,12 @@ export function createPipeline(deps: { context: HitContext; protocol: Protocol; 
       for (let item = queue.shift(); item !== undefined; item = queue.shift()) infos.push(item.info);
       queuedBytes = 0;
       return infos;
+    },
+    takeHeld() {
+      const hits = held.map((entry) => entry.hit);
+      held = [];
+      heldBytes = 0;
+      return hits;
     },
   };
 }

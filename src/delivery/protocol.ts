@@ -14,6 +14,8 @@ export interface EncodedRequest extends OutgoingRequest {
 export interface Protocol {
   /** Hits that fill one request: a drain starts early when this many are queued. */
   readonly batchSize: number;
+  /** Hits with the same key may share a request (GA4: one client, user and user agent per request). */
+  groupKey(hit: Hit): string;
   /** Read the answer's body (the GA4 validation server answers with messages). */
   readonly readBody: boolean;
   encode(hits: readonly Hit[], nowMs: number): { requests: EncodedRequest[]; stale: Hit[] };
@@ -29,6 +31,7 @@ function ga4Protocol(destination: Extract<Destination, { kind: 'ga4' }>): Protoc
   const url = destination.requestUrl();
   return {
     batchSize: GA4_LIMITS.maxEventsPerRequest,
+    groupKey: (hit) => `${hit.clientId}\u0000${hit.userId ?? ''}\u0000${hit.userAgent ?? ''}`,
     readBody: destination.validate,
     encode(hits, nowMs) {
       const { requests, rejected } = encodeGa4(hits, { nowMs, debugMode: false });
@@ -52,6 +55,7 @@ function ga4Protocol(destination: Extract<Destination, { kind: 'ga4' }>): Protoc
 function uaProtocol(destination: Extract<Destination, { kind: 'ua' }>): Protocol {
   return {
     batchSize: UA_LIMITS.maxHitsPerBatch,
+    groupKey: () => '',
     readBody: false,
     encode(hits, nowMs) {
       const { requests, rejected } = encodeUa(hits, { trackingId: destination.trackingId, nowMs });

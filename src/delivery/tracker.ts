@@ -113,16 +113,18 @@ export function createTracker(options: TrackerOptions): Tracker {
   let drainSoon = false;
 
   const pending = () => pipeline.queued + sender.hits;
-  const drainNow = () => {
+  const drainNow = (mode: 'full' | 'all' = 'all') => {
     drainSoon = false;
     if (interval !== undefined) clock.clearTimeout(interval);
     interval = undefined;
-    return pipeline.drain();
+    const generation = pipeline.drain(mode);
+    if (pipeline.queued > 0) armInterval(); // what was held goes with the next batch or the interval
+    return generation;
   };
   const scheduleDrain = () => {
     if (drainSoon) return;
     drainSoon = true;
-    setImmediate(drainNow);
+    setImmediate(() => drainNow('full'));
   };
   const armInterval = () => {
     interval ??= clock.setTimeout(() => {
@@ -180,6 +182,8 @@ export function createTracker(options: TrackerOptions): Tracker {
   const abandon = () => {
     const left = pipeline.takeQueued();
     if (left.length > 0) drop('closed', [], left);
+    const held = pipeline.takeHeld();
+    if (held.length > 0) drop('closed', held, []);
     for (const job of sender.abandon()) {
       if (job.attempts > 0) fail(job.request.hits, 'aborted', job);
       else drop('closed', job.request.hits, []);

@@ -1,0 +1,113 @@
+// One server for bench/http, in its own process: `framework mode sinkUrl`.
+// framework: node | express | fastify | koa | hono. mode: bare | footfall, and for express
+// also the alternatives a user would pick: universal-analytics | segment | posthog | fetch.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import Fastify from 'fastify';
+import Koa from 'koa';
+import Router from '@koa/router';
+import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+import { createTracker } from '../src/delivery/tracker.js';
+import { ga4 } from '../src/protocols/ga4/destination.js';
+import * as nodeAdapter from '../src/adapters/node/index.js';
+import * as expressAdapter from '../src/adapters/express/index.js';
+import * as fastifyAdapter from '../src/adapters/fastify/index.js';
+import * as koaAdapter from '../src/adapters/koa/index.js';
+import * as honoAdapter from '../src/adapters/hono/index.js';
+
+const [framework = 'express', mode = 'bare', sinkUrl = ''] = process.argv.slice(2);
+const footfall = mode === 'footfall';
+const tracker = footfall
+  ? createTracker({
+      destination: ga4({ measurementId: 'G-BENCH123', apiSecret: 's', endpoint: `${sinkUrl}/mp/collect` }),
+      hashKey: 'bench-key-0123456789abcdef',
+      flushOnExit: false,
+      // BENCH_NULL_TRANSPORT=1 drops the HTTP send, to separate what sending costs from the rest.
+      ...(process.env.BENCH_NULL_TRANSPORT === '1' ? { transport: { send: async () => ({ kind: 'success' as const, status: 204 }), close: async () => undefined } } : {}),
+    })
+  : undefined;
+const BODY = JSON.stringify({ id: 42, name: 'Ada' });
+
+async function start(): Promise<number> {
+  if (framework === 'node') {
+    const listener = tracker ? nodeAdapter.trackRequests(tracker, { routes: ['/v1/users/:id'] }) : undefined;
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      listener?.(req, res);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(BODY);
+    });
+    return listen(server);
+  }
+  if (framework === 'express') {
+    const app = express();
+    if (tracker) app.use(expressAdapter.trackRequests(tracker));
+    const send = await alternative();
+    app.get('/v1/users/:id', async (req, res) => {
+      await send(req.path);
+      res.json({ id: 42, name: 'Ada' });
+    });
+    return listen(createServer(app));
+  }
+  if (framework === 'fastify') {
+    const app = Fastify();
+    if (tracker) await app.register(fastifyAdapter.trackRequests, { tracker });
+    app.get('/v1/users/:id', async () => ({ id: 42, name: 'Ada' }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    return (app.server.address() as AddressInfo).port;
+  }
+  if (framework === 'koa') {
+    const app = new Koa();
+    if (tracker) app.use(koaAdapter.trackRequests(tracker));
+    const router = new Router();
+    router.get('/v1/users/:id', (ctx) => void (ctx.body = { id: 42, name: 'Ada' }));
+    app.use(router.routes());
+    return listen(createServer(app.callback()));
+  }
+  const app = new Hono();
+  if (tracker) app.use(honoAdapter.trackRequests(tracker));
+  app.get('/v1/users/:id', (c) => c.json({ id: 42, name: 'Ada' }));
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
+    void server;
+  });
+}
+
+/** What the handler awaits per request for the alternatives (they have no middleware of their own). */
+async function alternative(): Promise<(path: string) => Promise<void> | void> {
+  let n = 0;
+  if (mode === 'universal-analytics') {
+    const { default: ua } = await import('universal-analytics');
+    return (path) => void ua('UA-1234-1', `cid-${n++ % 40}`, { hostname: sinkUrl, http: true }).pageview(path).send();
+  }
+  if (mode === 'segment') {
+    const { Analytics } = await import('@segment/analytics-node');
+    const analytics = new Analytics({ writeKey: 'bench', host: sinkUrl, path: '/v1/batch' });
+    analytics.on('error', () => undefined);
+    return (path) => void analytics.track({ anonymousId: `a-${n++ % 40}`, event: 'api_request', properties: { path } });
+  }
+  if (mode === 'posthog') {
+    const { PostHog } = await import('posthog-node');
+    const posthog = new PostHog('phc_bench', { host: sinkUrl });
+    posthog.on('error', () => undefined);
+    return (path) => void posthog.capture({ distinctId: `d-${n++ % 40}`, event: '$pageview', properties: { $current_url: path } });
+  }
+  if (mode === 'fetch') {
+    return async (path) => {
+      await fetch(`${sinkUrl}/mp/collect`, { method: 'POST', body: JSON.stringify({ client_id: '1.1', events: [{ name: 'page_view', params: { page_location: path } }] }) }).then((r) => r.arrayBuffer()).catch(() => undefined);
+    };
+  }
+  return () => undefined;
+}
+
+function listen(server: ReturnType<typeof createServer>): Promise<number> {
+  server.keepAliveTimeout = 60_000;
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+}
+
+process.on('uncaughtException', () => undefined);
+const port = await start();
+process.stdout.write(`http://127.0.0.1:${port}\n`);
+process.on('message', () => process.send?.({ rss: process.memoryUsage().rss, cpuUs: process.cpuUsage().user + process.cpuUsage().system }));
+process.on('disconnect', () => process.exit(0));
+process.on('SIGINT', () => process.exit(0));
