@@ -8,7 +8,7 @@ import { validateGa4 } from '../../src/protocols/ga4/validate.js';
 import { validateUa } from '../../src/protocols/ua/validate.js';
 import { utf8Length } from '../../src/internal/text.js';
 import { startSink } from '../helpers/sink.js';
-import { assertAccounting, requestFor, testTracker } from '../helpers/tracker.js';
+import { assertAccounting, requestFor, testTracker, waitFor } from '../helpers/tracker.js';
 import { T0, TEST_KEY } from '../helpers/context.js';
 
 describe('delivery to a real HTTP server', () => {
@@ -61,6 +61,22 @@ describe('delivery to a real HTTP server', () => {
     clock.advance(1);
     await sink.until(2);
     assert.equal(sink.events().length, 26);
+    await tracker.close();
+  });
+
+  it('a full batch goes at once; the rest of that client waits for company or the interval', async () => {
+    sink.received.length = 0;
+    const { tracker, clock } = testTracker(sink.url, { flushIntervalMs: 2000 });
+    for (let i = 0; i < 30; i++) tracker.track(requestFor('ivy', i));
+    tracker.track(requestFor('jon', 1));
+    await sink.until(1);
+    await waitFor(() => tracker.stats().inFlight === 0, 'the full batch');
+    assert.deepEqual(sink.received.map((r) => (JSON.parse(r.body) as { events: unknown[] }).events.length), [25]);
+    assert.equal(tracker.stats().pending, 6, 'five of ivy and one of jon held');
+    assertAccounting(tracker);
+    clock.advance(2000);
+    await sink.until(3);
+    assert.deepEqual(sink.received.map((r) => (JSON.parse(r.body) as { events: unknown[] }).events.length).sort((a, b) => a - b), [1, 5, 25]);
     await tracker.close();
   });
 
