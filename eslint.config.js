@@ -22,6 +22,18 @@ export default tseslint.config(
     },
   },
   { files: ['src/core/**', 'src/privacy/**', 'src/protocols/**'], rules: { 'no-restricted-imports': ['error', pureLayers] } },
-  { files: ['src/collector/**', 'src/cli/**'], rules: {} },
+  {
+    // Adapters translate only: frameworks are optional peers and may be imported as types alone.
+    files: ['src/adapters/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: ['express', 'fastify', 'koa', '@koa/router', 'hono'].map((name) => ({ name, message: 'Import framework types only (import type).', allowTypeImports: true })),
+        patterns: [
+          { group: ['**/collector/**', '**/cli/**'], message: 'Adapters never import the collector or the CLI.' },
+          { group: ['../express/**', '../fastify/**', '../koa/**', '../hono/**', '../node/**'], message: 'An adapter never imports another adapter; share code in adapters/shared.' },
+        ],
+      }],
+    },
+  },
   { files: ['scripts/**', 'bench/**'], rules: { 'no-restricted-syntax': 'off' } },
 );
