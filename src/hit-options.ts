@@ -9,6 +9,7 @@ import { normalizeHost, webProtocol } from './core/url.js';
 import { FootfallError, describeSecret, describeValue } from './errors.js';
 import { createKeyedHasher } from './privacy/hash.js';
 import { compileQueryPolicy, type QueryPolicy } from './privacy/query.js';
+import { booleanOption, functionOption, integerOption, oneOfOption } from './option-checks.js';
 import { warnOnce } from './warnings.js';
 
 /** How requests become hits. Every option is optional; defaults are documented in docs/options.md. */
@@ -51,23 +52,23 @@ export function resolveHitOptions(options: HitOptions = {}, env: ResolveEnv = pr
   if (options === null || typeof options !== 'object') {
     throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'options', 'an object', describeValue(options));
   }
-  const maxSessions = positiveInteger('maxSessions', options.maxSessions, 10_000);
+  const maxSessions = integerOption('maxSessions', options.maxSessions, 10_000, 1, 'a positive integer');
   const context: HitContext = Object.freeze({
     hasher: createKeyedHasher(resolveHashKey(options.hashKey, env)),
     query: compileQueryPolicy(options.query ?? 'names'),
-    title: optionalFunction('title', options.title),
+    title: functionOption('title', options.title),
     canonical: resolveCanonical(options.canonicalHost),
     trustProxy: booleanOption('trustProxy', options.trustProxy, false),
-    clientId: oneOf('clientId', options.clientId, ['auto', 'random'] as const, 'auto'),
-    referrer: oneOf('referrer', options.referrer, ['origin', 'full', 'none'] as const, 'origin'),
+    clientId: oneOfOption('clientId', options.clientId, ['auto', 'random'] as const, 'auto'),
+    referrer: oneOfOption('referrer', options.referrer, ['origin', 'full', 'none'] as const, 'origin'),
     userAgent: booleanOption('userAgent', options.userAgent, true),
-    sessions: createSessionStore({ idleTimeoutMs: positiveInteger('sessionTimeoutMs', options.sessionTimeoutMs, 1_800_000), maxSessions }),
+    sessions: createSessionStore({ idleTimeoutMs: integerOption('sessionTimeoutMs', options.sessionTimeoutMs, 1_800_000, 1, 'a positive integer'), maxSessions }),
     memo: createMemo(maxSessions),
     memoRoute: createMemo(2_000),
     memoHost: createMemo(200),
     memoReferrer: createMemo(1_000),
-    now: optionalFunction('now', options.now) ?? Date.now,
-    random: optionalFunction('random', options.random) ?? Math.random,
+    now: functionOption('now', options.now) ?? Date.now,
+    random: functionOption('random', options.random) ?? Math.random,
     onWarning: (code: 'FFWRN002') => warnOnce(code),
   });
   resolved.add(context);
@@ -120,30 +121,6 @@ function resolveCanonical(value: unknown): HitContext['canonical'] {
     throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'canonicalHost', 'a host like "api.example.com" or "https://api.example.com"', describeValue(value));
   }
   return Object.freeze({ protocol, host });
-}
-
-function optionalFunction<T extends (...args: never[]) => unknown>(name: string, value: T | undefined): T | undefined {
-  if (value === undefined || typeof value === 'function') return value;
-  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, 'a function', describeValue(value));
-}
-
-function booleanOption(name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value === 'boolean') return value;
-  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, 'true or false', describeValue(value));
-}
-
-function oneOf<const T extends readonly string[]>(name: string, value: unknown, allowed: T, fallback: T[number]): T[number] {
-  if (value === undefined) return fallback;
-  if (typeof value === 'string' && allowed.includes(value)) return value;
-  const list = allowed.map((item) => `"${item}"`).join(', ');
-  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, `one of ${list}`, describeValue(value));
-}
-
-function positiveInteger(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
-  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, 'a positive integer', describeValue(value));
 }
 
 /** Per-adapter overrides of the tracker's hit options. */

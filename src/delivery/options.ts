@@ -4,6 +4,7 @@ import type { Ga4Destination } from '../protocols/ga4/destination.js';
 import type { UaDestination } from '../protocols/ua/destination.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
+import { booleanOption, functionOption, integerOption } from '../option-checks.js';
 import type { Transport } from './transport.js';
 import type { DeliveryReport, FailureReport } from './events.js';
 
@@ -79,7 +80,7 @@ export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerO
   if (destination === null || typeof destination !== 'object' || (destination.kind !== 'ga4' && destination.kind !== 'ua')) {
     throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'destination', 'ga4({ measurementId, apiSecret }) or ua({ trackingId })', describeValue(destination));
   }
-  const number = (name: keyof TrackerOptions, fallback: number, min = 1) => integer(name, options[name], fallback, min);
+  const number = (name: keyof TrackerOptions, fallback: number, min = 1) => integerOption(name, options[name], fallback, min);
   return Object.freeze({
     destination,
     timeoutMs: number('timeoutMs', 5_000),
@@ -94,28 +95,11 @@ export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerO
     breakerCooldownMs: number('breakerCooldownMs', 30_000),
     breakerMaxCooldownMs: number('breakerMaxCooldownMs', 300_000),
     closeTimeoutMs: number('closeTimeoutMs', 5_000, 0),
-    flushOnExit: flag('flushOnExit', options.flushOnExit, true),
-    closeOnSignals: flag('closeOnSignals', options.closeOnSignals, false),
-    onSuccess: callback('onSuccess', options.onSuccess),
-    onFailure: callback('onFailure', options.onFailure),
+    flushOnExit: booleanOption('flushOnExit', options.flushOnExit, true),
+    closeOnSignals: booleanOption('closeOnSignals', options.closeOnSignals, false),
+    onSuccess: functionOption('onSuccess', options.onSuccess),
+    onFailure: functionOption('onFailure', options.onFailure),
     clock: options.clock ?? systemClock,
     transport: options.transport,
   });
-}
-
-function integer(name: string, value: unknown, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min) return value;
-  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, `an integer >= ${min}`, describeValue(value));
-}
-
-function flag(name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value === 'boolean') return value;
-  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, 'true or false', describeValue(value));
-}
-
-function callback<T>(name: string, value: T | undefined): T | undefined {
-  if (value === undefined || typeof value === 'function') return value;
-  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, 'a function', describeValue(value));
 }

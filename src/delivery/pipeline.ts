@@ -2,7 +2,6 @@ import type { Hit } from '../core/hit.js';
 import type { HitContext } from '../core/hit-context.js';
 import { toHit } from '../core/to-hit.js';
 import type { RequestInfo } from '../core/request-info.js';
-import type { Accounting } from './accounting.js';
 import type { Clock } from './clock.js';
 import type { Protocol } from './protocol.js';
 import { createRingQueue } from './queue.js';
@@ -42,7 +41,7 @@ export interface Pipeline {
 /** Hits held back for company at most; past it a drain sends partial batches too. */
 const MAX_HELD = 2_000;
 
-export function createPipeline(deps: { context: HitContext; protocol: Protocol; sender: Sender; accounting: Accounting; clock: Clock; onStale: (hits: Hit[]) => void; onInvalid: (count: number) => void }): Pipeline {
+export function createPipeline(deps: { context: HitContext; protocol: Protocol; sender: Sender; clock: Clock; onStale: (hits: Hit[]) => void; onInvalid: (count: number) => void }): Pipeline {
   const queue = createRingQueue<Queued>();
   /** Hits of partial batches waiting for company, with their share of bytes. */
   let held: { hit: Hit; bytes: number }[] = [];

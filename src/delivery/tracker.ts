@@ -101,7 +101,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     },
   );
   const pipeline = createPipeline({
-    context, protocol, sender, accounting, clock,
+    context, protocol, sender, clock,
     onStale: (hits) => drop('stale', hits, []),
     onInvalid: (count) => drop('invalid', [], [], count),
   });

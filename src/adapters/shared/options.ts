@@ -1,5 +1,6 @@
 import { FootfallError, describeValue } from '../../errors.js';
 import { checkHitOverrides, type HitOverrides } from '../../hit-options.js';
+import { functionOption } from '../../option-checks.js';
 import type { QueryPolicy } from '../../privacy/query.js';
 
 /** Options every adapter takes, validated once when the adapter is created. */
@@ -43,19 +44,14 @@ export function resolveAdapterOptions<Req>(options: AdapterOptions<Req> = {}): R
   const overrides = { query: options.query, canonicalHost: options.canonicalHost, trustProxy: options.trustProxy };
   const any = Object.values(overrides).some((value) => value !== undefined);
   return Object.freeze({
-    title: fn('title', options.title),
-    userId: fn('userId', options.userId),
-    skip: fn('skip', options.skip),
+    title: functionOption('title', options.title),
+    userId: functionOption('userId', options.userId),
+    skip: functionOption('skip', options.skip),
     sampleRate,
     hitOptions: any ? checkHitOverrides(overrides) : undefined,
     trustProxy: options.trustProxy === true,
-    random: fn('random', options.random) ?? Math.random,
+    random: functionOption('random', options.random) ?? Math.random,
   });
-}
-
-function fn<T>(name: string, value: T | undefined): T | undefined {
-  if (value === undefined || typeof value === 'function') return value;
-  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, 'a function', describeValue(value));
 }
 
 /** Health checks are not API usage: by path (`/health`, `/healthz`, `/ready`, `/live`, `/ping`) or a marker the app sets. */

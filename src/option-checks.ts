@@ -1,0 +1,30 @@
+import { FootfallError, describeValue } from './errors.js';
+
+/**
+ * The checks every options resolver shares (hit options, tracker, adapters): each returns the
+ * value or its default, or throws FOOTFALL_ERR_INVALID_OPTION saying what was expected and got.
+ */
+export function functionOption<T>(name: string, value: T | undefined): T | undefined {
+  if (value === undefined || typeof value === 'function') return value;
+  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, 'a function', describeValue(value));
+}
+
+export function booleanOption(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value === 'boolean') return value;
+  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, 'true or false', describeValue(value));
+}
+
+/** A safe integer >= `min`; `expected` words it for the message. */
+export function integerOption(name: string, value: unknown, fallback: number, min: number, expected = `an integer >= ${min}`): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min) return value;
+  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, expected, describeValue(value));
+}
+
+export function oneOfOption<const T extends readonly string[]>(name: string, value: unknown, allowed: T, fallback: T[number]): T[number] {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && allowed.includes(value)) return value;
+  const list = allowed.map((item) => `"${item}"`).join(', ');
+  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, `one of ${list}`, describeValue(value));
+}
