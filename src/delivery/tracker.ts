@@ -115,10 +115,14 @@ export function createTracker(options: TrackerOptions): Tracker {
   const pending = () => pipeline.queued + sender.hits;
   const drainNow = (mode: 'full' | 'all' = 'all') => {
     drainSoon = false;
-    if (interval !== undefined) clock.clearTimeout(interval);
-    interval = undefined;
+    // Only a drain that sends everything restarts the clock: a full-batch drain leaves the
+    // interval running, so hits held for company never wait longer than flushIntervalMs.
+    if (mode === 'all' && interval !== undefined) {
+      clock.clearTimeout(interval);
+      interval = undefined;
+    }
     const generation = pipeline.drain(mode);
-    if (pipeline.queued > 0) armInterval(); // what was held goes with the next batch or the interval
+    if (pipeline.queued > 0) armInterval();
     return generation;
   };
   const scheduleDrain = () => {

@@ -80,6 +80,21 @@ describe('delivery to a real HTTP server', () => {
     await tracker.close();
   });
 
+  it('the full batches of a busy client do not hold back a quiet one past flushIntervalMs', async () => {
+    sink.received.length = 0;
+    const { tracker, clock } = testTracker(sink.url, { flushIntervalMs: 2000 });
+    tracker.track(requestFor('quiet'));
+    for (let round = 1; round <= 3; round++) {
+      for (let i = 0; i < 25; i++) tracker.track(requestFor('busy', i));
+      await sink.until(round);
+      await waitFor(() => tracker.stats().inFlight === 0, `busy batch ${round}`);
+      clock.advance(900);
+    }
+    await waitFor(() => tracker.stats().pending === 0, 'the quiet hit to go with the interval');
+    assert.equal(sink.events().length, 76);
+    await tracker.close();
+  });
+
   it('stamps each event with the moment the request was tracked, not sent', async () => {
     sink.received.length = 0;
     const { tracker, clock } = testTracker(sink.url, { flushIntervalMs: 600_000 });
