@@ -36,6 +36,22 @@ export const ERROR_CODES = {
     message: 'trackRequests() needs a tracker, got %s, and FOOTFALL_GA4_MEASUREMENT_ID / FOOTFALL_GA4_API_SECRET are not both set.',
     hint: 'Pass one: trackRequests(createTracker({ destination: ga4({...}) })), or set both variables (FOOTFALL_DISABLED=1 turns tracking off).',
   },
+  FOOTFALL_ERR_INVALID_ROUTES_FILE: {
+    message: 'The routes file %s could not be used: %s.',
+    hint: 'Give an OpenAPI 3 document (JSON or YAML) with a `paths` object, or a JSON list like ["GET /users/:id"] or [{"method":"GET","route":"/users/:id"}] (what listRoutes(app) returns).',
+  },
+  FOOTFALL_ERR_STORE_UNAVAILABLE: {
+    message: 'The hit store %s could not be opened: %s.',
+    hint: 'Check that the directory exists and is writable, or use --memory. better-sqlite3 (version 12) must be installed: `npm i better-sqlite3@12`.',
+  },
+  FOOTFALL_ERR_STORE_TOO_NEW: {
+    message: 'The hit store %s has schema version %s, newer than this Footfall understands (%s).',
+    hint: 'Upgrade Footfall, or point --db at another file.',
+  },
+  FOOTFALL_ERR_UNSAFE_LISTEN: {
+    message: 'The collector would listen on %s without a token.',
+    hint: 'Anyone who reaches that address could read your API\'s usage. Pass --token <secret> (or FOOTFALL_COLLECTOR_TOKEN), listen on 127.0.0.1, or pass --insecure if the network is trusted.',
+  },
 } as const satisfies Record<string, { message: string; hint: string }>;
 
 export type FootfallErrorCode = keyof typeof ERROR_CODES;

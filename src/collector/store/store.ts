@@ -1,0 +1,27 @@
+import type { DeclaredRoute, EndpointsReport, IncomingHit, StoredHit, TimeRange, TimeSeries, TimeSeriesQuery } from '../types.js';
+
+/**
+ * Where the collector keeps hits: a SQLite file (WAL) or SQLite in memory. All calls are
+ * synchronous (better-sqlite3); `insert` writes one transaction, so a request's hits are
+ * stored whole or not at all.
+ */
+export interface Store {
+  /** Stores hits received at `receivedMs` in one transaction. Throws only on a storage failure. */
+  insert(hits: readonly IncomingHit[], receivedMs: number): void;
+  /** Replaces the declared route inventory (deduplicated). */
+  setRoutes(routes: readonly DeclaredRoute[]): void;
+  routes(): DeclaredRoute[];
+  /** Per-endpoint usage in the range, most hits first, and the declared routes with no hits. */
+  endpoints(range: TimeRange): EndpointsReport;
+  /** The most recent hits, newest first. */
+  recentHits(limit: number): StoredHit[];
+  timeseries(query: TimeSeriesQuery): TimeSeries[];
+  /** Total stored hits. */
+  count(): number;
+  close(): void;
+}
+
+export interface StoreOptions {
+  /** SQLite file path, or `:memory:`. @default './footfall.db' */
+  file?: string;
+}
