@@ -1,0 +1,111 @@
+import type { Clock } from '../delivery/clock.js';
+import { systemClock } from '../delivery/clock.js';
+import { FootfallError, describeSecret, describeValue } from '../errors.js';
+import { booleanOption, functionOption, integerOption, oneOfOption } from '../option-checks.js';
+import type { FaultOptions, ResolvedFaults } from './faults.js';
+import { resolveFaults } from './faults.js';
+import type { Store } from './store/store.js';
+import type { DeclaredRoute } from './types.js';
+
+/** Options of `startCollector` (and the flags of `footfall collector`). */
+export interface CollectorOptions extends FaultOptions {
+  /** Address to listen on. Anything but loopback needs `token` or `insecure`. @default '127.0.0.1' */
+  host?: string;
+  /** TCP port; 0 picks a free one. @default 8787 */
+  port?: number;
+  /** Bearer token required by the dashboard's data and the query API (`/api/*`). @default none */
+  token?: string;
+  /** Allow a non-loopback `host` without a token. @default false */
+  insecure?: boolean;
+  /** When set, GA4 hits carrying another `api_secret` are refused with 403. @default any secret */
+  apiSecret?: string;
+  /** SQLite file. @default './footfall.db' */
+  dbFile?: string;
+  /** Keep hits in memory (SQLite `:memory:`), not in a file. @default false */
+  memory?: boolean;
+  /** A store to use instead of opening one (it is closed with the collector). */
+  store?: Store;
+  /** Declared routes to list unused ones against (replaces the stored inventory). */
+  routes?: readonly DeclaredRoute[];
+  /** How each hit is printed: a readable line, a JSON line, or nothing. @default 'text' */
+  output?: 'text' | 'json' | 'none';
+  /** Where lines are printed. @default process.stdout */
+  log?: (line: string) => void;
+  /** Time, injected in tests. @default the system clock */
+  clock?: Clock;
+}
+
+export interface ResolvedCollectorOptions {
+  host: string;
+  port: number;
+  token?: string;
+  apiSecret?: string;
+  dbFile: string;
+  store?: Store;
+  routes?: readonly DeclaredRoute[];
+  output: 'text' | 'json' | 'none';
+  log: (line: string) => void;
+  clock: Clock;
+  faults: ResolvedFaults;
+}
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
+
+/** Validates every option once, at start; throws FOOTFALL_ERR_INVALID_OPTION naming the option. */
+export function resolveCollectorOptions(options: CollectorOptions = {}): ResolvedCollectorOptions {
+  const host = stringOption('host', options.host, '127.0.0.1');
+  const token = secretOption('token', options.token);
+  if (!LOOPBACK.test(host) && token === undefined && !booleanOption('insecure', options.insecure, false)) {
+    throw new FootfallError('FOOTFALL_ERR_UNSAFE_LISTEN', host);
+  }
+  const resolved: ResolvedCollectorOptions = {
+    host,
+    port: integerOption('port', options.port, 8787, 0, 'an integer from 0 to 65535'),
+    dbFile: booleanOption('memory', options.memory, false) ? ':memory:' : stringOption('dbFile', options.dbFile, './footfall.db'),
+    output: oneOfOption('output', options.output, ['text', 'json', 'none'] as const, 'text'),
+    log: functionOption('log', options.log) ?? ((line: string) => void process.stdout.write(`${line}\n`)),
+    clock: options.clock ?? systemClock,
+    faults: resolveFaults(checkFaults(options)),
+  };
+  if (resolved.port > 65535) throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'port', 'an integer from 0 to 65535', describeValue(options.port));
+  if (token !== undefined) resolved.token = token;
+  const apiSecret = secretOption('apiSecret', options.apiSecret);
+  if (apiSecret !== undefined) resolved.apiSecret = apiSecret;
+  if (options.store !== undefined) resolved.store = options.store;
+  if (options.routes !== undefined) resolved.routes = options.routes;
+  return resolved;
+}
+
+function checkFaults(options: FaultOptions): FaultOptions {
+  const checked: FaultOptions = {};
+  if (options.failRate !== undefined) checked.failRate = rateOption('failRate', options.failRate);
+  if (options.hangRate !== undefined) checked.hangRate = rateOption('hangRate', options.hangRate);
+  if (options.hangMs !== undefined) checked.hangMs = integerOption('hangMs', options.hangMs, 0, 0);
+  if (options.delayMs !== undefined) checked.delayMs = integerOption('delayMs', options.delayMs, 0, 0);
+  if (options.retryAfterS !== undefined) checked.retryAfterS = integerOption('retryAfterS', options.retryAfterS, 0, 0);
+  if (options.seed !== undefined) checked.seed = integerOption('seed', options.seed, 0, 0);
+  if (options.status !== undefined) {
+    const status = options.status;
+    if (!(Number.isInteger(status) && status >= 400 && status <= 599)) throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'status', 'an HTTP error status from 400 to 599', describeValue(status));
+    checked.status = status;
+  }
+  return checked;
+}
+
+function rateOption(name: string, value: unknown): number {
+  if (typeof value === 'number' && value >= 0 && value <= 1) return value;
+  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, 'a number from 0 to 1 (0.2 = 20% of requests)', describeValue(value));
+}
+
+function stringOption(name: string, value: unknown, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && value.length > 0) return value;
+  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, 'a non-empty string', describeValue(value));
+}
+
+/** A secret is checked without ever being shown. */
+function secretOption(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && value.length > 0 && !/\s/.test(value)) return value;
+  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, 'a non-empty string without whitespace', describeSecret(value));
+}

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ingestGa4 } from '../../src/collector/ingest-ga4.js';
+import { ingestUa } from '../../src/collector/ingest-ua.js';
+import { encodeGa4 } from '../../src/protocols/ga4/encode.js';
+import { encodeUa } from '../../src/protocols/ua/encode.js';
+import { T0 } from '../helpers/context.js';
+import { FULL_HIT, MINIMAL_HIT, hitAt } from '../helpers/hits.js';
+
+const IDS = new URLSearchParams({ measurement_id: 'G-TEST123', api_secret: 's3cret' });
+const bytes = (text: string): Uint8Array => Buffer.from(text);
+
+describe('GA4 ingestion', () => {
+  it('reads back what the encoder wrote: route, method, status, duration, client, user, title, host, time', () => {
+    const [request] = encodeGa4([FULL_HIT, hitAt(1500, { route: '/v1/orders', method: 'POST', status: 503, durationMs: 80.5, title: 'POST /v1/orders' })], { nowMs: T0 + 2000 }).requests;
+    assert.ok(request);
+    const result = ingestGa4(bytes(request.body), IDS, { nowMs: T0 + 2000 });
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.deepEqual(result.hits, [
+      { timeMs: T0, protocol: 'ga4', method: 'GET', route: '/v1/users/:id', client: FULL_HIT.clientId, eventName: 'page_view', status: 200, durationMs: 12.346, userId: FULL_HIT.userId, title: 'GET /v1/users/:id', host: 'api.example.com' },
+      { timeMs: T0 + 1500, protocol: 'ga4', method: 'POST', route: '/v1/orders', client: FULL_HIT.clientId, eventName: 'page_view', status: 503, durationMs: 80.5, userId: FULL_HIT.userId, title: 'POST /v1/orders', host: 'api.example.com' },
+    ]);
+  });
+
+  it('takes a route from page_location when a client other than Footfall sends no api_route', () => {
+    const body = JSON.stringify({ client_id: '1.2', events: [{ name: 'page_view', params: { page_location: 'https://shop.example/cart?x=1' } }, { name: 'sign_up' }] });
+    const result = ingestGa4(bytes(body), IDS, { nowMs: T0 });
+    assert.ok(result.ok);
+    assert.deepEqual(result.hits.map((hit) => [hit.method, hit.route, hit.timeMs, hit.status]), [['GET', '/cart', T0, undefined], ['GET', '(sign_up)', T0, undefined]]);
+  });
+
+  it('refuses requests without ids, with another secret, too large, not UTF-8, or invalid — and says why', () => {
+    const [request] = encodeGa4([MINIMAL_HIT], { nowMs: T0 }).requests;
+    assert.ok(request);
+    const cases: [Uint8Array, URLSearchParams, string | undefined, number, RegExp][] = [
+      [bytes(request.body), new URLSearchParams({ api_secret: 's' }), undefined, 400, /missing measurement_id/],
+      [bytes(request.body), new URLSearchParams({ measurement_id: 'G-X' }), undefined, 400, /missing api_secret/],
+      [bytes(request.body), IDS, 'another-secret', 403, /does not match/],
+      [new Uint8Array(130_001).fill(32), IDS, undefined, 413, /130001 bytes.*130000/],
+      [Uint8Array.from([0x7b, 0xff, 0x7d]), IDS, undefined, 400, /not valid UTF-8/],
+      [bytes('{"client_id":"1.2","events":[{"name":"_bad"}]}'), IDS, undefined, 400, /invalid Measurement Protocol payload \(1 problem/],
+      [bytes('{"client_id":'), IDS, undefined, 400, /invalid Measurement Protocol payload/],
+    ];
+    for (const [body, query, apiSecret, status, message] of cases) {
+      const result = ingestGa4(body, query, apiSecret === undefined ? { nowMs: T0 } : { nowMs: T0, apiSecret });
+      assert.equal(result.ok, false);
+      if (result.ok) continue;
+      assert.equal(result.status, status, result.error);
+      assert.match(result.error, message);
+      assert.doesNotMatch(result.error, /s3cret|another-secret/);
+    }
+  });
+
+  it('accepts the right secret when the collector has one', () => {
+    const [request] = encodeGa4([MINIMAL_HIT], { nowMs: T0 }).requests;
+    assert.ok(request);
+    assert.equal(ingestGa4(bytes(request.body), IDS, { nowMs: T0, apiSecret: 's3cret' }).ok, true);
+  });
+
+  it('an invalid request carries the validator messages and yields no hits at all', () => {
+    const body = JSON.stringify({ client_id: '1.2', events: [{ name: 'page_view', params: { api_route: '/ok' } }, { name: 'page_view', params: { 'bad name': 1 } }] });
+    const result = ingestGa4(bytes(body), IDS, { nowMs: T0 });
+    assert.equal(result.ok, false);
+    if (result.ok) return;
+    const details = result.details as { validationMessages: { validationCode: string }[] };
+    assert.equal(details.validationMessages[0]?.validationCode, 'NAME_INVALID');
+  });
+});
+
+describe('UA v1 ingestion', () => {
+  it('reads back what the encoder wrote, method and route from the title and path, time from qt', () => {
+    const { requests } = encodeUa([FULL_HIT, hitAt(2000, { route: '/v1/orders', method: 'DELETE', path: '/v1/orders', title: 'DELETE /v1/orders', userId: undefined })], { trackingId: 'UA-1-1', nowMs: T0 + 5000, random: () => 0.5 });
+    const [request] = requests;
+    assert.ok(request);
+    assert.equal(request.path, '/batch');
+    const result = ingestUa(bytes(request.body), true, T0 + 5000);
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.deepEqual(result.hits.map((hit) => [hit.timeMs, hit.method, hit.route, hit.client, hit.userId, hit.title, hit.host]), [
+      [T0, 'GET', '/v1/users/:id', FULL_HIT.clientId, FULL_HIT.userId, 'GET /v1/users/:id', 'api.example.com'],
+      [T0 + 2000, 'DELETE', '/v1/orders', FULL_HIT.clientId, undefined, 'DELETE /v1/orders', 'api.example.com'],
+    ]);
+  });
+
+  it('refuses invalid hits (with /debug/collect\'s answer), several lines on /collect, too many or too large', () => {
+    const good = 'v=1&tid=UA-1-1&cid=1.2&t=pageview&dp=%2Fx';
+    const cases: [string, boolean, number, RegExp][] = [
+      ['v=1&t=pageview&dp=%2Fx', false, 400, /1 of 1 hits are invalid/],
+      [`${good}\n${good}`, false, 400, /one hit, got 2 lines/],
+      [Array.from({ length: 21 }, () => good).join('\n'), true, 413, /batch has 21 hits/],
+      [`${good}&dt=${'a'.repeat(8200)}`, false, 413, /8192 bytes/],
+      ['', true, 400, /empty payload/],
+    ];
+    for (const [body, batch, status, message] of cases) {
+      const result = ingestUa(bytes(body), batch, T0);
+      assert.equal(result.ok, false, body.slice(0, 40));
+      if (result.ok) continue;
+      assert.equal(result.status, status, result.error);
+      assert.match(result.error, message);
+    }
+  });
+});
