@@ -35,5 +35,16 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // The dashboard's browser script: plain JavaScript with the browser's globals, no build step.
+    files: ['src/collector/dashboard/assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries([
+        'window', 'document', 'fetch', 'sessionStorage', 'localStorage', 'location', 'history', 'setInterval', 'clearInterval',
+        'setTimeout', 'clearTimeout', 'uPlot', 'Intl', 'URLSearchParams', 'ResizeObserver', 'HTMLElement', 'Event',
+      ].map((name) => [name, 'readonly'])),
+    },
+  },
   { files: ['scripts/**', 'bench/**'], rules: { 'no-restricted-syntax': 'off' } },
 );

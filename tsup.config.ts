@@ -1,3 +1,4 @@
+import { cpSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 // The library is built to ESM and CommonJS with declarations; the CLI only to ESM (it is a bin).
@@ -26,5 +27,9 @@ export default defineConfig([
     sourcemap: true,
     target: 'node20',
     platform: 'node',
+    // The dashboard's static files sit next to the chunks; serve-dashboard.ts finds them in dist/dashboard.
+    onSuccess: async () => {
+      cpSync('src/collector/dashboard/assets', 'dist/dashboard', { recursive: true });
+    },
   },
 ]);
