@@ -22,7 +22,11 @@ export default defineConfig([
     platform: 'node',
   },
   {
-    entry: { 'cli/main': 'src/cli/main.ts' },
+    // The CLI and the collector are leaves, ESM only (the collector loads better-sqlite3 through
+    // createRequire(import.meta.url)); only the collector's entry gets declarations.
+    entry: { 'cli/main': 'src/cli/main.ts', collector: 'src/collector/index.ts' },
+    dts: { entry: { collector: 'src/collector/index.ts' } },
+    external: ['express', 'better-sqlite3'],
     format: ['esm'],
     sourcemap: true,
     target: 'node20',

@@ -69,7 +69,8 @@ describe('GA4 ingestion', () => {
 
 describe('UA v1 ingestion', () => {
   it('reads back what the encoder wrote, method and route from the title and path, time from qt', () => {
-    const { requests } = encodeUa([FULL_HIT, hitAt(2000, { route: '/v1/orders', method: 'DELETE', path: '/v1/orders', title: 'DELETE /v1/orders', userId: undefined })], { trackingId: 'UA-1-1', nowMs: T0 + 5000, random: () => 0.5 });
+    const { userId: _dropped, ...anonymous } = hitAt(2000, { route: '/v1/orders', method: 'DELETE', path: '/v1/orders', title: 'DELETE /v1/orders' });
+    const { requests } = encodeUa([FULL_HIT, anonymous], { trackingId: 'UA-1-1', nowMs: T0 + 5000, random: () => 0.5 });
     const [request] = requests;
     assert.ok(request);
     assert.equal(request.path, '/batch');

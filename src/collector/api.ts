@@ -1,0 +1,121 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { VERSION } from '../version.js';
+import { sendError, sendJson } from './http-reply.js';
+import { readBody } from './read-body.js';
+import { parseRoutesInput } from './routes-file.js';
+import type { Store } from './store/store.js';
+import { parseDurationMs, parseTimeBound } from './time-range.js';
+import type { TimeRange, TimeSeriesQuery } from './types.js';
+
+export interface ApiContext {
+  readonly store: Store;
+  readonly nowMs: () => number;
+  readonly startedMs: number;
+  readonly storage: 'file' | 'memory';
+}
+
+const MAX_ROUTES_BODY_BYTES = 1_048_576;
+const MAX_HITS_LIMIT = 1000;
+/** Bucket widths the timeseries picks from, so a range has at most ~300 points. */
+const BUCKETS_MS = [60_000, 300_000, 900_000, 3_600_000, 21_600_000, 86_400_000, 604_800_000];
+const DEFAULT_SPAN_MS = 30 * 86_400_000;
+
+/** The query API under `/api/`: usage per endpoint, recent hits, time series, the route inventory. */
+export async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, context: ApiContext): Promise<void> {
+  const route = `${req.method ?? 'GET'} ${url.pathname}`;
+  switch (route) {
+    case 'GET /api/endpoints':
+      return withRange(res, url, context, (range) => sendJson(res, 200, context.store.endpoints(range)));
+    case 'GET /api/hits':
+      return sendHits(res, url, context);
+    case 'GET /api/timeseries':
+      return withRange(res, url, context, (range) => sendTimeseries(res, url, range, context));
+    case 'GET /api/routes':
+      return sendJson(res, 200, { routes: context.store.routes() });
+    case 'POST /api/routes':
+      return receiveRoutes(req, res, context);
+    case 'GET /api/status':
+      return sendJson(res, 200, { version: VERSION, hits: context.store.count(), startedMs: context.startedMs, storage: context.storage, declared: context.store.routes().length });
+    default:
+      return notFound(res, url.pathname);
+  }
+}
+
+const ROUTES: Readonly<Record<string, string>> = {
+  '/api/endpoints': 'GET',
+  '/api/hits': 'GET',
+  '/api/timeseries': 'GET',
+  '/api/routes': 'GET, POST',
+  '/api/status': 'GET',
+};
+
+function notFound(res: ServerResponse, path: string): void {
+  const allowed = ROUTES[path];
+  if (allowed !== undefined) return sendError(res, 405, `${path} takes ${allowed}`, undefined, { allow: allowed });
+  sendError(res, 404, `no such API: ${path}; the API has ${Object.keys(ROUTES).join(', ')}`);
+}
+
+function withRange(res: ServerResponse, url: URL, context: ApiContext, then: (range: TimeRange) => void): void {
+  const range: { sinceMs?: number; untilMs?: number } = {};
+  for (const name of ['since', 'until'] as const) {
+    const text = url.searchParams.get(name);
+    if (text === null || text === '') continue;
+    const bound = parseTimeBound(text, context.nowMs());
+    if ('error' in bound) return sendError(res, 400, `?${name}= ${bound.error}`);
+    range[name === 'since' ? 'sinceMs' : 'untilMs'] = bound.ms;
+  }
+  if (range.sinceMs !== undefined && range.untilMs !== undefined && range.untilMs <= range.sinceMs) {
+    return sendError(res, 400, '?until= must be later than ?since=');
+  }
+  then(range);
+}
+
+function sendHits(res: ServerResponse, url: URL, context: ApiContext): void {
+  const text = url.searchParams.get('limit');
+  const limit = text === null ? 100 : Number(text);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HITS_LIMIT) {
+    return sendError(res, 400, `?limit= must be a whole number from 1 to ${MAX_HITS_LIMIT}, got ${JSON.stringify(text)}`);
+  }
+  sendJson(res, 200, { hits: context.store.recentHits(limit) });
+}
+
+function sendTimeseries(res: ServerResponse, url: URL, range: TimeRange, context: ApiContext): void {
+  const text = url.searchParams.get('bucket');
+  let bucketMs: number | undefined;
+  if (text !== null && text !== '') {
+    bucketMs = parseDurationMs(text) ?? (/^\d+$/.test(text) ? Number(text) : undefined);
+    if (bucketMs === undefined || bucketMs < 1000) return sendError(res, 400, `?bucket= must be a width like 1m, 5m, 1h or 1d (at least 1s), got ${JSON.stringify(text)}`);
+  }
+  const untilMs = range.untilMs ?? context.nowMs();
+  const span = untilMs - (range.sinceMs ?? untilMs - DEFAULT_SPAN_MS);
+  const chosen = bucketMs ?? BUCKETS_MS.find((width) => span / width <= 300) ?? BUCKETS_MS[BUCKETS_MS.length - 1] ?? 86_400_000;
+  if (span / chosen > 10_000) return sendError(res, 400, `?bucket= ${text ?? ''} gives over 10 000 points for this range; pick a wider bucket or a shorter range`);
+  const query: { -readonly [K in keyof TimeSeriesQuery]: TimeSeriesQuery[K] } = { ...range, bucketMs: chosen };
+  const route = url.searchParams.get('route');
+  if (route !== null && route !== '') query.route = route;
+  const method = url.searchParams.get('method');
+  if (method !== null && method !== '') query.method = method.toUpperCase();
+  sendJson(res, 200, { bucketMs: chosen, series: context.store.timeseries(query) });
+}
+
+async function receiveRoutes(req: IncomingMessage, res: ServerResponse, context: ApiContext): Promise<void> {
+  const type = req.headers['content-type'] ?? '';
+  if (!/^application\/json\b/i.test(type)) {
+    return sendError(res, 415, `POST /api/routes takes application/json, got ${JSON.stringify(type)}: send what listRoutes(app) returns`);
+  }
+  const read = await readBody(req, MAX_ROUTES_BODY_BYTES);
+  if (!read.ok) return sendError(res, read.status, read.error, undefined, { connection: 'close' });
+  let value: unknown;
+  try {
+    value = JSON.parse(read.body.toString('utf8'));
+  } catch (error) {
+    return sendError(res, 400, `body is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    const routes = parseRoutesInput(value, 'POST /api/routes');
+    context.store.setRoutes(routes);
+    sendJson(res, 200, { routes: routes.length });
+  } catch (error) {
+    sendError(res, 400, error instanceof Error ? error.message : String(error));
+  }
+}

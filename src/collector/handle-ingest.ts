@@ -1,0 +1,116 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '../delivery/clock.js';
+import { validateGa4 } from '../protocols/ga4/validate.js';
+import { validateUa } from '../protocols/ua/validate.js';
+import type { FaultDecision, Faults } from './faults.js';
+import { sendEmpty, sendError, sendJson } from './http-reply.js';
+import { ingestGa4 } from './ingest-ga4.js';
+import type { IngestResult } from './ingest-result.js';
+import type { IngestRoute } from './ingest-routes.js';
+import { checkContentType } from './ingest-routes.js';
+import { ingestUa } from './ingest-ua.js';
+import { readBody } from './read-body.js';
+import type { IncomingHit } from './types.js';
+import type { WriteQueue } from './write-queue.js';
+
+export interface IngestContext {
+  readonly clock: Clock;
+  readonly faults: Faults;
+  readonly writes: WriteQueue;
+  readonly apiSecret?: string;
+  /** Called for each stored request and each refusal (printing, counting). */
+  readonly onStored: (hits: readonly IncomingHit[], receivedMs: number) => void;
+  readonly onRefused: (status: number, reason: string, fault: boolean) => void;
+  /** Hang and delay timers, so `close()` can cancel them. */
+  readonly timers: Set<{ cancel: () => void }>;
+}
+
+/** A 1x1 transparent GIF: what Google's v1 `/collect` answers. */
+const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+const MAX_SLEEP_S = 600;
+
+/** One Measurement Protocol request: read, (mis)behave, validate, store whole or refuse whole. */
+export async function handleIngest(req: IncomingMessage, res: ServerResponse, url: URL, route: IngestRoute, context: IngestContext): Promise<void> {
+  const method = req.method ?? 'GET';
+  if (!route.methods.includes(method)) {
+    return refuse(res, context, 405, `${url.pathname} takes ${route.methods.join(' or ')}, got ${method}`, { allow: route.methods.join(', ') });
+  }
+  const typeProblem = method === 'POST' ? checkContentType(route, req.headers['content-type']) : undefined;
+  if (typeProblem !== undefined) return refuse(res, context, 415, typeProblem);
+  const sleep = parseSleep(url.searchParams.get('sleep'));
+  if (typeof sleep === 'string') return refuse(res, context, 400, sleep);
+  const read = method === 'GET' ? { ok: true as const, body: Buffer.from(queryPayload(url)) } : await readBody(req, route.maxBodyBytes);
+  if (!read.ok) return refuse(res, context, read.status, read.error, { connection: 'close' });
+  if (route.debug) return sendJson(res, 200, route.protocol === 'ga4' ? validateGa4(read.body, { nowMs: context.clock.now() }) : validateUa(read.body));
+  const fate = context.faults.decide(sleep * 1000);
+  if (!(await wait(fate.delayMs + fate.hangMs, res, context))) return;
+  if (fate.failStatus !== undefined) return misbehave(res, context, fate);
+  const nowMs = context.clock.now();
+  const result = ingest(route, read.body, url, nowMs, context.apiSecret);
+  if (!result.ok) return refuse(res, context, result.status, result.error, {}, result.details);
+  try {
+    await context.writes.write(result.hits, nowMs);
+  } catch (error) {
+    return refuse(res, context, 503, `the hits could not be stored (${error instanceof Error ? error.message : String(error)}); retry later`);
+  }
+  context.onStored(result.hits, nowMs);
+  if (route.protocol === 'ga4') return sendEmpty(res, 204);
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(200, { 'content-type': 'image/gif', 'content-length': PIXEL.byteLength, 'cache-control': 'no-cache, no-store' });
+  res.end(PIXEL);
+}
+
+function ingest(route: IngestRoute, body: Buffer, url: URL, nowMs: number, apiSecret: string | undefined): IngestResult {
+  if (route.protocol === 'ga4') return ingestGa4(body, url.searchParams, apiSecret === undefined ? { nowMs } : { nowMs, apiSecret });
+  return ingestUa(body, route.batch, nowMs);
+}
+
+function refuse(res: ServerResponse, context: IngestContext, status: number, reason: string, headers: Record<string, string> = {}, details?: unknown): void {
+  context.onRefused(status, reason, false);
+  sendError(res, status, reason, details, headers);
+}
+
+function misbehave(res: ServerResponse, context: IngestContext, fate: FaultDecision): void {
+  const status = fate.failStatus ?? 500;
+  const headers: Record<string, string> = fate.retryAfterS === undefined ? {} : { 'retry-after': String(fate.retryAfterS) };
+  context.onRefused(status, 'failed on purpose (fault injection)', true);
+  sendError(res, status, 'failed on purpose: this collector runs with fault injection (--fail-rate / --status)', undefined, headers);
+}
+
+/** `?sleep=N` (seconds, as in the seed), 0 when absent, or the refusal text. */
+function parseSleep(text: string | null): number | string {
+  if (text === null) return 0;
+  const seconds = Number(text);
+  if (text.trim() !== '' && Number.isFinite(seconds) && seconds >= 0 && seconds <= MAX_SLEEP_S) return seconds;
+  return `?sleep= must be a number of seconds from 0 to ${MAX_SLEEP_S}, got ${JSON.stringify(text)}`;
+}
+
+/** A v1 GET carries the payload in its query; `sleep` is the collector's own, not the hit's. */
+function queryPayload(url: URL): string {
+  const params = new URLSearchParams(url.search);
+  params.delete('sleep');
+  return params.toString();
+}
+
+/** Waits on the injected clock; false when the client went away meanwhile (nothing is stored). */
+function wait(ms: number, res: ServerResponse, context: IngestContext): Promise<boolean> {
+  if (ms <= 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const entry = {
+      cancel: () => {
+        context.clock.clearTimeout(handle);
+        context.timers.delete(entry);
+        res.off('close', onClose);
+        resolve(false);
+      },
+    };
+    const onClose = (): void => entry.cancel();
+    const handle = context.clock.setTimeout(() => {
+      context.timers.delete(entry);
+      res.off('close', onClose);
+      resolve(!res.destroyed);
+    }, ms);
+    context.timers.add(entry);
+    res.on('close', onClose);
+  });
+}

@@ -1,0 +1,11 @@
+// `footfall/collector`: the collector as a library (ESM only). A leaf: the tracker never imports it.
+export { startCollector } from './server.js';
+export type { Collector, CollectorStats } from './server.js';
+export type { CollectorOptions } from './options.js';
+export type { FaultOptions } from './faults.js';
+export { createSqliteStore } from './store/sqlite-store.js';
+export type { Store, StoreOptions } from './store/store.js';
+export { loadRoutesFile, parseRoutesDocument, parseRoutesInput } from './routes-file.js';
+export { formatReport } from './report-format.js';
+export { parseTimeBound, parseDurationMs } from './time-range.js';
+export type { DeclaredRoute, EndpointSummary, EndpointsReport, IncomingHit, StoredHit, TimeRange, TimeSeries, TimeSeriesQuery } from './types.js';

@@ -1,0 +1,162 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleApi } from './api.js';
+import { createDashboard } from './dashboard/serve-dashboard.js';
+import { createFaults } from './faults.js';
+import { handleIngest, type IngestContext } from './handle-ingest.js';
+import { sendError } from './http-reply.js';
+import { INGEST_ROUTES } from './ingest-routes.js';
+import type { CollectorOptions, ResolvedCollectorOptions } from './options.js';
+import { resolveCollectorOptions } from './options.js';
+import { formatHitJson, formatHitLine, formatRefusal } from './print-hit.js';
+import { createSqliteStore } from './store/sqlite-store.js';
+import type { Store } from './store/store.js';
+import { createWriteQueue } from './write-queue.js';
+
+/** What a running collector counts: every request ends up in exactly one of these. */
+export interface CollectorStats {
+  /** Ingest requests stored whole, and the hits in them. */
+  readonly storedRequests: number;
+  readonly storedHits: number;
+  /** Ingest requests refused, by status (faults included). */
+  readonly refused: Readonly<Record<number, number>>;
+  /** Requests answered with a fault on purpose. */
+  readonly faults: number;
+}
+
+export interface Collector {
+  /** `http://127.0.0.1:PORT`: point a tracker here with FOOTFALL_ENDPOINT. */
+  readonly url: string;
+  readonly port: number;
+  readonly store: Store;
+  stats(): CollectorStats;
+  /** Stops listening, cancels held requests, closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Footfall's collector: GA4 and UA v1 ingestion, fault injection, SQLite storage,
+ * the query API and the dashboard, on one port. Options are validated before anything opens.
+ */
+export async function startCollector(options: CollectorOptions = {}): Promise<Collector> {
+  const resolved = resolveCollectorOptions(options);
+  const store = resolved.store ?? createSqliteStore({ file: resolved.dbFile });
+  if (resolved.routes !== undefined) store.setRoutes(resolved.routes);
+  const counts = { storedRequests: 0, storedHits: 0, faults: 0, refused: {} as Record<number, number> };
+  const timers = new Set<{ cancel: () => void }>();
+  const ingest = ingestContext(resolved, store, counts, timers);
+  const api = { store, nowMs: () => resolved.clock.now(), startedMs: resolved.clock.now(), storage: resolved.dbFile === ':memory:' ? ('memory' as const) : ('file' as const) };
+  const dashboard = createDashboard();
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => sendError(res, 500, `internal error: ${error instanceof Error ? error.message : String(error)}`));
+  });
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = parseUrl(req.url);
+    if (url === undefined) return sendError(res, 400, 'the request target is not a valid path');
+    const ingestRoute = INGEST_ROUTES[url.pathname];
+    if (ingestRoute !== undefined) return handleIngest(req, res, url, ingestRoute, ingest);
+    if (url.pathname.startsWith('/api/')) {
+      if (!authorised(req, resolved.token)) return sendError(res, 401, 'this collector needs a token: send "Authorization: Bearer <token>", or open the dashboard as /#token=<token>', undefined, { 'www-authenticate': 'Bearer' });
+      return handleApi(req, res, url, api);
+    }
+    if (dashboard.handle(req, res)) return;
+    sendError(res, 404, `nothing at ${url.pathname}: the collector takes GA4 hits at POST /mp/collect, UA hits at /collect and /batch, and serves the dashboard at /`);
+  };
+  try {
+    await listen(server, resolved.port, resolved.host);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host}:${port}`,
+    port,
+    store,
+    stats: () => ({ ...counts, refused: { ...counts.refused } }),
+    close: () => (closing ??= shutdown(server, timers, store)),
+  };
+}
+
+function ingestContext(resolved: ResolvedCollectorOptions, store: Store, counts: { storedRequests: number; storedHits: number; faults: number; refused: Record<number, number> }, timers: Set<{ cancel: () => void }>): IngestContext {
+  const { output, log, clock } = resolved;
+  const context: IngestContext = {
+    clock,
+    faults: createFaults(resolved.faults),
+    writes: createWriteQueue(store),
+    timers,
+    onStored(hits, receivedMs) {
+      counts.storedRequests++;
+      counts.storedHits += hits.length;
+      if (output === 'none') return;
+      for (const hit of hits) safeLog(log, output === 'json' ? formatHitJson(hit, receivedMs) : formatHitLine(hit, receivedMs));
+    },
+    onRefused(status, reason, fault) {
+      counts.refused[status] = (counts.refused[status] ?? 0) + 1;
+      if (fault) counts.faults++;
+      if (output === 'text') safeLog(log, formatRefusal(clock.now(), status, reason));
+      else if (output === 'json') safeLog(log, JSON.stringify({ refusedMs: clock.now(), status, reason }));
+    },
+  };
+  return resolved.apiSecret === undefined ? context : { ...context, apiSecret: resolved.apiSecret };
+}
+
+function safeLog(log: (line: string) => void, line: string): void {
+  try {
+    log(line);
+  } catch {
+    // A broken log sink must not break ingestion.
+  }
+}
+
+function parseUrl(target: string | undefined): URL | undefined {
+  if (target === undefined || !target.startsWith('/')) return undefined;
+  try {
+    return new URL(target, 'http://collector.invalid');
+  } catch {
+    return undefined;
+  }
+}
+
+function authorised(req: IncomingMessage, token: string | undefined): boolean {
+  if (token === undefined) return true;
+  const header = req.headers.authorization ?? '';
+  const given = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+  const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+  return given !== '' && timingSafeEqual(digest(given), digest(token));
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fail = (error: NodeJS.ErrnoException): void => reject(explainListenError(error, host, port));
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      resolve();
+    });
+  });
+}
+
+/** A listen error that says what to do; `code` is kept (the demo falls back on EADDRINUSE). */
+function explainListenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const hints: Record<string, string> = {
+    EADDRINUSE: `port ${port} on ${host} is already in use: stop the other process, or pick another port (--port 0 picks a free one)`,
+    EACCES: `port ${port} on ${host} needs privileges: pick a port above 1023`,
+    EADDRNOTAVAIL: `${host} is not an address of this machine: use 127.0.0.1, 0.0.0.0 or one of its interfaces`,
+  };
+  const hint = error.code === undefined ? undefined : hints[error.code];
+  if (hint === undefined) return error;
+  return Object.assign(new Error(`the collector cannot listen: ${hint}`), { code: error.code });
+}
+
+async function shutdown(server: Server, timers: Set<{ cancel: () => void }>, store: Store): Promise<void> {
+  for (const timer of [...timers]) timer.cancel();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  server.closeAllConnections();
+  await closed;
+  store.close();
+}
