@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { registerDemo } from './commands/demo.js';
+import { registerReport } from './commands/report.js';
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIo {
@@ -41,6 +42,7 @@ function createProgram(io: CliIo, state: { code: number }): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerDemo(program, io, state);
+  registerReport(program, io, state);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;
 }
