@@ -19,7 +19,8 @@ const EXPECTED = [
   'POST /v1/users 201 POST /v1/users',
 ];
 
-const DECLARED = ['GET /health', 'GET /v1/orders/:orderId/items', 'GET /v1/slow', 'GET /v1/users/:id', 'POST /v1/users'];
+// Health checks are skipped by default, so listRoutes leaves them out of the inventory.
+const DECLARED = ['GET /v1/orders/:orderId/items', 'GET /v1/slow', 'GET /v1/users/:id', 'POST /v1/users'];
 
 for (const [name, makeApp] of ADAPTERS) {
   describe(`adapter contract: ${name}`, () => {

@@ -1,3 +1,5 @@
+import { isHealthCheck } from './options.js';
+
 /** A declared endpoint, as `listRoutes()` returns it. */
 export interface DeclaredRoute {
   readonly method: string;
@@ -10,9 +12,12 @@ export function joinPaths(...parts: string[]): string {
   return joined.startsWith('/') ? joined : `/${joined}`;
 }
 
-/** Sorted, de-duplicated, upper-case methods. */
+/**
+ * Sorted, de-duplicated, upper-case methods. Routes the default `skip` never records (health
+ * checks by path, OPTIONS) are left out: in an inventory they could only ever show as unused.
+ */
 export function tidyRoutes(routes: DeclaredRoute[]): DeclaredRoute[] {
   const seen = new Map<string, DeclaredRoute>();
-  for (const route of routes) seen.set(`${route.method.toUpperCase()} ${route.path}`, { method: route.method.toUpperCase(), path: route.path });
+  for (const route of routes) if (route.method.toUpperCase() !== 'OPTIONS' && !isHealthCheck(route.path, false)) seen.set(`${route.method.toUpperCase()} ${route.path}`, { method: route.method.toUpperCase(), path: route.path });
   return [...seen.values()].sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
 }
