@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
+import { registerCollector } from './commands/collector.js';
 import { registerDemo } from './commands/demo.js';
 import { registerReport } from './commands/report.js';
 
@@ -8,6 +9,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: Readonly<Record<string, string | undefined>>;
+  /** Long-running commands (collector, demo) run until this resolves. @default the first SIGINT or SIGTERM */
+  untilStopped?: () => Promise<unknown>;
 }
 
 /** Exit codes: 0 success, 1 the command ran and found a problem, 2 usage error. */
@@ -41,7 +44,8 @@ function createProgram(io: CliIo, state: { code: number }): Command {
     .showHelpAfterError('(run `footfall --help` for usage)')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  registerDemo(program, io, state);
+  registerCollector(program, io);
+  registerDemo(program, io);
   registerReport(program, io, state);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;

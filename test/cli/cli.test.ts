@@ -3,7 +3,6 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
-import { validateGa4 } from '../../src/protocols/ga4/validate.js';
 import { cli } from '../helpers/cli.js';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string; bin: { footfall: string } };
@@ -31,23 +30,6 @@ describe('footfall (in-process)', () => {
     const { code, stderr } = await cli('demo', '--requests', '0');
     assert.equal(code, 2);
     assert.match(stderr, /--requests <count>.*expected a whole number from 1 to 100000, got "0"/);
-  });
-
-  it('demo lists used and never-called endpoints', async () => {
-    const { code, stdout } = await cli('demo', '--requests', '25');
-    assert.equal(code, 0);
-    assert.match(stdout, /25 API requests -> 25 hits in \d+ GA4 requests \(0 invalid\)/);
-    assert.match(stdout, /GET \/v1\/users\/:id\s+5\s+3/);
-    assert.match(stdout, /never called \(3 of 7 declared\):\n {2}DELETE \/v1\/orders\/:orderId/);
-    assert.doesNotMatch(stdout, /sk_live/);
-  });
-
-  it('demo --json prints GA4 bodies that validate clean', async () => {
-    const { code, stdout } = await cli('demo', '--requests', '30', '--json');
-    assert.equal(code, 0);
-    const bodies = stdout.trim().split('\n');
-    assert.ok(bodies.length >= 3);
-    for (const body of bodies) assert.deepEqual(validateGa4(body).validationMessages, []);
   });
 });
 

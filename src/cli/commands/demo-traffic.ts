@@ -1,37 +1,103 @@
-import type { RequestInfo } from '../../core/request-info.js';
+import { request } from 'undici';
+import { createRandom } from '../../collector/random.js';
 
-/** The demo API's declared routes: some get traffic below, some never do. */
-export const DEMO_ROUTES = [
-  'GET /v1/users',
-  'GET /v1/users/:id',
-  'POST /v1/users',
-  'GET /v1/orders/:orderId',
-  'DELETE /v1/orders/:orderId',
-  'GET /v1/reports/legacy',
-  'GET /v1/export.csv',
+/** The demo's consumers: told apart by user agent (and API key, hashed before it leaves). */
+const CONSUMERS = [
+  { agent: 'acme-billing/2.3 (+https://acme.example)', key: 'key_acme_4f1c' },
+  { agent: 'python-requests/2.32.3', key: 'key_data_team_9d2e' },
+  { agent: 'okhttp/4.12.0 (android app)', key: 'key_mobile_77aa' },
+  { agent: 'curl/8.5.0', key: undefined },
+  { agent: 'Mozilla/5.0 (internal dashboard)', key: 'key_ops_0b3f' },
+  { agent: 'Go-http-client/1.1', key: 'key_partner_51c0' },
 ] as const;
 
-const CONSUMERS = [
-  { ip: '203.0.113.7', agent: 'curl/8.5.0' },
-  { ip: '198.51.100.23', agent: 'python-requests/2.32.3' },
-  { ip: '2001:db8:4:1::42', agent: 'okhttp/4.12.0' },
+/** Weighted calls; PATCH /v1/users/:id, DELETE /v1/orders/:orderId, /v1/reports/legacy and /v1/export.csv are never called. */
+const CALLS: readonly { weight: number; method: string; path: (n: number) => string; body?: string }[] = [
+  { weight: 30, method: 'GET', path: (n) => (n % 4 === 0 ? '/v1/users?page=2&api_key=sk_live_should_never_leave' : '/v1/users') },
+  { weight: 30, method: 'GET', path: (n) => `/v1/users/${1 + (n % 14)}` },
+  { weight: 5, method: 'POST', path: () => '/v1/users', body: '{"name":"new"}' },
+  { weight: 10, method: 'GET', path: () => '/v1/orders?status=open' },
+  { weight: 15, method: 'GET', path: (n) => `/v1/orders/ord_${1000 + (n % 97)}` },
+  { weight: 5, method: 'POST', path: () => '/v1/orders', body: '{"items":[1,2]}' },
+  { weight: 3, method: 'GET', path: () => '/health' },
+  { weight: 2, method: 'GET', path: (n) => (n % 2 === 0 ? '/wp-login.php' : '/.env') },
 ];
+const TOTAL_WEIGHT = CALLS.reduce((sum, call) => sum + call.weight, 0);
 
-/** A deterministic stream of requests against the demo API, as an adapter would report them. */
-export function demoRequests(count: number, startMs: number): RequestInfo[] {
-  const out: RequestInfo[] = [];
-  for (let i = 0; i < count; i++) {
-    const consumer = CONSUMERS[i % CONSUMERS.length] ?? CONSUMERS[0];
-    const id = 1000 + ((i * 7919) % 500);
-    const shapes: RequestInfo[] = [
-      { method: 'GET', url: `/v1/users?page=${i}&api_key=sk_live_${id}`, route: '/v1/users', status: 200, durationMs: 12.5 },
-      { method: 'GET', url: `/v1/users/${id}?fields=name,email`, route: '/v1/users/:id', status: i % 9 === 0 ? 404 : 200, durationMs: 8.25 },
-      { method: 'POST', url: '/v1/users', route: '/v1/users', status: 201, durationMs: 31 },
-      { method: 'GET', url: `/v1/orders/ord_${id}x9`, route: '/v1/orders/:orderId', status: 200, durationMs: 17.75 },
-      { method: 'GET', url: `/wp-login.php?token=${id}`, route: null, status: 404, durationMs: 0.5 },
-    ];
-    const shape = shapes[i % shapes.length] ?? shapes[0];
-    out.push({ ...shape, method: shape?.method ?? 'GET', url: shape?.url ?? '/', timestampMs: startMs + i * 1500, clientIp: consumer?.ip, headers: { host: 'api.example.com', userAgent: consumer?.agent } });
+export interface TrafficOptions {
+  /** The demo API's origin, e.g. `http://127.0.0.1:4001`. */
+  readonly baseUrl: string;
+  /** Requests per second. */
+  readonly ratePerS: number;
+  /** Stop after this many requests (undefined: until `stop()`). */
+  readonly maxRequests?: number;
+  readonly seed: number;
+}
+
+export interface Traffic {
+  /** Resolves when `maxRequests` were answered or `stop()` was called and the last answer came. */
+  readonly done: Promise<void>;
+  stop(): void;
+  readonly sent: () => number;
+}
+
+/** Calls the demo API at a steady rate with a seeded mix of consumers and endpoints. */
+export function startTraffic(options: TrafficOptions): Traffic {
+  const random = createRandom(options.seed);
+  let sent = 0;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight = 0;
+  let finish: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const settle = (): void => {
+    if (stopped && inFlight === 0) finish();
+  };
+  const tick = (): void => {
+    if (stopped) return;
+    if (options.maxRequests !== undefined && sent >= options.maxRequests) {
+      stopped = true;
+      return settle();
+    }
+    sent++;
+    inFlight++;
+    void callOnce(options.baseUrl, random, sent).finally(() => {
+      inFlight--;
+      settle();
+    });
+    timer = setTimeout(tick, 1000 / options.ratePerS);
+  };
+  tick();
+  return {
+    done,
+    sent: () => sent,
+    stop() {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      settle();
+    },
+  };
+}
+
+async function callOnce(baseUrl: string, random: () => number, n: number): Promise<void> {
+  const call = pick(random());
+  const consumer = CONSUMERS[Math.floor(random() * CONSUMERS.length)] ?? CONSUMERS[0];
+  const headers: Record<string, string> = { 'user-agent': consumer.agent };
+  if (consumer.key !== undefined) headers['x-api-key'] = consumer.key;
+  if (call.body !== undefined) headers['content-type'] = 'application/json';
+  try {
+    const response = await request(`${baseUrl}${call.path(n)}`, { method: call.method, headers, body: call.body ?? null });
+    await response.body.dump();
+  } catch {
+    // The demo API went away (shutting down): nothing to do.
   }
-  return out;
+}
+
+function pick(draw: number): (typeof CALLS)[number] {
+  let left = draw * TOTAL_WEIGHT;
+  for (const call of CALLS) {
+    left -= call.weight;
+    if (left < 0) return call;
+  }
+  return CALLS[0] ?? { weight: 1, method: 'GET', path: () => '/' };
 }

@@ -1,0 +1,92 @@
+import type { Command } from 'commander';
+import type { CollectorOptions } from '../../collector/options.js';
+import { loadRoutesFile } from '../../collector/routes-file.js';
+import { startCollector } from '../../collector/server.js';
+import { parsePort, parseRate, parseStatus, parseWhole } from '../collector-flags.js';
+import type { CliIo } from '../run.js';
+import { waitForSignal } from '../wait-for-stop.js';
+
+interface CollectorFlags {
+  host: string;
+  port: number;
+  db: string;
+  memory?: boolean;
+  routes?: string;
+  token?: string;
+  insecure?: boolean;
+  apiSecret?: string;
+  quiet?: boolean;
+  json?: boolean;
+  failRate?: number;
+  hangRate?: number;
+  hangMs?: number;
+  delayMs?: number;
+  status?: number;
+  retryAfter?: number;
+  seed?: number;
+}
+
+/** `footfall collector`: the embedded collector, dashboard and query API, until Ctrl-C. */
+export function registerCollector(program: Command, io: CliIo): void {
+  program
+    .command('collector')
+    .description('run the collector: GA4 (/mp/collect) and UA (/collect, /batch) ingestion, the dashboard and the query API')
+    .option('--host <address>', 'address to listen on (anything but loopback needs --token or --insecure)', '127.0.0.1')
+    .option('-p, --port <port>', 'port to listen on (0 picks a free one)', parsePort, 8787)
+    .option('--db <file>', 'SQLite file to store hits in', './footfall.db')
+    .option('--memory', 'keep hits in memory only (nothing is written to disk)')
+    .option('--routes <file>', 'declared routes: an OpenAPI 3 document (JSON/YAML) or a JSON list; unused ones are listed')
+    .option('--token <secret>', 'bearer token for the dashboard and /api (default: $FOOTFALL_COLLECTOR_TOKEN)')
+    .option('--insecure', 'allow listening beyond loopback without a token')
+    .option('--api-secret <secret>', 'refuse GA4 hits carrying another api_secret (default: $FOOTFALL_COLLECTOR_API_SECRET, or any)')
+    .option('-q, --quiet', 'do not print each hit')
+    .option('--json', 'print each hit as a JSON line')
+    .option('--fail-rate <share>', 'answer this share of hits with --status (default 500), e.g. 0.2', parseRate)
+    .option('--hang-rate <share>', 'hold this share of hits for --hang-ms before answering, e.g. 0.2', parseRate)
+    .option('--hang-ms <ms>', 'how long a held hit hangs', parseWhole(3_600_000, 'milliseconds'))
+    .option('--delay-ms <ms>', 'delay every answer by this much', parseWhole(3_600_000, 'milliseconds'))
+    .option('--status <code>', 'the failure status (every hit fails unless --fail-rate is given)', parseStatus)
+    .option('--retry-after <seconds>', 'send Retry-After with failures (the status defaults to 429)', parseWhole(86_400, 'seconds'))
+    .option('--seed <n>', 'seed for the fault draws: the same seed fails the same requests', parseWhole(2 ** 32 - 1, 'seed'))
+    .action(async (flags: CollectorFlags) => {
+      const collector = await startCollector(toOptions(flags, io));
+      io.stdout(banner(collector.url, flags));
+      await (io.untilStopped ?? waitForSignal)();
+      await collector.close();
+      const stats = collector.stats();
+      io.stdout(`\ncollector stopped: ${stats.storedHits} hits stored from ${stats.storedRequests} requests; ${Object.values(stats.refused).reduce((a, b) => a + b, 0)} requests refused (${stats.faults} on purpose)\n`);
+    });
+}
+
+function toOptions(flags: CollectorFlags, io: CliIo): CollectorOptions {
+  const options: CollectorOptions = {
+    host: flags.host,
+    port: flags.port,
+    dbFile: flags.db,
+    output: flags.quiet === true ? 'none' : flags.json === true ? 'json' : 'text',
+    log: (line) => io.stdout(`${line}\n`),
+  };
+  if (flags.memory === true) options.memory = true;
+  if (flags.insecure === true) options.insecure = true;
+  const token = flags.token ?? io.env.FOOTFALL_COLLECTOR_TOKEN;
+  if (token !== undefined && token !== '') options.token = token;
+  const apiSecret = flags.apiSecret ?? io.env.FOOTFALL_COLLECTOR_API_SECRET;
+  if (apiSecret !== undefined && apiSecret !== '') options.apiSecret = apiSecret;
+  if (flags.routes !== undefined) options.routes = loadRoutesFile(flags.routes);
+  const faults = { failRate: flags.failRate, hangRate: flags.hangRate, hangMs: flags.hangMs, delayMs: flags.delayMs, status: flags.status, retryAfterS: flags.retryAfter, seed: flags.seed };
+  for (const [name, value] of Object.entries(faults)) if (value !== undefined) (options as Record<string, unknown>)[name] = value;
+  return options;
+}
+
+function banner(url: string, flags: CollectorFlags): string {
+  const lines = [
+    `Footfall collector listening on ${url}`,
+    `  dashboard   ${url}/${flags.token === undefined ? '' : '#token=<your token>'}`,
+    `  GA4         POST ${url}/mp/collect   (validation: POST ${url}/debug/mp/collect)`,
+    `  UA v1       ${url}/collect, ${url}/batch   (validation: ${url}/debug/collect)`,
+    `  storage     ${flags.memory === true ? 'in memory' : flags.db}`,
+    `  point a tracker here: FOOTFALL_ENDPOINT=${url}`,
+    '',
+  ];
+  return `${lines.join('\n')}\n`;
+}
