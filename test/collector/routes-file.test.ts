@@ -95,14 +95,14 @@ describe('loadRoutesFile: JSON lists', () => {
     v1.delete('/users/:id', (_req, res) => void res.end());
     v1.post('/users', (_req, res) => void res.end());
     app.use('/v1', v1);
-    app.get('/health', (_req, res) => void res.end());
+    app.get('/version', (_req, res) => void res.end());
     const listed = listRoutes(app);
     const path = file('list-routes.json', JSON.stringify(listed));
     const expected = [
-      { method: 'GET', route: '/health' },
       { method: 'POST', route: '/v1/users' },
       { method: 'DELETE', route: '/v1/users/:id' },
       { method: 'GET', route: '/v1/users/:id' },
+      { method: 'GET', route: '/version' },
     ];
     assert.deepEqual(loadRoutesFile(path), expected);
     assert.deepEqual(parseRoutesInput(listed, 'listRoutes(app)'), expected);
