@@ -1,0 +1,95 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { IncomingHit } from '../types.js';
+import { durationBucket } from './duration-buckets.js';
+import { createDayFolder } from './fold-days.js';
+import { createInterner } from './interner.js';
+import type { RollupBatch } from './rollup-batch.js';
+import { createRollupBatch } from './rollup-batch.js';
+
+export type InsertHits = (hits: readonly IncomingHit[], receivedMs: number) => void;
+
+/** Past this many remembered (hour, endpoint, client) rows, the memory of them starts over. */
+const MAX_KNOWN_CLIENT_HOURS = 200_000;
+
+/**
+ * The write path: one IMMEDIATE transaction per call holding the raw hits and every rollup row
+ * they touch, so a batch is stored whole or not at all. Endpoints and clients are interned
+ * through caches; (hour, endpoint, client) rows already stored are remembered, after commit
+ * only, and not written again. Days are folded into the daily rollups as they age (fold-days).
+ */
+export function createInsertHits(db: BetterSqlite3.Database): InsertHits {
+  const statements = prepareWrites(db);
+  const folder = createDayFolder(db);
+  const endpoints = createInterner<IncomingHit>({
+    find: (hit) => statements.findEndpoint.get(hit.method, hit.route) as number | undefined,
+    add: (hit) => Number(statements.addEndpoint.run(hit.method, hit.route).lastInsertRowid),
+  });
+  const clients = createInterner<string>({
+    find: (client) => statements.findClient.get(client) as number | undefined,
+    add: (client) => Number(statements.addClient.run(client).lastInsertRowid),
+  });
+  let knownClientHours = new Set<string>();
+
+  const write = db.transaction((hits: readonly IncomingHit[], receivedMs: number): RollupBatch => {
+    const batch = createRollupBatch();
+    for (const hit of hits) {
+      const endpointId = endpoints.id(`${hit.method} ${hit.route}`, hit);
+      const clientId = clients.id(hit.client, hit.client);
+      const bucket = durationBucket(hit.durationMs);
+      statements.insertHit.run(hit.timeMs, receivedMs, endpointId, clientId, hit.status ?? null, hit.durationMs ?? null, bucket,
+        hit.title ?? null, hit.host ?? null, hit.userId ?? null, hit.eventName, hit.protocol);
+      batch.add(hit.timeMs, endpointId, clientId, hit.status, bucket);
+    }
+    writeRollups(statements, batch, knownClientHours);
+    const foldedBeforeDay = folder.foldedBeforeDay();
+    folder.addLate(batch.durations.values(), batch.clients.values(), foldedBeforeDay);
+    folder.foldUpTo(receivedMs, foldedBeforeDay);
+    return batch;
+  });
+
+  return (hits, receivedMs) => {
+    if (hits.length === 0) return;
+    let batch: RollupBatch;
+    try {
+      batch = write.immediate(hits, receivedMs);
+    } catch (error) {
+      endpoints.rollback();
+      clients.rollback();
+      throw error;
+    }
+    endpoints.commit();
+    clients.commit();
+    if (knownClientHours.size + batch.clients.size > MAX_KNOWN_CLIENT_HOURS) knownClientHours = new Set();
+    for (const key of batch.clients.keys()) knownClientHours.add(key);
+  };
+}
+
+type WriteStatements = ReturnType<typeof prepareWrites>;
+
+function prepareWrites(db: BetterSqlite3.Database) {
+  return {
+    findEndpoint: db.prepare('SELECT id FROM endpoints WHERE method = ? AND route = ?').pluck(),
+    addEndpoint: db.prepare('INSERT INTO endpoints (method, route) VALUES (?, ?)'),
+    findClient: db.prepare('SELECT id FROM clients WHERE client = ?').pluck(),
+    addClient: db.prepare('INSERT INTO clients (client) VALUES (?)'),
+    insertHit: db.prepare(`INSERT INTO hits (time_ms, received_ms, endpoint_id, client_id, status, duration_ms, dur_bucket, title, host, user_id, event_name, protocol)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    upsertHourly: db.prepare(`INSERT INTO hourly (hour, endpoint_id, hits, server_errors, client_errors, known_status, first_ms, last_ms)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT DO UPDATE SET hits = hits + excluded.hits, server_errors = server_errors + excluded.server_errors,
+        client_errors = client_errors + excluded.client_errors, known_status = known_status + excluded.known_status,
+        first_ms = min(first_ms, excluded.first_ms), last_ms = max(last_ms, excluded.last_ms)`),
+    upsertDuration: db.prepare('INSERT INTO hourly_durations (hour, endpoint_id, bucket, count) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count'),
+    addClientHour: db.prepare('INSERT OR IGNORE INTO hourly_clients (hour, endpoint_id, client_id) VALUES (?, ?, ?)'),
+  };
+}
+
+function writeRollups(statements: WriteStatements, batch: RollupBatch, knownClientHours: ReadonlySet<string>): void {
+  for (const row of batch.hourly.values()) {
+    statements.upsertHourly.run(row.hour, row.endpointId, row.hits, row.serverErrors, row.clientErrors, row.knownStatus, row.firstMs, row.lastMs);
+  }
+  for (const row of batch.durations.values()) statements.upsertDuration.run(row.hour, row.endpointId, row.item, row.count);
+  for (const [key, row] of batch.clients) {
+    if (!knownClientHours.has(key)) statements.addClientHour.run(row.hour, row.endpointId, row.item);
+  }
+}

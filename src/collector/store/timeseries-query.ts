@@ -1,0 +1,70 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { TimeSeries, TimeSeriesQuery } from '../types.js';
+import { compareRoutes } from './endpoints-query.js';
+import type { Span } from './time-grains.js';
+import { HOUR_MS, planRange } from './time-grains.js';
+
+export type TimeseriesQuery = (query: TimeSeriesQuery) => TimeSeries[];
+
+type Row = unknown[];
+/** endpoint id -> bucket start -> hits */
+type Counts = Map<number, Map<number, number>>;
+
+/**
+ * Hits per endpoint per bucket (bucket start = floor(time / bucketMs) * bucketMs). When the
+ * bucket is a whole number of hours every hour falls in one bucket, so whole hours come from
+ * the hourly rollup and only the partial hours at the ends from raw hits; other widths count
+ * raw hits through the time index.
+ */
+export function createTimeseriesQuery(db: BetterSqlite3.Database): TimeseriesQuery {
+  const bucketed = 'time_ms - ((time_ms % @bucketMs) + @bucketMs) % @bucketMs';
+  const q = {
+    raw: db.prepare(`SELECT endpoint_id, ${bucketed}, count(*) FROM hits WHERE time_ms >= @from AND time_ms < @to GROUP BY 1, 2`).raw(),
+    rawSome: db.prepare(`SELECT endpoint_id, ${bucketed}, count(*) FROM hits WHERE time_ms >= @from AND time_ms < @to
+      AND endpoint_id IN (SELECT value FROM json_each(@endpointIds)) GROUP BY 1, 2`).raw(),
+    hourly: db.prepare('SELECT endpoint_id, hour, hits FROM hourly WHERE hour >= @from AND hour < @to').raw(),
+    hourlySome: db.prepare('SELECT endpoint_id, hour, hits FROM hourly WHERE hour >= @from AND hour < @to AND endpoint_id IN (SELECT value FROM json_each(@endpointIds))').raw(),
+    endpoints: db.prepare('SELECT id, method, route FROM endpoints').raw(),
+  };
+  // One read transaction, so the hourly rollup and the raw edges come from one snapshot.
+  return db.transaction((query: TimeSeriesQuery) => {
+    const names = new Map((q.endpoints.all() as Row[]).map(([id, method, route]) => [Number(id), { method: String(method), route: String(route) }]));
+    const only = query.route === undefined ? undefined
+      : [...names].filter(([, name]) => name.route === query.route && (query.method === undefined || name.method === query.method)).map(([id]) => id);
+    const counts: Counts = new Map();
+    const read = (all: BetterSqlite3.Statement, some: BetterSqlite3.Statement, span: Span, hourly: boolean) => {
+      const params = { from: span[0], to: span[1], bucketMs: query.bucketMs };
+      const rows = (only === undefined ? all.all(params) : some.all({ ...params, endpointIds: JSON.stringify(only) })) as Row[];
+      for (const [endpointId, start, hits] of rows) {
+        const bucketStartMs = hourly ? Math.floor((Number(start) * HOUR_MS) / query.bucketMs) * query.bucketMs : Number(start);
+        add(counts, Number(endpointId), bucketStartMs, Number(hits));
+      }
+    };
+    const plan = planRange(query);
+    if (query.bucketMs % HOUR_MS === 0) {
+      if (plan.hours !== null) read(q.hourly, q.hourlySome, plan.hours, true);
+      for (const span of plan.raw) read(q.raw, q.rawSome, span, false);
+    } else if (plan.untilMs > plan.sinceMs) {
+      read(q.raw, q.rawSome, [plan.sinceMs, plan.untilMs], false);
+    }
+    return toSeries(counts, names);
+  });
+}
+
+function add(counts: Counts, endpointId: number, bucketStartMs: number, hits: number): void {
+  let buckets = counts.get(endpointId);
+  if (buckets === undefined) counts.set(endpointId, (buckets = new Map()));
+  buckets.set(bucketStartMs, (buckets.get(bucketStartMs) ?? 0) + hits);
+}
+
+function toSeries(counts: Counts, names: ReadonlyMap<number, { method: string; route: string }>): TimeSeries[] {
+  const series: (TimeSeries & { total: number })[] = [];
+  for (const [endpointId, buckets] of counts) {
+    const name = names.get(endpointId);
+    if (name === undefined) continue;
+    const points = [...buckets].sort((a, b) => a[0] - b[0]);
+    series.push({ method: name.method, route: name.route, points, total: points.reduce((sum, [, hits]) => sum + hits, 0) });
+  }
+  series.sort((a, b) => b.total - a.total || compareRoutes(a, b));
+  return series.map(({ method, route, points }) => ({ method, route, points }));
+}
