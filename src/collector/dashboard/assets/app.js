@@ -305,11 +305,11 @@ function renderChart(timeseries, report) {
   if (top.length === 0) return destroyChart();
   const data = chartData(timeseries, report, top);
   const key = top.map((s) => `${s.method} ${s.route}`).join('\n');
-  box.dataset.series = String(top.length);
   if (state.chart !== null && state.chartKey === key) return state.chart.setData(data);
   destroyChart();
   state.chartKey = key;
   state.chart = new uPlot(chartOptions(top, box), data, box);
+  box.dataset.series = String(top.length);
 }
 
 function bucketLabel(ms) {

@@ -1,0 +1,224 @@
+// The dashboard in a real Chromium against a real collector: what the page shows must be
+// what the query API answers. Skipped (with the reason) only when /usr/bin/chromium is missing.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Collector } from '../../src/collector/server.js';
+import { startCollector } from '../../src/collector/server.js';
+import type { EndpointsReport } from '../../src/collector/types.js';
+import { createManualClock } from '../../src/delivery/clock.js';
+import { encodeGa4 } from '../../src/protocols/ga4/encode.js';
+import { T0 } from '../helpers/context.js';
+import { dashboardHits, DECLARED_ROUTES, UNUSED_ROUTES } from '../helpers/dashboard-data.js';
+import { hitAt } from '../helpers/hits.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const NOW = T0;
+const HOUR = 3_600_000;
+const TOKEN = 'dashboard-test-token-0123456789';
+const missingBrowser = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing: install Chromium to run the dashboard's browser test`;
+
+interface Row {
+  method: string;
+  route: string;
+  cells: Record<string, { value: string; text: string }>;
+}
+
+/** The endpoints table as the page shows it (a string is evaluated: tsx's helpers never reach the page). */
+const readRows = (page: Page): Promise<Row[]> => page.evaluate(`[...document.querySelectorAll('#endpoints tbody tr')].map((tr) => ({
+  method: tr.dataset.method, route: tr.dataset.route,
+  cells: Object.fromEntries([...tr.querySelectorAll('td[data-col]')].map((td) => [td.dataset.col, { value: td.dataset.value, text: td.textContent }])),
+}))`);
+
+async function api<T>(collector: Collector, path: string, token?: string): Promise<T> {
+  const response = await fetch(collector.url + path, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(response.status, 200, path);
+  return (await response.json()) as T;
+}
+
+/** A browser test, skipped with the reason when there is no Chromium (counted as skipped, never passed). */
+function browserIt(name: string, fn: () => Promise<void> | void): void {
+  it(name, async (t) => {
+    if (missingBrowser !== undefined) return t.skip(missingBrowser);
+    await fn();
+  });
+}
+
+describe('the dashboard in Chromium', () => {
+  let browser: Browser;
+  let context: BrowserContext;
+  let collector: Collector;
+  let secured: Collector;
+  /** One page on the main collector, opened once: the tests below read it, sort it, filter it, then switch its range. */
+  let page: Page;
+  const problems: string[] = [];
+
+  before(async () => {
+    if (missingBrowser !== undefined) return;
+    collector = await startCollector({ port: 0, memory: true, output: 'none', clock: createManualClock(NOW), routes: DECLARED_ROUTES });
+    collector.store.insert(dashboardHits(NOW, 1200, 20 * HOUR), NOW);
+    const body = encodeGa4([hitAt(-5 * 60_000, { route: '/v1/password-reset', method: 'POST', status: 201 })], { nowMs: NOW }).requests[0]?.body;
+    const ingest = await fetch(`${collector.url}/mp/collect?measurement_id=G-TEST123&api_secret=s`, { method: 'POST', body: body ?? '' });
+    assert.equal(ingest.status, 204, 'the GA4 hit is stored');
+    secured = await startCollector({ port: 0, memory: true, output: 'none', clock: createManualClock(NOW), token: TOKEN });
+    secured.store.insert([{ timeMs: NOW - 60_000, protocol: 'ga4', method: 'GET', route: '/x/<img src=x onerror="window.pwned=1">', status: 200, client: 'c1', eventName: 'page_view' }], NOW);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 900 } });
+    page = await open(collector);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await collector?.close();
+    await secured?.close();
+  });
+
+  async function open(target: Collector, path = '/', state = 'ok'): Promise<Page> {
+    const page = await context.newPage();
+    page.on('console', (message) => { if (/Content.Security.Policy|Refused/i.test(message.text())) problems.push(message.text()); });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    await page.goto(target.url + path);
+    await page.waitForSelector(`#status[data-state="${state}"]`);
+    return page;
+  }
+
+  browserIt('shows the rows, counts and totals that GET /api/endpoints answers for the default range (24 h)', async () => {
+    const report = await api<EndpointsReport>(collector, '/api/endpoints?since=24h');
+    assert.equal(report.endpoints.length, 11, '10 routes and the one the GA4 request brought');
+    const rows = await readRows(page);
+    assert.equal(rows.length, report.endpoints.length);
+    for (const endpoint of report.endpoints) {
+      const row = rows.find((r) => r.method === endpoint.method && r.route === endpoint.route);
+      assert.ok(row, `${endpoint.method} ${endpoint.route} has a row`);
+      assert.equal(row.cells.hits?.value, String(endpoint.hits));
+      assert.equal(row.cells.hits?.text, endpoint.hits.toLocaleString('en-US'));
+      assert.equal(row.cells.consumers?.value, String(endpoint.clients));
+      assert.equal(row.cells.clientErrors?.value, String(endpoint.clientErrors));
+      assert.equal(row.cells.errorRate?.value, String(endpoint.errorRate));
+      assert.equal(row.cells.p95?.value, String(endpoint.p95Ms ?? ''));
+      assert.equal(row.cells.lastSeen?.value, String(endpoint.lastSeenMs));
+    }
+    assert.deepEqual(rows.map((r) => Number(r.cells.hits?.value)), report.endpoints.map((e) => e.hits).sort((a, b) => b - a), 'most hits first');
+    assert.equal(await page.textContent('[data-total="hits"]'), report.hits.toLocaleString('en-US'));
+    assert.equal(await page.textContent('[data-total="consumers"]'), report.clients.toLocaleString('en-US'));
+    assert.equal(await page.textContent('[data-total="declared"]'), `${report.declared - report.unused.length} / ${report.declared}`);
+    assert.equal(await page.getAttribute('#endpoints tr[data-route="/internal/debug"]', 'data-declared'), 'false');
+    assert.equal(await page.getAttribute('#range button[data-range="24h"]', 'aria-pressed'), 'true');
+  });
+
+  browserIt('lists the declared routes that got no hit', async () => {
+    const report = await api<EndpointsReport>(collector, '/api/endpoints?since=24h');
+    const shown = await page.evaluate(`[...document.querySelectorAll('#unused li')].map((li) => li.dataset.method + ' ' + li.dataset.route)`);
+    const expected = UNUSED_ROUTES.map((r) => `${r.method} ${r.route}`).sort();
+    assert.deepEqual([...(shown as string[])].sort(), expected);
+    assert.deepEqual(report.unused.map((r) => `${r.method} ${r.route}`).sort(), expected);
+    assert.equal(await page.isVisible('#unused-hint'), false);
+  });
+
+  browserIt('draws the top 8 endpoints by hits on a non-blank uPlot canvas, with a legend', async () => {
+    const chart = await page.evaluate(`(() => {
+      const canvas = document.querySelector('#chart canvas');
+      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let firstSeries = 0;
+      let painted = 0;
+      for (let i = 0; i < pixels.length; i += 4) {
+        if (pixels[i + 3] > 0) painted++;
+        if (pixels[i] === 37 && pixels[i + 1] === 99 && pixels[i + 2] === 235) firstSeries++;
+      }
+      return { width: canvas.width, height: canvas.height, painted, firstSeries, series: document.querySelector('#chart').dataset.series,
+        legend: [...document.querySelectorAll('#chart .u-legend .u-series .u-label')].map((label) => label.textContent) };
+    })()`) as { width: number; height: number; painted: number; firstSeries: number; series: string; legend: string[] };
+    assert.ok(chart.width > 300 && chart.height > 100, `canvas is ${chart.width}x${chart.height}`);
+    assert.ok(chart.firstSeries > 100, `the busiest endpoint's line is drawn (${chart.firstSeries} pixels of its colour)`);
+    assert.ok(chart.painted > chart.width * 5, `${chart.painted} painted pixels`);
+    assert.equal(chart.series, '8');
+    const report = await api<EndpointsReport>(collector, '/api/endpoints?since=24h');
+    const top = report.endpoints.slice(0, 8).map((e) => `${e.method} ${e.route}`);
+    assert.deepEqual(chart.legend.slice(1), top, 'legend: time, then the endpoints by hits');
+  });
+
+  browserIt('sorts by a column when its header is clicked, and says so with aria-sort', async () => {
+    const hits = async (): Promise<number[]> => (await readRows(page)).map((r) => Number(r.cells.hits?.value));
+    await page.click('th[data-sort="hits"] button');
+    assert.equal(await page.getAttribute('th[data-sort="hits"]', 'aria-sort'), 'ascending');
+    assert.deepEqual(await hits(), [...(await hits())].sort((a, b) => a - b));
+    await page.click('th[data-sort="hits"] button');
+    assert.equal(await page.getAttribute('th[data-sort="hits"]', 'aria-sort'), 'descending');
+    assert.deepEqual(await hits(), [...(await hits())].sort((a, b) => b - a));
+    await page.click('th[data-sort="route"] button');
+    assert.equal(await page.getAttribute('th[data-sort="route"]', 'aria-sort'), 'ascending');
+    assert.equal(await page.getAttribute('th[data-sort="hits"]', 'aria-sort'), 'none');
+    const routes = (await readRows(page)).map((r) => r.route);
+    assert.deepEqual(routes, [...routes].sort((a, b) => a.localeCompare(b, 'en-US')));
+  });
+
+  browserIt('filters the table by text', async () => {
+    await page.fill('#filter', 'ORDERS');
+    const rows = await readRows(page);
+    assert.deepEqual(rows.map((r) => `${r.method} ${r.route}`).sort(), ['GET /v1/orders', 'POST /v1/orders']);
+    await page.fill('#filter', 'no-such-route');
+    assert.equal((await readRows(page)).length, 0);
+    assert.match(await page.textContent('#endpoints-empty') ?? '', /No endpoint matches/);
+    await page.fill('#filter', '');
+    assert.equal((await readRows(page)).length, 11);
+  });
+
+  browserIt('switches the range: 15 min shows what /api/endpoints?since=15m answers, and the choice is kept in the URL', async () => {
+    await page.click('#range button[data-range="15m"]');
+    const report = await api<EndpointsReport>(collector, '/api/endpoints?since=15m');
+    // A selector, not waitForFunction: a string predicate is eval'd in the page, which the CSP forbids.
+    await page.waitForSelector(`[data-total="hits"]:text-is("${report.hits.toLocaleString('en-US')}")`);
+    const rows = await readRows(page);
+    assert.deepEqual(rows.map((r) => `${r.method} ${r.route} ${r.cells.hits?.value}`).sort(), report.endpoints.map((e) => `${e.method} ${e.route} ${e.hits}`).sort());
+    assert.ok(report.hits < (await api<EndpointsReport>(collector, '/api/endpoints?since=24h')).hits);
+    assert.match(page.url(), /\?range=15m$/);
+  });
+
+  browserIt('refreshes every 5 s while live and visible, and not while the tab is hidden', async () => {
+    const clocked = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });
+    const page = await clocked.newPage();
+    await page.clock.install();
+    await page.addInitScript(`{ const real = window.fetch; window.fetchCount = 0; window.fetch = (...args) => { window.fetchCount++; return real(...args); }; }`);
+    await page.goto(`${collector.url}/?range=all`);
+    await page.waitForSelector('#status[data-state="ok"]');
+    const total = Number((await page.textContent('[data-total="hits"]'))?.replace(/,/g, ''));
+    collector.store.insert([{ timeMs: NOW - 1000, protocol: 'ga4', method: 'GET', route: '/v1/live', client: 'live', eventName: 'page_view' }], NOW);
+    await page.clock.runFor(5000);
+    await page.waitForSelector('#endpoints tr[data-route="/v1/live"]');
+    assert.equal(await page.textContent('[data-total="hits"]'), (total + 1).toLocaleString('en-US'));
+    await page.evaluate(`Object.defineProperty(document, 'hidden', { configurable: true, get: () => true })`);
+    const before = await page.evaluate('window.fetchCount');
+    await page.clock.runFor(15_000);
+    assert.equal(await page.evaluate('window.fetchCount'), before, 'no request while hidden');
+    await page.uncheck('#live');
+    await page.evaluate(`Object.defineProperty(document, 'hidden', { configurable: true, get: () => false })`);
+    await page.clock.runFor(15_000);
+    assert.equal(await page.evaluate('window.fetchCount'), before, 'no request with live refresh off');
+    await clocked.close();
+  });
+
+  browserIt('on a collector with a token: without it, says how to open the dashboard; with #token= it shows the data and hides the token', async () => {
+    const refused = await open(secured, '/', 'unauthorized');
+    const message = await refused.textContent('#status') ?? '';
+    assert.match(message, /needs a token/);
+    assert.ok(message.includes(`${secured.url}/#token=`), message);
+    assert.equal((await readRows(refused)).length, 0);
+
+    const allowed = await open(secured, `/#token=${TOKEN}`);
+    const rows = await readRows(allowed);
+    assert.equal(rows.length, 1);
+    assert.equal(allowed.url(), `${secured.url}/?range=24h`, 'the token left the address bar');
+    assert.equal(await allowed.evaluate(`sessionStorage.getItem('footfall.token')`), TOKEN);
+    assert.equal(await allowed.textContent('#endpoints tbody code'), '/x/<img src=x onerror="window.pwned=1">', 'the route is text');
+    assert.equal(await allowed.evaluate(`document.querySelectorAll('main img').length + (window.pwned ?? 0)`), 0, 'and never markup');
+    await allowed.reload();
+    await allowed.waitForSelector('#status[data-state="ok"]');
+    assert.equal((await readRows(allowed)).length, 1, 'the token survives a reload in sessionStorage');
+  });
+
+  browserIt('runs under the Content-Security-Policy (uPlot included) with no violation and no script error, on every page the tests opened', async () => {
+    await page.waitForSelector('#chart canvas');
+    assert.deepEqual(problems, []);
+  });
+});
