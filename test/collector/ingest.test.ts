@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Hit } from '../../src/core/hit.js';
 import { ingestGa4 } from '../../src/collector/ingest-ga4.js';
 import { ingestUa } from '../../src/collector/ingest-ua.js';
 import { encodeGa4 } from '../../src/protocols/ga4/encode.js';
@@ -69,8 +70,9 @@ describe('GA4 ingestion', () => {
 
 describe('UA v1 ingestion', () => {
   it('reads back what the encoder wrote, method and route from the title and path, time from qt', () => {
-    const { userId: _dropped, ...anonymous } = hitAt(2000, { route: '/v1/orders', method: 'DELETE', path: '/v1/orders', title: 'DELETE /v1/orders' });
-    const { requests } = encodeUa([FULL_HIT, anonymous], { trackingId: 'UA-1-1', nowMs: T0 + 5000, random: () => 0.5 });
+    const anonymous: { -readonly [K in keyof Hit]?: Hit[K] } = { ...hitAt(2000, { route: '/v1/orders', method: 'DELETE', path: '/v1/orders', title: 'DELETE /v1/orders' }) };
+    delete anonymous.userId;
+    const { requests } = encodeUa([FULL_HIT, anonymous as Hit], { trackingId: 'UA-1-1', nowMs: T0 + 5000, random: () => 0.5 });
     const [request] = requests;
     assert.ok(request);
     assert.equal(request.path, '/batch');

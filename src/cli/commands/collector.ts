@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { createFaults, resolveFaults } from '../../collector/faults.js';
 import type { CollectorOptions } from '../../collector/options.js';
 import { loadRoutesFile } from '../../collector/routes-file.js';
 import { startCollector } from '../../collector/server.js';
@@ -49,8 +50,9 @@ export function registerCollector(program: Command, io: CliIo): void {
     .option('--retry-after <seconds>', 'send Retry-After with failures (the status defaults to 429)', parseWhole(86_400, 'seconds'))
     .option('--seed <n>', 'seed for the fault draws: the same seed fails the same requests', parseWhole(2 ** 32 - 1, 'seed'))
     .action(async (flags: CollectorFlags) => {
-      const collector = await startCollector(toOptions(flags, io));
-      io.stdout(banner(collector.url, flags));
+      const options = toOptions(flags, io);
+      const collector = await startCollector(options);
+      io.stdout(banner(collector.url, flags, createFaults(resolveFaults(options)).describe));
       await (io.untilStopped ?? waitForSignal)();
       await collector.close();
       const stats = collector.stats();
@@ -78,13 +80,14 @@ function toOptions(flags: CollectorFlags, io: CliIo): CollectorOptions {
   return options;
 }
 
-function banner(url: string, flags: CollectorFlags): string {
+function banner(url: string, flags: CollectorFlags, faults: string): string {
   const lines = [
     `Footfall collector listening on ${url}`,
     `  dashboard   ${url}/${flags.token === undefined ? '' : '#token=<your token>'}`,
     `  GA4         POST ${url}/mp/collect   (validation: POST ${url}/debug/mp/collect)`,
     `  UA v1       ${url}/collect, ${url}/batch   (validation: ${url}/debug/collect)`,
     `  storage     ${flags.memory === true ? 'in memory' : flags.db}`,
+    `  faults      ${faults}`,
     `  point a tracker here: FOOTFALL_ENDPOINT=${url}`,
     '',
   ];
