@@ -6,6 +6,8 @@ const REFRESH_MS = 5000;
 const TOP_SERIES = 8;
 const MAX_GRID_BUCKETS = 3000;
 const RANGE_MS = { '15m': 900_000, '1h': 3_600_000, '24h': 86_400_000, '7d': 604_800_000, '30d': 2_592_000_000 };
+/** Chart buckets per range: 15 to 50 points read better than the API's default of up to 300. */
+const CHART_BUCKET = { '15m': '1m', '1h': '5m', '24h': '30m', '7d': '6h', '30d': '1d' };
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d'];
 const TOKEN_KEY = 'footfall.token';
 
@@ -117,7 +119,7 @@ async function refresh() {
   try {
     const [report, timeseries, recent, status] = await Promise.all([
       api('/api/endpoints', { since }),
-      api('/api/timeseries', { since }),
+      api('/api/timeseries', { since, bucket: CHART_BUCKET[state.range] }),
       api('/api/hits', { limit: '50' }),
       api('/api/status'),
     ]);
