@@ -97,7 +97,8 @@ async function api(path, params = {}) {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined) query.set(key, value);
   const headers = state.token ? { Authorization: `Bearer ${state.token}` } : {};
-  const response = await fetch(query.size > 0 ? `${path}?${query}` : path, { headers, cache: 'no-store' });
+  const search = query.toString();
+  const response = await fetch(search ? `${path}?${search}` : path, { headers, cache: 'no-store' });
   if (!response.ok) throw new HttpError(response.status, `${path} answered ${response.status}: ${await errorText(response)}`);
   return response.json();
 }
