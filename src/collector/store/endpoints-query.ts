@@ -1,9 +1,11 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DeclaredRoute, EndpointSummary, EndpointsReport, TimeRange } from '../types.js';
 import { histogramPercentile } from './duration-buckets.js';
+import type { ClientCounts } from './count-clients.js';
+import { createCountClients } from './count-clients.js';
 import { createDayFolder } from './fold-days.js';
-import type { RangePlan, Span } from './time-grains.js';
-import { blockMasks, planRange, splitAtFold } from './time-grains.js';
+import type { FoldSplit, RangePlan } from './time-grains.js';
+import { hourSpans, planRange, splitAtFold } from './time-grains.js';
 
 export type EndpointsQuery = (range: TimeRange, declared: readonly DeclaredRoute[]) => EndpointsReport;
 
@@ -16,7 +18,6 @@ interface Tally {
   firstMs: number;
   lastMs: number;
   readonly histogram: Map<number, number>;
-  readonly clients: Set<number>;
 }
 
 type Row = unknown[];
@@ -25,30 +26,24 @@ type Row = unknown[];
  * `endpoints(range)`: whole hours from the rollups, the partial hours at either end from raw
  * hits (see planRange), each endpoint's parts summed and its duration histograms merged here.
  * Durations and clients read whole days from the daily rollups (up to the fold mark, see
- * fold-days) and every other hour from the hourly ones; distinct clients are the union of
- * client_days masks, hourly_clients and the raw edges.
+ * fold-days) and every other hour from the hourly ones; distinct clients are counted in
+ * SQLite (count-clients).
  */
 export function createEndpointsQuery(db: BetterSqlite3.Database): EndpointsQuery {
   const q = prepareReads(db);
   const folder = createDayFolder(db);
+  const countClients = createCountClients(db);
   // One read transaction: the fold mark and the rollups it partitions come from one snapshot.
   return db.transaction((range: TimeRange, declared: readonly DeclaredRoute[]) => {
     const plan = planRange(range);
-    const folded = plan.days === null ? { daily: null, hourly: null } : splitAtFold(plan.days, folder.foldedBeforeDay());
+    const split = splitAtFold(plan.days, folder.foldedBeforeDay());
     const tallies = new Map<number, Tally>();
     const tally = (endpointId: unknown): Tally => tallyOf(tallies, Number(endpointId));
     if (plan.hours !== null) addTotals(q.hourlyTotals.all(plan.hours[0], plan.hours[1]) as Row[], tally);
     for (const [from, to] of plan.raw) addTotals(q.rawTotals.all(from, to) as Row[], tally);
-    for (const row of durationRows(q, plan, folded)) addDurations(row, tally);
-    for (const row of clientRows(q, plan, folded)) tally(row[0]).clients.add(Number(row[1]));
-    return summarise(range, tallies, endpointNames(q), declared);
+    for (const row of durationRows(q, plan, split)) addDurations(row, tally);
+    return summarise(range, tallies, countClients(plan, split), endpointNames(q), declared);
   });
-}
-
-/** Whole days split at the fold mark: daily rollups before it, hourly ones (hour indexes) from it. */
-interface Folded {
-  readonly daily: Span | null;
-  readonly hourly: Span | null;
 }
 
 function prepareReads(db: BetterSqlite3.Database) {
@@ -59,40 +54,22 @@ function prepareReads(db: BetterSqlite3.Database) {
     dailyDurations: db.prepare('SELECT endpoint_id, bucket, sum(count) FROM daily_durations WHERE day >= ? AND day < ? GROUP BY endpoint_id, bucket').raw(),
     hourlyDurations: db.prepare('SELECT endpoint_id, bucket, sum(count) FROM hourly_durations WHERE hour >= ? AND hour < ? GROUP BY endpoint_id, bucket').raw(),
     rawDurations: db.prepare('SELECT endpoint_id, dur_bucket, count(*) FROM hits WHERE time_ms >= ? AND time_ms < ? AND dur_bucket IS NOT NULL GROUP BY endpoint_id, dur_bucket').raw(),
-    clientDays: db.prepare(`SELECT endpoint_id, client_id FROM client_days WHERE block >= ? AND block <= ?
-      AND (days & CASE block WHEN ? THEN ? WHEN ? THEN ? ELSE 4294967295 END) != 0`).raw(),
-    hourlyClients: db.prepare('SELECT endpoint_id, client_id FROM hourly_clients WHERE hour >= ? AND hour < ?').raw(),
-    rawClients: db.prepare('SELECT DISTINCT endpoint_id, client_id FROM hits WHERE time_ms >= ? AND time_ms < ?').raw(),
     endpointNames: db.prepare('SELECT id, method, route FROM endpoints').raw(),
   };
 }
 
 type Reads = ReturnType<typeof prepareReads>;
 
-function* durationRows(q: Reads, plan: RangePlan, folded: Folded): Generator<Row> {
-  if (folded.daily !== null) yield* q.dailyDurations.all(folded.daily[0], folded.daily[1]) as Row[];
-  for (const [from, to] of hourSpans(plan, folded)) yield* q.hourlyDurations.all(from, to) as Row[];
+function* durationRows(q: Reads, plan: RangePlan, split: FoldSplit): Generator<Row> {
+  if (split.daily !== null) yield* q.dailyDurations.all(split.daily[0], split.daily[1]) as Row[];
+  for (const [from, to] of hourSpans(plan, split)) yield* q.hourlyDurations.all(from, to) as Row[];
   for (const [from, to] of plan.raw) yield* q.rawDurations.all(from, to) as Row[];
-}
-
-function* clientRows(q: Reads, plan: RangePlan, folded: Folded): Generator<Row> {
-  if (folded.daily !== null) {
-    const { first, last } = blockMasks(folded.daily);
-    yield* q.clientDays.all(first.block, last.block, first.block, first.mask, last.block, last.mask) as Row[];
-  }
-  for (const [from, to] of hourSpans(plan, folded)) yield* q.hourlyClients.all(from, to) as Row[];
-  for (const [from, to] of plan.raw) yield* q.rawClients.all(from, to) as Row[];
-}
-
-/** The hours read from the hourly rollups for durations and clients: outside whole days, and unfolded days. */
-function hourSpans(plan: RangePlan, folded: Folded): Span[] {
-  return folded.hourly === null ? [...plan.edgeHours] : [...plan.edgeHours, folded.hourly];
 }
 
 function tallyOf(tallies: Map<number, Tally>, endpointId: number): Tally {
   let tally = tallies.get(endpointId);
   if (tally === undefined) {
-    tally = { hits: 0, serverErrors: 0, clientErrors: 0, knownStatus: 0, firstMs: Infinity, lastMs: -Infinity, histogram: new Map(), clients: new Set() };
+    tally = { hits: 0, serverErrors: 0, clientErrors: 0, knownStatus: 0, firstMs: Infinity, lastMs: -Infinity, histogram: new Map() };
     tallies.set(endpointId, tally);
   }
   return tally;
@@ -120,21 +97,19 @@ function endpointNames(q: Reads): Map<number, DeclaredRoute> {
   return new Map((q.endpointNames.all() as Row[]).map(([id, method, route]) => [Number(id), { method: String(method), route: String(route) }]));
 }
 
-function summarise(range: TimeRange, tallies: ReadonlyMap<number, Tally>, names: ReadonlyMap<number, DeclaredRoute>, declared: readonly DeclaredRoute[]): EndpointsReport {
+function summarise(range: TimeRange, tallies: ReadonlyMap<number, Tally>, clients: ClientCounts, names: ReadonlyMap<number, DeclaredRoute>, declared: readonly DeclaredRoute[]): EndpointsReport {
   const declaredKeys = new Set(declared.map((route) => `${route.method} ${route.route}`));
   const endpoints: EndpointSummary[] = [];
-  const allClients = new Set<number>();
   let hits = 0;
   for (const [endpointId, t] of tallies) {
     const name = names.get(endpointId);
     if (name === undefined || t.hits === 0) continue;
-    for (const client of t.clients) allClients.add(client);
     hits += t.hits;
     endpoints.push({
       method: name.method,
       route: name.route,
       hits: t.hits,
-      clients: t.clients.size,
+      clients: clients.perEndpoint.get(endpointId) ?? 0,
       serverErrors: t.serverErrors,
       clientErrors: t.clientErrors,
       errorRate: t.knownStatus === 0 ? 0 : t.serverErrors / t.knownStatus,
@@ -146,7 +121,7 @@ function summarise(range: TimeRange, tallies: ReadonlyMap<number, Tally>, names:
     });
   }
   endpoints.sort((a, b) => b.hits - a.hits || compareRoutes(a, b));
-  return { range: { ...range }, endpoints, unused: unusedRoutes(declared, endpoints), clients: allClients.size, hits, declared: declared.length };
+  return { range: { ...range }, endpoints, unused: unusedRoutes(declared, endpoints), clients: clients.total, hits, declared: declared.length };
 }
 
 /** Declared routes without a hit: `ALL` is used by a hit on any method of its route. */

@@ -21,8 +21,9 @@ export type Span = readonly [from: number, to: number];
 
 /**
  * How a range is read: whole hours from the hourly rollups, the partial hours at either end
- * from raw hits. Durations and clients, kept per day as well, read whole days from the daily
- * rollups and only the hours outside whole days from the hourly ones.
+ * from raw hits. Durations and clients also have daily rollups: their whole days are split
+ * further at the fold mark (splitAtFold), and only the hours outside whole days always come
+ * from the hourly ones.
  */
 export interface RangePlan {
   readonly sinceMs: number;
@@ -53,17 +54,29 @@ export function planRange(range: TimeRange): RangePlan {
   return { sinceMs, untilMs, raw, hours: [fromHour, toHour], edgeHours, days: [fromDay, toDay] };
 }
 
+/** Whole days split at the fold mark: daily rollups before it, hourly ones (hour indexes) from it. */
+export interface FoldSplit {
+  readonly daily: Span | null;
+  readonly hourly: Span | null;
+}
+
 /**
  * Splits whole days at the fold mark: days before it read from the daily rollups, days from
  * it on from the hourly ones (as hour indexes).
  */
-export function splitAtFold(days: Span, foldedBeforeDay: number): { daily: Span | null; hourly: Span | null } {
+export function splitAtFold(days: Span | null, foldedBeforeDay: number): FoldSplit {
+  if (days === null) return { daily: null, hourly: null };
   const [fromDay, toDay] = days;
   const split = Math.min(Math.max(foldedBeforeDay, fromDay), toDay);
   return {
     daily: split > fromDay ? [fromDay, split] : null,
     hourly: toDay > split ? [split * HOURS_PER_DAY, toDay * HOURS_PER_DAY] : null,
   };
+}
+
+/** The hours read from hourly rollups that also have daily ones: outside whole days, and the unfolded days. */
+export function hourSpans(plan: RangePlan, split: FoldSplit): Span[] {
+  return split.hourly === null ? [...plan.edgeHours] : [...plan.edgeHours, split.hourly];
 }
 
 /** One block of a day span and the mask of its days that fall inside the span. */
