@@ -17,7 +17,7 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    clean: true,
+    clean: false, // the build script empties dist first: two configs build in parallel, and tsup's clean in one removed the other's declarations
     target: 'node20',
     platform: 'node',
   },

@@ -11,7 +11,7 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
   version: string;
   engines: { node: string };
   bin: Record<string, string>;
-  exports: Record<string, string | { import: Conditions; require: Conditions }>;
+  exports: Record<string, string | { import: Conditions; require?: Conditions }>;
 };
 
 /** The public names of `footfall`, as a snapshot: a change here is a change of the contract. */
@@ -31,10 +31,25 @@ describe('package', () => {
 
   it('lists only subpaths whose files exist', () => {
     for (const [subpath, target] of Object.entries(pkg.exports)) {
-      const files = typeof target === 'string' ? [target] : [target.import.types, target.import.default, target.require.types, target.require.default];
+      // footfall/collector is ESM only (a leaf that loads better-sqlite3 through import.meta.url).
+      const files = typeof target === 'string' ? [target] : [target.import.types, target.import.default, ...(target.require === undefined ? [] : [target.require.types, target.require.default])];
       for (const file of files) assert.ok(existsSync(file), `${subpath} -> ${file} is missing (run npm run build)`);
     }
     for (const file of Object.values(pkg.bin)) assert.ok(existsSync(file), `bin ${file} is missing`);
+  });
+
+  it('footfall/collector loads from dist and serves its dashboard from dist/dashboard', async () => {
+    const module = (await import(pathToFileURL(resolve('dist/collector.js')).href)) as { startCollector: (options: object) => Promise<{ url: string; close: () => Promise<void> }> };
+    const collector = await module.startCollector({ port: 0, memory: true, output: 'none' });
+    try {
+      const page = await fetch(`${collector.url}/`);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<title>[^<]*Footfall/);
+      const status = await fetch(`${collector.url}/api/status`);
+      assert.equal(((await status.json()) as { hits: number }).hits, 0);
+    } finally {
+      await collector.close();
+    }
   });
 
   it('loads as ESM with exactly the public names', async () => {
