@@ -97,7 +97,7 @@ describe('SQLite store: endpoints()', () => {
     store.close();
   });
 
-  it('marks declared routes (a method or ALL) and lists the unused ones by route, then method', () => {
+  it('marks declared routes (same shape, a method or ALL) and lists the unused ones by route, then method', () => {
     const store = createSqliteStore({ file: ':memory:' });
     store.setRoutes([
       { method: 'get', route: '/v1/users/:id' },
@@ -123,6 +123,9 @@ describe('SQLite store: endpoints()', () => {
       ['GET', '/v1/users/:id', true],
     ]);
     assert.deepEqual(report.unused, [{ method: 'POST', route: '/a' }, { method: 'ALL', route: '/admin' }, { method: 'DELETE', route: '/v1/users/:id' }]);
+    // Parameter names do not count: an OpenAPI /v1/users/{userId} (stored as :userId) is the recorded /v1/users/:id.
+    store.setRoutes([{ method: 'GET', route: '/v1/users/:userId' }, { method: 'DELETE', route: '/v1/users/:userId' }]);
+    assert.deepEqual([store.endpoints({}).endpoints.find((e) => e.route === '/v1/users/:id')?.declared, store.endpoints({}).unused], [true, [{ method: 'DELETE', route: '/v1/users/:userId' }]]);
     store.setRoutes([{ method: 'GET', route: '/x' }]);
     assert.deepEqual([store.endpoints({}).declared, store.endpoints({}).unused], [1, [{ method: 'GET', route: '/x' }]]);
     store.close();

@@ -1,10 +1,16 @@
 // A brute-force model of the store's reports: the same answers computed by filtering an array
 // of every hit, for the tests to compare the rollup-based queries against.
+import { routeShape } from '../../src/collector/route-match.js';
 import { durationBucket, histogramPercentile } from '../../src/collector/store/duration-buckets.js';
 import type { DeclaredRoute, EndpointSummary, EndpointsReport, IncomingHit, TimeRange, TimeSeries, TimeSeriesQuery } from '../../src/collector/types.js';
 
 export function inRange(hit: IncomingHit, range: TimeRange): boolean {
   return (range.sinceMs === undefined || hit.timeMs >= range.sinceMs) && (range.untilMs === undefined || hit.timeMs < range.untilMs);
+}
+
+/** Declared and recorded routes match by shape: parameter names do not count (route-match). */
+function sameShape(a: string, b: string): boolean {
+  return routeShape(a) === routeShape(b);
 }
 
 function byRoute(a: DeclaredRoute, b: DeclaredRoute): number {
@@ -39,11 +45,11 @@ export function expectedEndpoints(hits: readonly IncomingHit[], range: TimeRange
       p95Ms: histogramPercentile(histogram, 0.95),
       firstSeenMs: Math.min(...group.map((h) => h.timeMs)),
       lastSeenMs: Math.max(...group.map((h) => h.timeMs)),
-      declared: declared.some((d) => d.route === first.route && (d.method === first.method || d.method === 'ALL')),
+      declared: declared.some((d) => sameShape(d.route, first.route) && (d.method === first.method || d.method === 'ALL')),
     };
   });
   endpoints.sort((a, b) => b.hits - a.hits || byRoute(a, b));
-  const unused = declared.filter((d) => !endpoints.some((e) => e.route === d.route && (d.method === 'ALL' || d.method === e.method))).sort(byRoute);
+  const unused = declared.filter((d) => !endpoints.some((e) => sameShape(e.route, d.route) && (d.method === 'ALL' || d.method === e.method))).sort(byRoute);
   const inside = hits.filter((h) => inRange(h, range));
   return { range, endpoints, unused, clients: new Set(inside.map((h) => h.client)).size, hits: inside.length, declared: declared.length };
 }

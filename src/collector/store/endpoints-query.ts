@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { compareRoutes, matchInventory } from '../route-match.js';
 import type { DeclaredRoute, EndpointSummary, EndpointsReport, TimeRange } from '../types.js';
 import { histogramPercentile } from './duration-buckets.js';
 import type { ClientCounts } from './count-clients.js';
@@ -6,6 +7,9 @@ import { createCountClients } from './count-clients.js';
 import { createDayFolder } from './fold-days.js';
 import type { FoldSplit, RangePlan } from './time-grains.js';
 import { hourSpans, planRange, splitAtFold } from './time-grains.js';
+
+/** Kept for the modules that import the order from here; it lives in route-match. */
+export { compareRoutes } from '../route-match.js';
 
 export type EndpointsQuery = (range: TimeRange, declared: readonly DeclaredRoute[]) => EndpointsReport;
 
@@ -98,7 +102,7 @@ function endpointNames(q: Reads): Map<number, DeclaredRoute> {
 }
 
 function summarise(range: TimeRange, tallies: ReadonlyMap<number, Tally>, clients: ClientCounts, names: ReadonlyMap<number, DeclaredRoute>, declared: readonly DeclaredRoute[]): EndpointsReport {
-  const declaredKeys = new Set(declared.map((route) => `${route.method} ${route.route}`));
+  const inventory = matchInventory(declared);
   const endpoints: EndpointSummary[] = [];
   let hits = 0;
   for (const [endpointId, t] of tallies) {
@@ -117,26 +121,9 @@ function summarise(range: TimeRange, tallies: ReadonlyMap<number, Tally>, client
       p95Ms: histogramPercentile(t.histogram, 0.95),
       firstSeenMs: t.firstMs,
       lastSeenMs: t.lastMs,
-      declared: declaredKeys.has(`${name.method} ${name.route}`) || declaredKeys.has(`ALL ${name.route}`),
+      declared: inventory.isDeclared(name.method, name.route),
     });
   }
   endpoints.sort((a, b) => b.hits - a.hits || compareRoutes(a, b));
-  return { range: { ...range }, endpoints, unused: unusedRoutes(declared, endpoints), clients: clients.total, hits, declared: declared.length };
-}
-
-/** Declared routes without a hit: `ALL` is used by a hit on any method of its route. */
-function unusedRoutes(declared: readonly DeclaredRoute[], endpoints: readonly EndpointSummary[]): DeclaredRoute[] {
-  const used = new Set(endpoints.map((e) => `${e.method} ${e.route}`));
-  const usedRoutes = new Set(endpoints.map((e) => e.route));
-  return declared
-    .filter((route) => (route.method === 'ALL' ? !usedRoutes.has(route.route) : !used.has(`${route.method} ${route.route}`)))
-    .map((route) => ({ method: route.method, route: route.route }))
-    .sort(compareRoutes);
-}
-
-/** Route, then method, by code unit (the same order everywhere, whatever the locale). */
-export function compareRoutes(a: DeclaredRoute, b: DeclaredRoute): number {
-  if (a.route !== b.route) return a.route < b.route ? -1 : 1;
-  if (a.method !== b.method) return a.method < b.method ? -1 : 1;
-  return 0;
+  return { range: { ...range }, endpoints, unused: inventory.unused(endpoints), clients: clients.total, hits, declared: declared.length };
 }

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { TimeSeries, TimeSeriesQuery } from '../types.js';
-import { compareRoutes } from './endpoints-query.js';
+import { compareRoutes } from '../route-match.js';
 import type { Span } from './time-grains.js';
 import { HOUR_MS, planRange } from './time-grains.js';
 
