@@ -87,10 +87,12 @@ function sendTimeseries(res: ServerResponse, url: URL, range: TimeRange, context
     if (bucketMs === undefined || bucketMs < 1000) return sendError(res, 400, `?bucket= must be a width like 1m, 5m, 1h or 1d (at least 1s), got ${JSON.stringify(text)}`);
   }
   const untilMs = range.untilMs ?? context.nowMs();
-  const span = untilMs - (range.sinceMs ?? untilMs - DEFAULT_SPAN_MS);
+  // An open `since` means the last 30 days: a series over all time would scan every stored hit.
+  const sinceMs = range.sinceMs ?? untilMs - DEFAULT_SPAN_MS;
+  const span = untilMs - sinceMs;
   const chosen = bucketMs ?? BUCKETS_MS.find((width) => span / width <= 300) ?? BUCKETS_MS[BUCKETS_MS.length - 1] ?? 86_400_000;
   if (span / chosen > 10_000) return sendError(res, 400, `?bucket= ${text ?? ''} gives over 10 000 points for this range; pick a wider bucket or a shorter range`);
-  const query: { -readonly [K in keyof TimeSeriesQuery]: TimeSeriesQuery[K] } = { ...range, bucketMs: chosen };
+  const query: { -readonly [K in keyof TimeSeriesQuery]: TimeSeriesQuery[K] } = { ...range, sinceMs, bucketMs: chosen };
   const route = url.searchParams.get('route');
   if (route !== null && route !== '') query.route = route;
   const method = url.searchParams.get('method');

@@ -134,6 +134,18 @@ describe('collector over real HTTP', () => {
     assert.equal(wrongType.status, 415);
   });
 
+  it('/api/timeseries counts per bucket, and an open ?since= means the last 30 days', async () => {
+    const old = { timeMs: T0 - 40 * 86_400_000, protocol: 'ga4' as const, method: 'GET', route: '/v1/ancient', client: '9.9', eventName: 'page_view' };
+    collector.store.insert([old, { ...old, timeMs: T0 - 3_600_000, route: '/v1/recent' }, { ...old, timeMs: T0 - 3_500_000, route: '/v1/recent' }], T0);
+    const body = (await send(`${collector.url}/api/timeseries?bucket=1h&route=/v1/recent`)).json() as { bucketMs: number; series: { route: string; points: [number, number][] }[] };
+    assert.equal(body.bucketMs, 3_600_000);
+    assert.deepEqual(body.series.map((series) => [series.route, series.points.reduce((sum, [, hits]) => sum + hits, 0)]), [['/v1/recent', 2]]);
+    const all = (await send(`${collector.url}/api/timeseries?bucket=1d`)).json() as { series: { route: string }[] };
+    assert.equal(all.series.some((series) => series.route === '/v1/ancient'), false);
+    const longAgo = (await send(`${collector.url}/api/timeseries?bucket=1d&since=60d`)).json() as { series: { route: string }[] };
+    assert.equal(longAgo.series.some((series) => series.route === '/v1/ancient'), true);
+  });
+
   it('POST /api/routes takes what listRoutes(app) returns; declared routes without hits are listed as unused', async () => {
     const routes = [{ method: 'GET', path: '/v1/r0' }, { method: 'DELETE', path: '/v1/never' }];
     const posted = await send(`${collector.url}/api/routes`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify(routes) });
