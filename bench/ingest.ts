@@ -36,13 +36,13 @@ function startServer(mode: 'file' | 'memory' | 'null', file: string): Promise<{ 
   });
 }
 
-async function load(url: string, payloads: string[]): Promise<number> {
+async function load(url: string, payloads: string[], count = REQUESTS): Promise<number> {
   const pool = new Pool(url, { connections: CONNECTIONS });
   let next = 0;
   let failed = 0;
   const start = process.hrtime.bigint();
   const worker = async (): Promise<void> => {
-    while (next < REQUESTS) {
+    while (next < count) {
       const body = payloads[next++ % payloads.length] ?? '';
       const response = await pool.request({ path: '/mp/collect?measurement_id=G-BENCH&api_secret=s', method: 'POST', headers: { 'content-type': 'application/json' }, body });
       await response.body.dump();
@@ -53,7 +53,7 @@ async function load(url: string, payloads: string[]): Promise<number> {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   await pool.close();
   if (failed > 0) throw new Error(`${failed} requests were not answered 204`);
-  return (REQUESTS * 25) / seconds;
+  return (count * 25) / seconds;
 }
 
 async function storedHits(url: string): Promise<number> {
@@ -69,7 +69,7 @@ const results: Record<'file' | 'memory' | 'null', number[]> = { file: [], memory
 for (let run = 0; run < 3; run++) {
   for (const mode of ['file', 'memory', 'null'] as const) {
     const server = await startServer(mode, join(dir, `run-${run}.db`));
-    await load(server.url, payloads.slice(0, 20)); // warm-up
+    await load(server.url, payloads, 20); // warm-up
     const perSecond = await load(server.url, payloads);
     if (mode !== 'null') {
       const stored = await storedHits(server.url);
