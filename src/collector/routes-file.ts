@@ -4,7 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { FootfallError } from '../errors.js';
 import { isJsonObject, kindOf, openApiRoutes } from './routes-openapi.js';
-import { compareRoutes } from './store/endpoints-query.js';
+import { compareRoutes } from './route-match.js';
 import type { DeclaredRoute } from './types.js';
 
 /** Largest routes file read; an OpenAPI document of thousands of operations is far smaller. */

@@ -7,20 +7,12 @@ import { createCountClients } from './count-clients.js';
 import { createDayFolder } from './fold-days.js';
 import type { FoldSplit, RangePlan } from './time-grains.js';
 import { hourSpans, planRange, splitAtFold } from './time-grains.js';
-
-/** Kept for the modules that import the order from here; it lives in route-match. */
-export { compareRoutes } from '../route-match.js';
+import type { UsageCounts } from './rollup-batch.js';
 
 export type EndpointsQuery = (range: TimeRange, declared: readonly DeclaredRoute[]) => EndpointsReport;
 
 /** What one endpoint adds up to over the parts of a range. */
-interface Tally {
-  hits: number;
-  serverErrors: number;
-  clientErrors: number;
-  knownStatus: number;
-  firstMs: number;
-  lastMs: number;
+interface Tally extends UsageCounts {
   readonly histogram: Map<number, number>;
 }
 

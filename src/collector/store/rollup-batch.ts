@@ -1,15 +1,19 @@
 import { HOUR_MS } from './time-grains.js';
 
-/** One (hour, endpoint) row of the `hourly` rollup, summed over a batch. */
-export interface HourlyRow {
-  readonly hour: number;
-  readonly endpointId: number;
+/** What hits add up to: the rollup rows and the report's tallies count the same things. */
+export interface UsageCounts {
   hits: number;
   serverErrors: number;
   clientErrors: number;
   knownStatus: number;
   firstMs: number;
   lastMs: number;
+}
+
+/** One (hour, endpoint) row of the `hourly` rollup, summed over a batch. */
+export interface HourlyRow extends UsageCounts {
+  readonly hour: number;
+  readonly endpointId: number;
 }
 
 /** An (hour, endpoint, item) rollup row: a duration bucket with its count, or a client (count 1). */
