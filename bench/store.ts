@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createSqliteStore } from '../src/collector/store/sqlite-store.js';
 import type { Store } from '../src/collector/store/store.js';
 import type { IncomingHit } from '../src/collector/types.js';
+import { runCli } from '../src/cli/run.js';
 import { machine, writeSection } from './report.js';
 
 const HITS = 1_000_000;
@@ -103,11 +104,21 @@ try {
     ['`recentHits(100)`', () => store.recentHits(100)],
     ['`count()`', () => store.count()],
   ];
-  const timings = queries.map(([name, run]) => [name, medianMs(run)] as const);
+  const timings: [string, number][] = queries.map(([name, run]) => [name, medianMs(run)]);
   const report = store.endpoints({ sinceMs: NOW - SPAN_MS });
   store.close();
+  // The whole `footfall report` as a user runs it (open the file, query, format), in-process.
+  const io = { stdout: () => undefined, stderr: (text: string) => void process.stderr.write(text), env: {} };
+  const reportMs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const start = process.hrtime.bigint();
+    if ((await runCli(['report', '--db', file25, '--since', '30d'], io)) !== 0) throw new Error('footfall report failed');
+    reportMs.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  timings.push(['`footfall report --since 30d` (open the file, query, format a table)', reportMs.sort((a, b) => a - b)[1] ?? Number.NaN]);
   const sizeMb = statSync(file25).size / 2 ** 20;
   const thirtyDays = timings[0]?.[1] ?? Number.NaN;
+  const cliMs = timings[timings.length - 1]?.[1] ?? Number.NaN;
   const body = [
     '## bench/store: the SQLite store',
     '',
@@ -122,7 +133,7 @@ try {
     '|---|---|',
     ...timings.map(([name, ms]) => `| ${name} | ${ms.toFixed(1)} ms |`),
     '',
-    `File size after close: ${sizeMb.toFixed(0)} MiB. Goals: \`endpoints\` over 30 days under 1 s: **${thirtyDays < 1000 ? 'met' : 'NOT met'}** (${thirtyDays.toFixed(0)} ms); insert at least 100 000 hits/s in batches of 500 (median chunk): **${rate500.median >= 100_000 ? 'met' : 'NOT met'}**. Run to run, on this shared 2-core machine, the insert rates move by ±20 %.`,
+    `File size after close: ${sizeMb.toFixed(0)} MiB. Goals: a report over 30 days under 1 s: **${thirtyDays < 1000 && cliMs < 1000 ? 'met' : 'NOT met'}** (${thirtyDays.toFixed(0)} ms for the query, ${cliMs.toFixed(0)} ms for the whole command); insert at least 100 000 hits/s in batches of 500 (median chunk): **${rate500.median >= 100_000 ? 'met' : 'NOT met'}**. Run to run, on this shared 2-core machine, the insert rates move by ±20 %.`,
   ].join('\n');
   writeSection('store', body);
   console.log(body);
