@@ -3,6 +3,9 @@ import { VERSION } from '../version.js';
 import { registerCollector } from './commands/collector.js';
 import { registerDemo } from './commands/demo.js';
 import { registerReport } from './commands/report.js';
+import { registerSend } from './commands/send.js';
+import { registerValidate } from './commands/validate.js';
+import { registerVerify } from './commands/verify.js';
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIo {
@@ -11,6 +14,8 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   /** Long-running commands (collector, demo) run until this resolves. @default the first SIGINT or SIGTERM */
   untilStopped?: () => Promise<unknown>;
+  /** All of standard input, for `footfall validate -`. @default reading process.stdin to its end */
+  stdin?: () => Promise<string>;
 }
 
 /** Exit codes: 0 success, 1 the command ran and found a problem, 2 usage error. */
@@ -47,6 +52,9 @@ function createProgram(io: CliIo, state: { code: number }): Command {
   registerCollector(program, io);
   registerDemo(program, io);
   registerReport(program, io, state);
+  registerSend(program, io, state);
+  registerValidate(program, io, state);
+  registerVerify(program, io, state);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;
 }
