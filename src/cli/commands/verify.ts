@@ -46,10 +46,10 @@ async function runVerify(flags: TargetFlags, io: CliIo, fail: (message: string) 
   return EXIT.ok;
 }
 
-/** `YYYYMMDD-HHMMSS-xxxx` (UTC, then random hex): unique enough to search for. */
+/** `YYYYMMDD-HHMMSS-xxxxxx` (UTC, then random hex): unique enough to search for. */
 export function verifyMarker(nowMs: number): string {
   const stamp = new Date(nowMs).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${randomBytes(2).toString('hex')}`;
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
 function whereToLook(target: Target, title: string, to: string | undefined): string {
@@ -63,6 +63,7 @@ function whereToLook(target: Target, title: string, to: string | undefined): str
     '/mp/collect answers 2xx even to a wrong, revoked or other-stream secret, so such hits are silently lost.',
     'Check Admin > Data streams > (your web stream): the Measurement ID there (not the stream id), and that the',
     'secret is listed under Measurement Protocol API secrets of that same stream.',
+    'It is a real event: it may also show in your reports, as one page_view of /footfall/verify on footfall-verify.invalid.',
   ];
   if (to !== undefined) lines.push(`(Sent to ${maskUrl(target.collectUrl)} (--to), not to Google: a Footfall collector lists it under recent hits on its dashboard.)`);
   return `${lines.join('\n')}\n`;
