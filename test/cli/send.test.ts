@@ -81,9 +81,9 @@ describe('footfall send to a collector (in-process)', () => {
     assert.deepEqual(collector.stats(), before);
   });
 
-  it('--debug sends to /debug/mp/collect: clean payload, nothing stored', async () => {
+  it('--debug sends to /debug/mp/collect (from a full --to path too): clean payload, nothing stored', async () => {
     const before = collector.stats().storedHits;
-    const { code, stdout, stderr } = await cli('send', '--debug', '--to', collector.url, '--api-secret', SECRET);
+    const { code, stdout, stderr } = await cli('send', '--debug', '--to', `${collector.url}/mp/collect`, '--api-secret', SECRET);
     assert.equal(code, 0, stderr);
     assert.match(stdout, /validating at http:\/\/127\.0\.0\.1:\d+\/debug\/mp\/collect\?measurement_id=G-FOOTFALLCLI&api_secret=\*\*\*/);
     assert.match(stdout, /validation server: no messages/);
