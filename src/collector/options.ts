@@ -33,6 +33,19 @@ export interface CollectorOptions extends FaultOptions {
   log?: (line: string) => void;
   /** Time, injected in tests. @default the system clock */
   clock?: Clock;
+  /** Called once per ingest request when its answer is over, refusals and faults included (footfall/testing's `requests`). Errors in it are ignored. @default none */
+  onRequest?: (request: IngestRequest) => void;
+}
+
+/** One ingest request as `onRequest` sees it. */
+export interface IngestRequest {
+  readonly method: string;
+  /** `/mp/collect`, `/collect`, `/batch` or a debug path; no query (it may hold a secret). */
+  readonly path: string;
+  /** The status answered; 0 when the client went away first (e.g. during a hang). */
+  readonly status: number;
+  /** When it arrived, epoch ms on the collector's clock. */
+  readonly receivedMs: number;
 }
 
 export interface ResolvedCollectorOptions {
@@ -47,6 +60,7 @@ export interface ResolvedCollectorOptions {
   log: (line: string) => void;
   clock: Clock;
   faults: ResolvedFaults;
+  onRequest?: (request: IngestRequest) => void;
 }
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
@@ -73,6 +87,8 @@ export function resolveCollectorOptions(options: CollectorOptions = {}): Resolve
   if (apiSecret !== undefined) resolved.apiSecret = apiSecret;
   if (options.store !== undefined) resolved.store = options.store;
   if (options.routes !== undefined) resolved.routes = options.routes;
+  const onRequest = functionOption('onRequest', options.onRequest);
+  if (onRequest !== undefined) resolved.onRequest = onRequest;
   return resolved;
 }
 

@@ -8,7 +8,7 @@ import { createFaults } from './faults.js';
 import { handleIngest, type IngestContext } from './handle-ingest.js';
 import { sendError } from './http-reply.js';
 import { INGEST_ROUTES } from './ingest-routes.js';
-import type { CollectorOptions, ResolvedCollectorOptions } from './options.js';
+import type { CollectorOptions, IngestRequest, ResolvedCollectorOptions } from './options.js';
 import { resolveCollectorOptions } from './options.js';
 import { formatHitJson, formatHitLine, formatRefusal } from './print-hit.js';
 import { createSqliteStore } from './store/sqlite-store.js';
@@ -56,7 +56,10 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     const url = parseUrl(req.url);
     if (url === undefined) return sendError(res, 400, 'the request target is not a valid path');
     const ingestRoute = INGEST_ROUTES[url.pathname];
-    if (ingestRoute !== undefined) return handleIngest(req, res, url, ingestRoute, ingest);
+    if (ingestRoute !== undefined) {
+      if (resolved.onRequest !== undefined) reportWhenOver(req, res, url.pathname, resolved.clock.now(), resolved.onRequest);
+      return handleIngest(req, res, url, ingestRoute, ingest);
+    }
     if (url.pathname.startsWith('/api/')) {
       if (!authorised(req, resolved.token)) return sendError(res, 401, 'this collector needs a token: send "Authorization: Bearer <token>", or open the dashboard as /#token=<token>', undefined, { 'www-authenticate': 'Bearer' });
       return handleApi(req, res, url, api);
@@ -102,6 +105,16 @@ function ingestContext(resolved: ResolvedCollectorOptions, store: Store, counts:
     },
   };
   return resolved.apiSecret === undefined ? context : { ...context, apiSecret: resolved.apiSecret };
+}
+
+function reportWhenOver(req: IncomingMessage, res: ServerResponse, path: string, receivedMs: number, onRequest: (request: IngestRequest) => void): void {
+  res.once('close', () => {
+    try {
+      onRequest({ method: req.method ?? 'GET', path, status: res.writableFinished ? res.statusCode : 0, receivedMs });
+    } catch {
+      // A broken hook must not break ingestion.
+    }
+  });
 }
 
 function safeLog(log: (line: string) => void, line: string): void {

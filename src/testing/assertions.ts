@@ -1,8 +1,7 @@
 import { AssertionError } from 'node:assert';
-import type { Hit } from '../core/hit.js';
 import { validateGa4 } from '../protocols/ga4/validate.js';
 import { validateUa } from '../protocols/ua/validate.js';
-import { describeHits } from './describe-hits.js';
+import { describeHits, type HitLike } from './describe-hits.js';
 import type { RecordedRequest } from './memory-transport.js';
 
 /** What a hit must look like: every field given must match (strings exactly, or a RegExp). */
@@ -12,10 +11,11 @@ export interface HitMatch {
   /** The route template, e.g. `/v1/users/:id`, or `(unmatched)`. */
   readonly route?: string | RegExp;
   readonly status?: number;
-  /** Route path plus the redacted query, e.g. `/v1/users/:id?fields`. */
+  /** Route path plus the redacted query, e.g. `/v1/users/:id?fields` (test trackers' hits only). */
   readonly path?: string | RegExp;
   readonly host?: string | RegExp;
   readonly title?: string | RegExp;
+  /** The client id (a collector's hits call it `client`). */
   readonly clientId?: string | RegExp;
   /** The keyed hash of the user id (not the id itself). */
   readonly userId?: string | RegExp;
@@ -25,14 +25,14 @@ export interface HitMatch {
   readonly count?: number;
 }
 
-/** Anything with hits: a test tracker, a fake collector's results mapped to hits, or an array. */
-export type HitSource = { readonly hits: readonly Hit[] } | readonly Hit[];
+/** Anything with hits: a test tracker, a fake collector (its stored hits), or an array of either's hits. */
+export type HitSource = { readonly hits: readonly HitLike[] } | readonly HitLike[];
 
 /**
  * Throws an AssertionError (node:assert's, so node:test, Jest and Vitest all show it) unless
  * a tracked hit matches; the message lists what was tracked instead. Returns the matches.
  */
-export function assertTracked(source: HitSource, match: HitMatch, message?: string): Hit[] {
+export function assertTracked<H extends HitLike>(source: { readonly hits: readonly H[] } | readonly H[], match: HitMatch, message?: string): H[] {
   const hits = hitsOf(source);
   const found = hits.filter((hit) => matches(hit, match));
   const wanted = match.count;
@@ -75,22 +75,23 @@ function validate(request: RecordedRequest, nowMs: number | undefined): string[]
   return validateUa(request.body).hitParsingResult.flatMap((result) => result.parserMessage.filter((m) => m.messageType === 'ERROR').map((m) => `${m.parameter ?? '(hit)'}: ${m.description}`));
 }
 
-function hitsOf(source: HitSource): readonly Hit[] {
+function hitsOf<H extends HitLike>(source: { readonly hits: readonly H[] } | readonly H[]): readonly H[] {
   return isHitArray(source) ? source : source.hits;
 }
 
-function isHitArray(source: HitSource): source is readonly Hit[] {
+function isHitArray<H>(source: { readonly hits: readonly H[] } | readonly H[]): source is readonly H[] {
   return Array.isArray(source);
 }
 
-function matches(hit: Hit, match: Omit<HitMatch, 'count'>): boolean {
+function matches(hit: HitLike, match: Omit<HitMatch, 'count'>): boolean {
   if (match.status !== undefined && hit.status !== match.status) return false;
   if (match.method !== undefined && !text(hit.method, typeof match.method === 'string' ? match.method.toUpperCase() : match.method)) return false;
-  const fields = ['route', 'path', 'host', 'title', 'clientId', 'userId'] as const;
+  const fields = ['route', 'path', 'host', 'title', 'userId'] as const;
   for (const field of fields) {
     const wanted = match[field];
     if (wanted !== undefined && !text(hit[field], wanted)) return false;
   }
+  if (match.clientId !== undefined && !text(hit.clientId ?? hit.client, match.clientId)) return false;
   if (match.params !== undefined) {
     for (const [name, value] of Object.entries(match.params)) if (hit.params?.[name] !== value) return false;
   }

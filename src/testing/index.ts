@@ -10,6 +10,7 @@ export type { StoredHit } from '../collector/types.js';
 export { assertTracked, assertNotTracked, assertValidPayloads } from './assertions.js';
 export type { HitMatch, HitSource } from './assertions.js';
 export { describeHits } from './describe-hits.js';
+export type { HitLike } from './describe-hits.js';
 export { createManualClock } from '../delivery/clock.js';
 export type { Clock, ManualClock } from '../delivery/clock.js';
 export type { Hit } from '../core/hit.js';
