@@ -22,10 +22,10 @@ export default defineConfig([
     platform: 'node',
   },
   {
-    // The CLI and the collector are leaves, ESM only (the collector loads better-sqlite3 through
-    // createRequire(import.meta.url)); only the collector's entry gets declarations.
-    entry: { 'cli/main': 'src/cli/main.ts', collector: 'src/collector/index.ts' },
-    dts: { entry: { collector: 'src/collector/index.ts' } },
+    // The CLI, the collector and the testing kit (which starts the collector) are leaves, ESM only
+    // (the collector loads better-sqlite3 through createRequire(import.meta.url)); the CLI gets no declarations.
+    entry: { 'cli/main': 'src/cli/main.ts', collector: 'src/collector/index.ts', testing: 'src/testing/index.ts' },
+    dts: { entry: { collector: 'src/collector/index.ts', testing: 'src/testing/index.ts' } },
     external: ['express', 'better-sqlite3'],
     format: ['esm'],
     sourcemap: true,

@@ -52,6 +52,26 @@ describe('package', () => {
     }
   });
 
+  it('footfall/testing loads from dist (ESM only) and works: a test tracker and a fake collector', async () => {
+    type TestingModule = {
+      createTestTracker: () => { track: (input: object) => void; hits: { route: string }[] };
+      startFakeCollector: () => Promise<{ endpoint: string; close: () => Promise<void> }>;
+      assertTracked: (source: object, match: object) => unknown;
+    };
+    const module = (await import(pathToFileURL(resolve('dist/testing.js')).href)) as TestingModule;
+    const tracker = module.createTestTracker();
+    tracker.track({ route: '/v1/users/:id', url: '/v1/users/1', status: 200 });
+    assert.deepEqual(tracker.hits.map((hit) => hit.route), ['/v1/users/:id']);
+    module.assertTracked(tracker, { route: '/v1/users/:id', status: 200 });
+    const fake = await module.startFakeCollector();
+    try {
+      assert.match(fake.endpoint, /^http:\/\/127\.0\.0\.1:\d+\/mp\/collect$/);
+    } finally {
+      await fake.close();
+    }
+    assert.ok(existsSync('dist/testing.d.ts'));
+  });
+
   it('loads as ESM with exactly the public names', async () => {
     const module = (await import(pathToFileURL(resolve('dist/index.js')).href)) as Record<string, unknown>;
     assert.deepEqual(Object.keys(module).sort(), PUBLIC_NAMES);
