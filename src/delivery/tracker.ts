@@ -50,6 +50,13 @@ export interface Tracker {
   on<E extends TrackerEvent>(event: E, listener: (report: TrackerEvents[E]) => void): () => void;
 }
 
+/**
+ * Internal, for footfall/testing only (not a public option): a tracker created with this key
+ * set to true drains on every `track()`, so the hit is built, encoded and handed to the
+ * transport before `track()` returns.
+ */
+export const DRAIN_ON_TRACK = Symbol.for('footfall.drainOnTrack');
+
 /** Creates a tracker: the bounded background queue between your API and its analytics. */
 export function createTracker(options: TrackerOptions): Tracker {
   const settings = resolveTrackerOptions(options);
@@ -62,6 +69,7 @@ export function createTracker(options: TrackerOptions): Tracker {
   const transport = settings.transport ?? createUndiciTransport({ connections: settings.maxInFlight, clock });
   const breaker = createBreaker({ threshold: settings.breakerThreshold, cooldownMs: settings.breakerCooldownMs, maxCooldownMs: settings.breakerMaxCooldownMs, clock });
   const random = options.random ?? Math.random;
+  const drainOnTrack = (options as { [DRAIN_ON_TRACK]?: unknown })[DRAIN_ON_TRACK] === true;
 
   const fail = (hits: readonly Hit[], reason: FailReason, job?: Job, status?: number, validationMessages?: unknown[]) => {
     accounting.fail(reason, hits.length);
@@ -147,7 +155,8 @@ export function createTracker(options: TrackerOptions): Tracker {
       if (pending() >= settings.maxQueueSize) return dropFull('queue_full', input);
       if (pipeline.queuedBytes + sender.bytes + bytes > settings.maxQueueBytes) return dropFull('queue_bytes_full', input);
       pipeline.push(info, bytes, contextFor(input.hitOptions));
-      if (pipeline.queued >= protocol.batchSize) scheduleDrain();
+      if (drainOnTrack) drainNow();
+      else if (pipeline.queued >= protocol.batchSize) scheduleDrain();
       else armInterval();
     } catch {
       // Never into the host app. The hit is counted as tracked; account it as invalid.

@@ -2,13 +2,12 @@ import type { Hit } from '../core/hit.js';
 import { systemClock } from '../delivery/clock.js';
 import type { TrackerOptions } from '../delivery/options.js';
 import type { TrackInput } from '../delivery/track-input.js';
-import { createTracker, type Tracker } from '../delivery/tracker.js';
+import { createTracker, DRAIN_ON_TRACK, type Tracker } from '../delivery/tracker.js';
 import { FootfallError, describeValue } from '../errors.js';
 import type { Ga4Payload } from '../protocols/ga4/encode.js';
 import { ga4 } from '../protocols/ga4/destination.js';
 import type { UaDestination } from '../protocols/ua/destination.js';
 import { describeHits } from './describe-hits.js';
-import { createFlushClock, FLUSH_TIMER_MS } from './flush-clock.js';
 import { createMemoryTransport, type RecordedRequest, type Respond } from './memory-transport.js';
 
 /** The hash key every test tracker uses unless told otherwise: ids are the same on every run. */
@@ -55,18 +54,19 @@ export function createTestTracker(options: TestTrackerOptions = {}): TestTracker
   const success = destination.kind === 'ga4' ? 204 : 200;
   if (respond !== undefined && typeof respond !== 'function') throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'respond', 'a function returning an HTTP status', describeValue(respond));
   const transport = createMemoryTransport(respond ?? (() => success), () => collect());
-  const clock = createFlushClock(rest.clock ?? systemClock);
-  const tracker = createTracker({
+  const trackerOptions: TrackerOptions = {
     hashKey: TEST_HASH_KEY,
     flushOnExit: false,
     closeOnSignals: false,
     ...rest,
     destination,
-    clock,
+    clock: rest.clock ?? systemClock,
     transport,
-    flushIntervalMs: FLUSH_TIMER_MS,
     maxInFlight: 10_000,
-  });
+  };
+  // Every track() drains at once, through the production path: the hit reaches the in-memory
+  // transport (and `hits`) before track() returns.
+  const tracker = createTracker(Object.assign(trackerOptions, { [DRAIN_ON_TRACK]: true }));
 
   const seen = new WeakSet<object>();
   let hits: Hit[] = [];
@@ -87,10 +87,7 @@ export function createTestTracker(options: TestTrackerOptions = {}): TestTracker
   };
 
   return {
-    track(input: TrackInput) {
-      tracker.track(input);
-      clock.runFlush();
-    },
+    track: (input: TrackInput) => tracker.track(input),
     flush: () => tracker.flush(),
     close: (closeOptions) => tracker.close(closeOptions),
     stats: () => tracker.stats(),
