@@ -28,3 +28,10 @@ export function oneOfOption<const T extends readonly string[]>(name: string, val
   const list = allowed.map((item) => `"${item}"`).join(', ');
   throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, `one of ${list}`, describeValue(value));
 }
+
+/** A share from 0 to 1 (a sample rate, a fault rate). */
+export function rateOption(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && value >= 0 && value <= 1) return value;
+  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, 'a number from 0 to 1 (0.2 = 20%)', describeValue(value));
+}

@@ -14,11 +14,11 @@ export function parsePort(value: string): number {
   return port;
 }
 
-/** A whole number from 0 to `max`, e.g. milliseconds or seconds. */
-export function parseWhole(max: number, unit: string): (value: string) => number {
+/** A whole number from `min` to `max`, e.g. milliseconds or seconds. */
+export function parseWhole(max: number, unit: string, min = 0): (value: string) => number {
   return (value) => {
     const number = Number(value);
-    if (!/^\d+$/.test(value) || number > max) throw new InvalidArgumentError(`expected a whole number of ${unit} from 0 to ${max}, got "${value}".`);
+    if (!/^\d+$/.test(value) || number < min || number > max) throw new InvalidArgumentError(`expected a whole number of ${unit} from ${min} to ${max}, got "${value}".`);
     return number;
   };
 }
@@ -35,8 +35,4 @@ export function parseDuration(value: string): number {
   return ms;
 }
 
-export function parseRatePerS(value: string): number {
-  const rate = Number(value);
-  if (!/^\d+$/.test(value) || rate < 1 || rate > 1000) throw new InvalidArgumentError(`expected a whole number of requests per second from 1 to 1000, got "${value}".`);
-  return rate;
-}
+export const parseRatePerS = parseWhole(1000, 'requests per second', 1);

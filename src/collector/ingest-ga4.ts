@@ -1,8 +1,8 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { GA4_LIMITS } from '../protocols/ga4/limits.js';
 import { validateGa4 } from '../protocols/ga4/validate.js';
 import type { IngestResult } from './ingest-result.js';
 import { decodeUtf8, hostOf, methodFrom, pathOf, refuse, routeFrom } from './ingest-result.js';
+import { sameSecret } from './same-secret.js';
 import type { IncomingHit } from './types.js';
 
 export interface Ga4IngestContext {
@@ -88,10 +88,4 @@ function stringParam(value: unknown): string | undefined {
 function microsToMs(value: number | string | undefined): number | undefined {
   const micros = typeof value === 'string' ? Number(value) : value;
   return micros === undefined || !Number.isFinite(micros) ? undefined : Math.floor(micros / 1000);
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../delivery/clock.js';
 import { systemClock } from '../delivery/clock.js';
 import { FootfallError, describeSecret, describeValue } from '../errors.js';
-import { booleanOption, functionOption, integerOption, oneOfOption } from '../option-checks.js';
+import { booleanOption, functionOption, integerOption, oneOfOption, rateOption } from '../option-checks.js';
 import type { FaultOptions, ResolvedFaults } from './faults.js';
 import { resolveFaults } from './faults.js';
 import type { Store } from './store/store.js';
@@ -94,8 +94,8 @@ export function resolveCollectorOptions(options: CollectorOptions = {}): Resolve
 
 function checkFaults(options: FaultOptions): FaultOptions {
   const checked: FaultOptions = {};
-  if (options.failRate !== undefined) checked.failRate = rateOption('failRate', options.failRate);
-  if (options.hangRate !== undefined) checked.hangRate = rateOption('hangRate', options.hangRate);
+  if (options.failRate !== undefined) checked.failRate = rateOption('failRate', options.failRate, 0);
+  if (options.hangRate !== undefined) checked.hangRate = rateOption('hangRate', options.hangRate, 0);
   if (options.hangMs !== undefined) checked.hangMs = integerOption('hangMs', options.hangMs, 0, 0);
   if (options.delayMs !== undefined) checked.delayMs = integerOption('delayMs', options.delayMs, 0, 0);
   if (options.retryAfterS !== undefined) checked.retryAfterS = integerOption('retryAfterS', options.retryAfterS, 0, 0);
@@ -108,10 +108,6 @@ function checkFaults(options: FaultOptions): FaultOptions {
   return checked;
 }
 
-function rateOption(name: string, value: unknown): number {
-  if (typeof value === 'number' && value >= 0 && value <= 1) return value;
-  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, 'a number from 0 to 1 (0.2 = 20% of requests)', describeValue(value));
-}
 
 function stringOption(name: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback;

@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +9,7 @@ import { sendError } from './http-reply.js';
 import { INGEST_ROUTES } from './ingest-routes.js';
 import type { CollectorOptions, IngestRequest, ResolvedCollectorOptions } from './options.js';
 import { resolveCollectorOptions } from './options.js';
+import { sameSecret } from './same-secret.js';
 import { formatHitJson, formatHitLine, formatRefusal } from './print-hit.js';
 import { createSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -138,8 +138,7 @@ function authorised(req: IncomingMessage, token: string | undefined): boolean {
   if (token === undefined) return true;
   const header = req.headers.authorization ?? '';
   const given = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-  const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
-  return given !== '' && timingSafeEqual(digest(given), digest(token));
+  return given !== '' && sameSecret(given, token);
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { FootfallError, describeValue } from '../../errors.js';
 import { checkHitOverrides, type HitOverrides } from '../../hit-options.js';
-import { functionOption } from '../../option-checks.js';
+import { functionOption, rateOption } from '../../option-checks.js';
 import type { QueryPolicy } from '../../privacy/query.js';
 
 /** Options every adapter takes, validated once when the adapter is created. */
@@ -37,10 +37,7 @@ export function resolveAdapterOptions<Req>(options: AdapterOptions<Req> = {}): R
   if (options === null || typeof options !== 'object') {
     throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'options', 'an object', describeValue(options));
   }
-  const sampleRate = options.sampleRate ?? 1;
-  if (typeof sampleRate !== 'number' || !(sampleRate >= 0 && sampleRate <= 1)) {
-    throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'sampleRate', 'a number from 0 to 1', describeValue(sampleRate));
-  }
+  const sampleRate = rateOption('sampleRate', options.sampleRate, 1);
   const overrides = { query: options.query, canonicalHost: options.canonicalHost, trustProxy: options.trustProxy };
   const any = Object.values(overrides).some((value) => value !== undefined);
   return Object.freeze({

@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { request } from 'undici';
@@ -80,15 +81,12 @@ async function startDemoCollector(flags: DemoFlags): Promise<Collector> {
   }
 }
 
-function listen(app: (req: never, res: never) => void): Promise<Server> {
-  return import('node:http').then(
-    ({ createServer }) =>
-      new Promise<Server>((resolve, reject) => {
-        const server = createServer(app as never);
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve(server));
-      }),
-  );
+function listen(app: RequestListener): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const server = createServer(app);
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
 }
 
 /** The app's route inventory goes to the collector the way a deploy script would send it. */
