@@ -3,6 +3,7 @@ import type { HitContext } from './core/hit-context.js';
 import type { Hit } from './core/hit.js';
 import type { RequestInfo } from './core/request-info.js';
 import { toHit as coreToHit } from './core/to-hit.js';
+import { isUsableHitId } from './core/hit-id.js';
 import { createMemo } from './core/memo.js';
 import { createSessionStore } from './core/session.js';
 import { normalizeHost, webProtocol } from './core/url.js';
@@ -42,6 +43,9 @@ export interface HitOptions {
   /** Injected randomness in [0, 1). @default Math.random */
   random?: (() => number) | undefined;
 }
+
+/** Every key of HitOptions, for the option resolvers that refuse unknown keys. */
+export const HIT_OPTION_KEYS: readonly (keyof HitOptions)[] = ['hashKey', 'query', 'title', 'canonicalHost', 'trustProxy', 'clientId', 'referrer', 'userAgent', 'sessionTimeoutMs', 'maxSessions', 'now', 'random'];
 
 export interface ResolveEnv {
   readonly FOOTFALL_HASH_KEY?: string | undefined;
@@ -84,7 +88,10 @@ let defaultContext: HitContext | undefined;
  * from `resolveHitOptions` (fastest; reuse it) or plain options, resolved once per object.
  */
 export function toHit(info: RequestInfo, options?: HitOptions | HitContext): Hit {
-  return coreToHit(info, contextFor(options));
+  const context = contextFor(options);
+  // A given hit id is checked in full here, at the public door (the tracker checks at track()).
+  if (info !== null && typeof info === 'object' && info.hitId !== undefined && !isUsableHitId(info.hitId)) return coreToHit({ ...info, hitId: undefined }, context);
+  return coreToHit(info, context);
 }
 
 function contextFor(options: HitOptions | HitContext | undefined): HitContext {

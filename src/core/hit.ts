@@ -3,6 +3,8 @@
  * protocol-neutral form. Protocol encoders (GA4, UA, ...) turn hits into wire payloads.
  */
 export interface Hit {
+  /** Stable id of this hit (see hit-id.ts): the same on every retry, so a collector stores it once. */
+  readonly hitId: string;
   /** Pseudonymous consumer id, `<digits>.<digits>` (the form GA accepts). */
   readonly clientId: string;
   /** Keyed hash (32 hex characters) of the application's user id, when known. */

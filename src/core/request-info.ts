@@ -27,6 +27,11 @@ export interface RequestInfo {
   userId?: string | number | undefined;
   /** An explicit client id: `<digits>.<digits>` is kept, anything else is hashed. */
   clientId?: string | undefined;
+  /**
+   * This hit's id, 1 to 100 printable ASCII characters; the tracker stamps one at `track()`.
+   * Give your own (a request id) to make re-tracking the same request idempotent at Footfall's collector.
+   */
+  hitId?: string | undefined;
   /** A title for this request; overrides the `title` option. */
   title?: string | undefined;
   /** Extra event parameters (names are sanitised for each protocol). */

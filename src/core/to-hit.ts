@@ -3,6 +3,7 @@ import { truncateIp } from '../privacy/ip.js';
 import { utcDay } from '../privacy/hash.js';
 import { redactQuery } from '../privacy/query.js';
 import { clientIdFromDigest, hashUserId, isGaClientId, randomClientId } from './client-id.js';
+import { MAX_HIT_ID_CHARS, hitIdPrefix } from './hit-id.js';
 import type { Hit } from './hit.js';
 import type { HitContext } from './hit-context.js';
 import type { RequestInfo } from './request-info.js';
@@ -33,7 +34,12 @@ export function toHit(info: RequestInfo, context: HitContext): Hit {
   const page = encodePath(route.startsWith('/') ? route : `/${route}`);
   const path = query.length === 0 ? page : `${page}?${query}`;
   const clientId = resolveClientId(info, context, timestampMs);
+  // The tracker stamps every hit, and the public entry points check a given id in full
+  // (isUsableHitId); here only its type and length. Without one, a random id.
+  const given = info.hitId;
+  const hitId = typeof given === 'string' && given.length > 0 && given.length <= MAX_HIT_ID_CHARS ? given : `${hitIdPrefix(context.random)}-0`;
   const hit: Record<string, unknown> = {
+    hitId,
     clientId,
     sessionId: context.clientId === 'random' ? Math.floor(timestampMs / 1000) : context.sessions.sessionFor(clientId, timestampMs),
     timestampMs,

@@ -3,6 +3,7 @@ import { T0 } from './context.js';
 
 /** A complete hit, written out by hand, for golden tests of the encoders. */
 export const FULL_HIT: Hit = {
+  hitId: 'k3j9x0a1bq-1z',
   clientId: '1234567890.1795953600',
   userId: '0f1e2d3c4b5a69788796a5b4c3d2e1f0',
   sessionId: 1795953600,
@@ -22,6 +23,7 @@ export const FULL_HIT: Hit = {
 
 /** The least a hit carries. */
 export const MINIMAL_HIT: Hit = {
+  hitId: 'k3j9x0a1bq-0',
   clientId: '42.1795953600',
   sessionId: 1795953600,
   timestampMs: T0,
@@ -36,6 +38,9 @@ export const MINIMAL_HIT: Hit = {
   title: 'POST (unmatched)',
 };
 
+let made = 0;
+
+/** FULL_HIT at another time, with an id of its own (a collector stores each id once). */
 export function hitAt(offsetMs: number, overrides: Partial<Hit> = {}): Hit {
-  return { ...FULL_HIT, timestampMs: T0 + offsetMs, ...overrides };
+  return { ...FULL_HIT, hitId: `hitathelpr-${(made++).toString(36)}`, timestampMs: T0 + offsetMs, ...overrides };
 }

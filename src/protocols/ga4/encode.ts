@@ -45,28 +45,47 @@ export const GA4_ENCODE_MAX_AGE_MS = GA4_LIMITS.maxAgeMs - 10 * 60 * 1000;
 
 /**
  * Encodes hits as GA4 `page_view` events. Hits are grouped by what the MP puts at the top
- * level (client id, user id, user agent), then cut into bodies of at most 25 events and
- * under the byte limit. Every body passes `validateGa4`. Pure; never throws on a Hit.
+ * level (client id, user id, user agent: `ga4GroupKey`), then each group is cut into bodies
+ * of at most 25 events and under the byte limit. Every body passes `validateGa4`. Pure;
+ * never throws on a Hit.
  */
 export function encodeGa4(hits: readonly Hit[], options: Ga4EncodeOptions = {}): Ga4EncodeResult {
-  const nowMs = options.nowMs ?? Date.now();
-  const maxBytes = options.maxBodyBytes ?? GA4_LIMITS.maxBodyBytes;
-  const requests: Ga4Request[] = [];
-  const rejected: { hit: Hit; reason: 'stale' }[] = [];
   const groups = new Map<string, Hit[]>();
   for (const hit of hits) {
-    if (hit.timestampMs < nowMs - GA4_ENCODE_MAX_AGE_MS) {
-      rejected.push({ hit, reason: 'stale' });
-      continue;
-    }
-    const key = `${hit.clientId}\u0000${hit.userId ?? ''}\u0000${hit.userAgent ?? ''}`;
+    const key = ga4GroupKey(hit);
     const group = groups.get(key);
     if (group === undefined) groups.set(key, [hit]);
     else group.push(hit);
   }
+  const requests: Ga4Request[] = [];
+  const rejected: { hit: Hit; reason: 'stale' }[] = [];
   for (const group of groups.values()) {
-    for (const chunk of chunkGroup(group, nowMs, options.debugMode === true, maxBytes)) requests.push(chunk);
+    const encoded = encodeGa4Group(group, options);
+    requests.push(...encoded.requests);
+    rejected.push(...encoded.rejected);
   }
+  return { requests, rejected };
+}
+
+/** Hits with the same key may share a request: one client, user and user agent per Measurement Protocol body. */
+export function ga4GroupKey(hit: Hit): string {
+  return `${hit.clientId}\u0000${hit.userId ?? ''}\u0000${hit.userAgent ?? ''}`;
+}
+
+/**
+ * Encodes hits that already share a `ga4GroupKey` (the delivery engine groups them as they
+ * arrive), in order: bodies of at most 25 events under the byte limit; hits older than 72 h
+ * (less a 10 min margin) are rejected as `stale`.
+ */
+export function encodeGa4Group(hits: readonly Hit[], options: Ga4EncodeOptions = {}): Ga4EncodeResult {
+  const nowMs = options.nowMs ?? Date.now();
+  const fresh: Hit[] = [];
+  const rejected: { hit: Hit; reason: 'stale' }[] = [];
+  for (const hit of hits) {
+    if (hit.timestampMs < nowMs - GA4_ENCODE_MAX_AGE_MS) rejected.push({ hit, reason: 'stale' });
+    else fresh.push(hit);
+  }
+  const requests = fresh.length === 0 ? [] : chunkGroup(fresh, nowMs, options.debugMode === true, options.maxBodyBytes ?? GA4_LIMITS.maxBodyBytes);
   return { requests, rejected };
 }
 
@@ -140,6 +159,7 @@ function toEvent(hit: Hit, nowMs: number, debugMode: boolean): Ga4Event {
   params.http_status = hit.status;
   params.duration_ms = hit.durationMs;
   params.data_source = 'api';
+  params.hit_id = hit.hitId;
   if (debugMode) params.debug_mode = true;
   addExtraParams(params, hit.params);
   return { name: 'page_view', timestamp_micros: micros(hit.timestampMs * 1000, nowMs), params };

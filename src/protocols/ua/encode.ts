@@ -15,8 +15,6 @@ export interface UaEncodeOptions {
   trackingId: string;
   /** Send time, epoch ms; `qt` is measured from it. @default Date.now() */
   nowMs?: number;
-  /** Source of the `z` cache buster. @default Math.random */
-  random?: () => number;
 }
 
 export interface UaEncodeResult {
@@ -37,20 +35,22 @@ interface Encoded {
  */
 export function encodeUa(hits: readonly Hit[], options: UaEncodeOptions): UaEncodeResult {
   const nowMs = options.nowMs ?? Date.now();
-  const random = options.random ?? Math.random;
   const encoded: Encoded[] = [];
   const rejected: { hit: Hit; reason: 'stale' }[] = [];
   for (const hit of hits) {
     const qt = Math.max(0, Math.floor(nowMs - hit.timestampMs));
     // Also catches NaN, from a timestamp that is not a number.
     if (!(qt <= UA_LIMITS.maxQueueTimeMs)) rejected.push({ hit, reason: 'stale' });
-    else encoded.push({ hit, payload: encodePayload(hit, options.trackingId, qt, cacheBuster(random)) });
+    else encoded.push({ hit, payload: encodePayload(hit, options.trackingId, qt) });
   }
   return { requests: group(encoded), rejected };
 }
 
-/** One hit's payload, parameters in the documented order with `z` last, at most 8 192 bytes. */
-export function encodePayload(hit: Hit, trackingId: string, qt: number, z: string): string {
+/**
+ * One hit's payload, parameters in the documented order with `z` last, at most 8 192 bytes.
+ * `z`, the cache buster Google ignores, carries the hit id, so a retried hit is recognisable.
+ */
+export function encodePayload(hit: Hit, trackingId: string, qt: number): string {
   const params: UaParam[] = [param('v', '1'), param('tid', trackingId), param('cid', hit.clientId)];
   if (hit.userId) params.push(param('uid', hit.userId));
   params.push(param('t', 'pageview'), param('dl', hit.location), param('dh', hit.host), param('dp', hit.path));
@@ -58,14 +58,8 @@ export function encodePayload(hit: Hit, trackingId: string, qt: number, z: strin
   if (hit.referrer) params.push(param('dr', hit.referrer));
   params.push(param('ds', 'api'));
   if (hit.userAgent) params.push(param('ua', hit.userAgent));
-  params.push(param('qt', String(qt)), param('z', z));
+  params.push(param('qt', String(qt)), param('z', hit.hitId));
   return serialize(shorten(params, UA_SHORTEN_ORDER, UA_LIMITS.maxPayloadBytes));
-}
-
-/** A non-negative integer below 2^31, as a string. */
-function cacheBuster(random: () => number): string {
-  const value = Math.floor(Math.abs(random()) * 2 ** 31);
-  return Number.isFinite(value) ? String(Math.min(value, 2 ** 31 - 1)) : '0';
 }
 
 /** Cuts payloads, in order, into bodies within the batch limits; a body of one is a `/collect`. */

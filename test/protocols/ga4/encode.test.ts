@@ -13,7 +13,7 @@ describe('encodeGa4: golden payloads', () => {
     const { requests } = encodeGa4([FULL_HIT], { nowMs: NOW });
     assert.equal(
       requests[0]?.body,
-      '{"client_id":"1234567890.1795953600","user_id":"0f1e2d3c4b5a69788796a5b4c3d2e1f0","timestamp_micros":1795953600000000,"user_agent":"curl/8.5.0","events":[{"name":"page_view","timestamp_micros":1795953600000000,"params":{"page_location":"https://api.example.com/v1/users/:id?fields","page_title":"GET /v1/users/:id","page_referrer":"https://app.example.com","session_id":1795953600,"engagement_time_msec":12,"api_route":"/v1/users/:id","api_method":"GET","http_status":200,"duration_ms":12.346,"data_source":"api"}}]}',
+      '{"client_id":"1234567890.1795953600","user_id":"0f1e2d3c4b5a69788796a5b4c3d2e1f0","timestamp_micros":1795953600000000,"user_agent":"curl/8.5.0","events":[{"name":"page_view","timestamp_micros":1795953600000000,"params":{"page_location":"https://api.example.com/v1/users/:id?fields","page_title":"GET /v1/users/:id","page_referrer":"https://app.example.com","session_id":1795953600,"engagement_time_msec":12,"api_route":"/v1/users/:id","api_method":"GET","http_status":200,"duration_ms":12.346,"data_source":"api","hit_id":"k3j9x0a1bq-1z"}}]}',
     );
   });
 
@@ -21,7 +21,7 @@ describe('encodeGa4: golden payloads', () => {
     const { requests } = encodeGa4([MINIMAL_HIT], { nowMs: NOW });
     assert.equal(
       requests[0]?.body,
-      '{"client_id":"42.1795953600","timestamp_micros":1795953600000000,"events":[{"name":"page_view","timestamp_micros":1795953600000000,"params":{"page_location":"http://unknown.invalid/(unmatched)","page_title":"POST (unmatched)","session_id":1795953600,"engagement_time_msec":1,"api_route":"(unmatched)","api_method":"POST","http_status":0,"duration_ms":0,"data_source":"api"}}]}',
+      '{"client_id":"42.1795953600","timestamp_micros":1795953600000000,"events":[{"name":"page_view","timestamp_micros":1795953600000000,"params":{"page_location":"http://unknown.invalid/(unmatched)","page_title":"POST (unmatched)","session_id":1795953600,"engagement_time_msec":1,"api_route":"(unmatched)","api_method":"POST","http_status":0,"duration_ms":0,"data_source":"api","hit_id":"k3j9x0a1bq-0"}}]}',
     );
   });
 

@@ -8,7 +8,7 @@ import { FULL_HIT, MINIMAL_HIT } from '../../helpers/hits.js';
 
 const NOW = T0 + 1500;
 const TID = 'UA-12345-1';
-const FIXED = { trackingId: TID, nowMs: NOW, random: () => 0.5 };
+const FIXED = { trackingId: TID, nowMs: NOW };
 const FOUR_HOURS = 4 * 60 * 60 * 1000;
 
 const FULL: Hit = FULL_HIT;
@@ -20,13 +20,13 @@ const FULL_PAYLOAD =
   'v=1&tid=UA-12345-1&cid=1234567890.1795953600&uid=0f1e2d3c4b5a69788796a5b4c3d2e1f0&t=pageview' +
   '&dl=https%3A%2F%2Fapi.example.com%2Fv1%2Fusers%2F%3Aid%3Ffields&dh=api.example.com' +
   '&dp=%2Fv1%2Fusers%2F%3Aid%3Ffields&dt=GET%20%2Fv1%2Fusers%2F%3Aid&dr=https%3A%2F%2Fapp.example.com' +
-  '&ds=api&ua=curl%2F8.5.0&qt=1500&z=1073741824';
+  '&ds=api&ua=curl%2F8.5.0&qt=1500&z=k3j9x0a1bq-1z';
 const MINIMAL_PAYLOAD =
   'v=1&tid=UA-12345-1&cid=42.1795953600&t=pageview&dl=http%3A%2F%2Funknown.invalid%2F(unmatched)' +
-  '&dh=unknown.invalid&dp=%2F(unmatched)&dt=POST%20(unmatched)&ds=api&qt=500&z=1073741824';
+  '&dh=unknown.invalid&dp=%2F(unmatched)&dt=POST%20(unmatched)&ds=api&qt=500&z=k3j9x0a1bq-0';
 const UNICODE_PAYLOAD =
   'v=1&tid=UA-12345-1&cid=42.1795953600&t=pageview&dl=http%3A%2F%2Funknown.invalid%2F(unmatched)' +
-  '&dh=unknown.invalid&dp=%2F(unmatched)&dt=GET%20%2Fcaf%C3%A9&ds=api&ua=Mozilla%2F5.0%20(X11)&qt=1500&z=1073741824';
+  '&dh=unknown.invalid&dp=%2F(unmatched)&dt=GET%20%2Fcaf%C3%A9&ds=api&ua=Mozilla%2F5.0%20(X11)&qt=1500&z=k3j9x0a1bq-0';
 
 function at(offsetMs: number, overrides: Partial<Hit> = {}): Hit {
   return { ...FULL, timestampMs: T0 + offsetMs, ...overrides };
@@ -62,9 +62,9 @@ describe('encodeUa: golden payloads', () => {
     assert.deepEqual(requests[0]?.hits, [FULL, MINIMAL, UNICODE]);
   });
 
-  it('uses the random source for z, as an integer string', () => {
-    const body = encodeUa([MINIMAL], { ...FIXED, random: () => 0.123456789 }).requests[0]?.body ?? '';
-    assert.match(body, /&z=265121435$/);
+  it('carries the hit id in z, the cache buster Google ignores, so a retry is recognisable', () => {
+    const body = encodeUa([{ ...MINIMAL, hitId: 'abcdefghij-7' }], FIXED).requests[0]?.body ?? '';
+    assert.match(body, /&z=abcdefghij-7$/);
   });
 
   it('clamps qt at 0 for hits from the future and makes lone surrogates well-formed', () => {
@@ -105,7 +105,7 @@ describe('encodeUa: batching', () => {
     for (const hit of long) {
       const body = encodeUa([hit], FIXED).requests[0]?.body ?? '';
       assert.ok(body.length <= 8192, `${body.length} bytes`);
-      assert.ok(/&ds=api(&ua=[^&]+)?&qt=\d+&z=\d+$/.test(body), 'ua, qt and z end the payload');
+      assert.ok(/&ds=api(&ua=[^&]+)?&qt=\d+&z=[0-9a-z]{10}-[0-9a-z]+$/.test(body), 'ua, qt and z end the payload');
       assertClean(body);
     }
   });
