@@ -12,6 +12,8 @@ export interface ApiContext {
   readonly nowMs: () => number;
   readonly startedMs: number;
   readonly storage: 'file' | 'memory';
+  /** Hits received again since the collector started, and not stored. */
+  readonly duplicateHits: () => number;
 }
 
 const MAX_ROUTES_BODY_BYTES = 1_048_576;
@@ -35,7 +37,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, url: 
     case 'POST /api/routes':
       return receiveRoutes(req, res, context);
     case 'GET /api/status':
-      return sendJson(res, 200, { version: VERSION, hits: context.store.count(), startedMs: context.startedMs, storage: context.storage, declared: context.store.routes().length });
+      return sendJson(res, 200, { version: VERSION, hits: context.store.count(), duplicateHits: context.duplicateHits(), startedMs: context.startedMs, storage: context.storage, declared: context.store.routes().length });
     default:
       return notFound(res, url.pathname);
   }

@@ -8,6 +8,13 @@ export interface FaultOptions {
   hangRate?: number;
   /** How long a hanging request is held. @default 20_000 */
   hangMs?: number;
+  /**
+   * A held request is validated and stored first, then held, then answered (the seed's server
+   * printed the hit, slept, then said OK): a client that gives up and retries sends a duplicate.
+   * Without it a held request is stored only when its hold is over, and not at all if the client
+   * left first. @default false
+   */
+  hangStores?: boolean;
   /** Added to every ingest request before it is answered. @default 0 */
   delayMs?: number;
   /** The failure status. @default 429 when `retryAfterS` is set, else 500 */
@@ -24,6 +31,8 @@ export interface FaultDecision {
   readonly delayMs: number;
   /** Hold the request this long, then answer normally (0 = no hang). */
   readonly hangMs: number;
+  /** Store the request before the hold rather than after it (`hangStores`, only set on a hang). */
+  readonly storeFirst?: boolean;
   /** Answer with this status and store nothing (undefined = answer normally). */
   readonly failStatus?: number;
   readonly retryAfterS?: number;
@@ -42,6 +51,7 @@ export interface ResolvedFaults {
   failRate: number;
   hangRate: number;
   hangMs: number;
+  hangStores: boolean;
   delayMs: number;
   status: number;
   retryAfterS?: number;
@@ -54,6 +64,7 @@ export function resolveFaults(options: FaultOptions): ResolvedFaults {
     failRate: options.failRate ?? (failing ? 1 : 0),
     hangRate: options.hangRate ?? 0,
     hangMs: options.hangMs ?? 20_000,
+    hangStores: options.hangStores ?? false,
     delayMs: options.delayMs ?? 0,
     status: options.status ?? (options.retryAfterS !== undefined ? 429 : 500),
     seed: options.seed ?? Date.now(),
@@ -80,7 +91,8 @@ export function createFaults(options: ResolvedFaults): Faults {
         const decision: FaultDecision = { delayMs, hangMs: 0, failStatus: options.status };
         return options.retryAfterS === undefined ? decision : { ...decision, retryAfterS: options.retryAfterS };
       }
-      return { delayMs, hangMs: hangDraw < options.hangRate ? options.hangMs : 0 };
+      if (!(hangDraw < options.hangRate)) return { delayMs, hangMs: 0 };
+      return options.hangStores ? { delayMs, hangMs: options.hangMs, storeFirst: true } : { delayMs, hangMs: options.hangMs };
     },
   };
 }
@@ -88,9 +100,10 @@ export function createFaults(options: ResolvedFaults): Faults {
 function describeFaults(options: ResolvedFaults): string {
   const parts: string[] = [];
   if (options.failRate > 0) parts.push(`${pct(options.failRate)} answered ${options.status}${options.retryAfterS === undefined ? '' : ` (Retry-After: ${options.retryAfterS})`}`);
-  if (options.hangRate > 0) parts.push(`${pct(options.hangRate)} held ${options.hangMs} ms`);
+  if (options.hangRate > 0) parts.push(`${pct(options.hangRate)} held ${options.hangMs} ms${options.hangStores ? ' (stored before the hold)' : ''}`);
   if (options.delayMs > 0) parts.push(`every answer delayed ${options.delayMs} ms`);
-  return parts.length === 0 ? 'none' : `${parts.join(', ')}; seed ${options.seed}`;
+  if (parts.length === 0) return options.hangStores ? 'none (hang-stores has no effect without a hang rate)' : 'none';
+  return `${parts.join(', ')}; seed ${options.seed}`;
 }
 
 function pct(rate: number): string {

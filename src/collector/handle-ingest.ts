@@ -11,26 +11,38 @@ import { checkContentType } from './ingest-routes.js';
 import { ingestUa } from './ingest-ua.js';
 import { readBody } from './read-body.js';
 import type { IncomingHit } from './types.js';
-import type { WriteQueue } from './write-queue.js';
+import type { WriteQueue, WriteResult } from './write-queue.js';
 
 export interface IngestContext {
   readonly clock: Clock;
   readonly faults: Faults;
   readonly writes: WriteQueue;
   readonly apiSecret?: string;
-  /** Called for each stored request and each refusal (printing, counting). */
-  readonly onStored: (hits: readonly IncomingHit[], receivedMs: number) => void;
+  /** Called for each stored request (the hits stored, and those not stored as duplicates) and each refusal (printing, counting). */
+  readonly onStored: (stored: readonly IncomingHit[], duplicates: readonly IncomingHit[], receivedMs: number) => void;
   readonly onRefused: (status: number, reason: string, fault: boolean) => void;
   /** Hang and delay timers, so `close()` can cancel them. */
   readonly timers: Set<{ cancel: () => void }>;
 }
 
+/** What one request came to, for `onRequest` (filled in as it is handled). */
+export interface IngestTally {
+  /** Hits not stored because their hit id was stored already. */
+  duplicates: number;
+}
+
+type Answer = (res: ServerResponse) => void;
+
 /** A 1x1 transparent GIF: what Google's v1 `/collect` answers. */
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 const MAX_SLEEP_S = 600;
 
-/** One Measurement Protocol request: read, (mis)behave, validate, store whole or refuse whole. */
-export async function handleIngest(req: IncomingMessage, res: ServerResponse, url: URL, route: IngestRoute, context: IngestContext): Promise<void> {
+/**
+ * One Measurement Protocol request: read, (mis)behave, validate, store whole or refuse whole.
+ * A hang holds the request before it is validated, or with `hangStores` after it is stored and
+ * before it is answered.
+ */
+export async function handleIngest(req: IncomingMessage, res: ServerResponse, url: URL, route: IngestRoute, context: IngestContext, tally: IngestTally = { duplicates: 0 }): Promise<void> {
   const method = req.method ?? 'GET';
   if (!route.methods.includes(method)) {
     return refuse(res, context, 405, `${url.pathname} takes ${route.methods.join(' or ')}, got ${method}`, { allow: route.methods.join(', ') });
@@ -43,18 +55,32 @@ export async function handleIngest(req: IncomingMessage, res: ServerResponse, ur
   if (!read.ok) return refuse(res, context, read.status, read.error, { connection: 'close' });
   if (route.debug) return sendJson(res, 200, route.protocol === 'ga4' ? validateGa4(read.body, { nowMs: context.clock.now() }) : validateUa(read.body));
   const fate = context.faults.decide(sleep * 1000);
-  if (!(await wait(fate.delayMs + fate.hangMs, res, context))) return;
+  const storeFirst = fate.storeFirst === true;
+  if (!(await wait(fate.delayMs + (storeFirst ? 0 : fate.hangMs), res, context))) return;
   if (fate.failStatus !== undefined) return misbehave(res, context, fate);
+  const answer = await accept(route, read.body, url, context, tally);
+  if (storeFirst && !(await wait(fate.hangMs, res, context))) return;
+  answer(res);
+}
+
+/** Validates and stores one request; returns its answer, to send now or after a hold. */
+async function accept(route: IngestRoute, body: Buffer, url: URL, context: IngestContext, tally: IngestTally): Promise<Answer> {
   const nowMs = context.clock.now();
-  const result = ingest(route, read.body, url, nowMs, context.apiSecret);
-  if (!result.ok) return refuse(res, context, result.status, result.error, {}, result.details);
+  const result = ingest(route, body, url, nowMs, context.apiSecret);
+  if (!result.ok) return refusal(context, result.status, result.error, {}, result.details);
+  let written: WriteResult;
   try {
-    await context.writes.write(result.hits, nowMs);
+    written = await context.writes.write(result.hits, nowMs);
   } catch (error) {
-    return refuse(res, context, 503, `the hits could not be stored (${error instanceof Error ? error.message : String(error)}); retry later`);
+    return refusal(context, 503, `the hits could not be stored (${error instanceof Error ? error.message : String(error)}); retry later`);
   }
-  context.onStored(result.hits, nowMs);
-  if (route.protocol === 'ga4') return sendEmpty(res, 204);
+  const duplicate = new Set(written.duplicates);
+  tally.duplicates = duplicate.size;
+  context.onStored(result.hits.filter((_, i) => !duplicate.has(i)), result.hits.filter((_, i) => duplicate.has(i)), nowMs);
+  return route.protocol === 'ga4' ? (res) => sendEmpty(res, 204) : sendPixel;
+}
+
+function sendPixel(res: ServerResponse): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(200, { 'content-type': 'image/gif', 'content-length': PIXEL.byteLength, 'cache-control': 'no-cache, no-store' });
   res.end(PIXEL);
@@ -65,9 +91,14 @@ function ingest(route: IngestRoute, body: Buffer, url: URL, nowMs: number, apiSe
   return ingestUa(body, route.batch, nowMs);
 }
 
-function refuse(res: ServerResponse, context: IngestContext, status: number, reason: string, headers: Record<string, string> = {}, details?: unknown): void {
+function refuse(res: ServerResponse, context: IngestContext, status: number, reason: string, headers: Record<string, string> = {}): void {
+  refusal(context, status, reason, headers)(res);
+}
+
+/** Counts a refusal now and returns its answer. */
+function refusal(context: IngestContext, status: number, reason: string, headers: Record<string, string> = {}, details?: unknown): Answer {
   context.onRefused(status, reason, false);
-  sendError(res, status, reason, details, headers);
+  return (res) => sendError(res, status, reason, details, headers);
 }
 
 function misbehave(res: ServerResponse, context: IngestContext, fate: FaultDecision): void {
@@ -92,7 +123,7 @@ function queryPayload(url: URL): string {
   return params.toString();
 }
 
-/** Waits on the injected clock; false when the client went away meanwhile (nothing is stored). */
+/** Waits on the injected clock; false when the client went away meanwhile (nothing more is done: no answer, no store). */
 function wait(ms: number, res: ServerResponse, context: IngestContext): Promise<boolean> {
   if (ms <= 0) return Promise.resolve(true);
   return new Promise((resolve) => {

@@ -4,7 +4,7 @@ export type { Collector, CollectorStats } from './server.js';
 export type { CollectorOptions } from './options.js';
 export type { FaultOptions } from './faults.js';
 export { createSqliteStore } from './store/sqlite-store.js';
-export type { Store, StoreOptions } from './store/store.js';
+export type { InsertResult, Store, StoreOptions } from './store/store.js';
 export { loadRoutesFile, parseRoutesDocument, parseRoutesInput } from './routes-file.js';
 export { formatReport } from './report-format.js';
 export { parseTimeBound, parseDurationMs } from './time-range.js';

@@ -1,3 +1,4 @@
+import { isUsableHitId } from '../core/hit-id.js';
 import { GA4_LIMITS } from '../protocols/ga4/limits.js';
 import { validateGa4 } from '../protocols/ga4/validate.js';
 import type { IngestResult } from './ingest-result.js';
@@ -75,6 +76,8 @@ function toHits(body: Ga4Body, nowMs: number): IncomingHit[] {
     if (title !== undefined) hit.title = title;
     const host = hostOf(location);
     if (host !== undefined) hit.host = host;
+    // Other clients may send anything as `hit_id`: only a usable one is taken as the hit's id.
+    if (isUsableHitId(params.hit_id)) hit.hitId = params.hit_id;
     return hit;
   });
 }

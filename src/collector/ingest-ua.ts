@@ -1,3 +1,4 @@
+import { isFootfallHitId } from '../core/hit-id.js';
 import { UA_LIMITS } from '../protocols/ua/limits.js';
 import { validateUa } from '../protocols/ua/validate.js';
 import type { IngestResult } from './ingest-result.js';
@@ -49,5 +50,8 @@ function toHit(params: URLSearchParams, nowMs: number): IncomingHit {
   if (title !== undefined && title !== '') hit.title = title;
   const host = params.get('dh') ?? hostOf(location);
   if (host !== undefined && host !== '') hit.host = host;
+  // Other v1 clients send a random number as `z`: those collide, so only Footfall's form is an id.
+  const z = params.get('z');
+  if (isFootfallHitId(z)) hit.hitId = z;
   return hit;
 }

@@ -46,6 +46,8 @@ export interface IngestRequest {
   readonly status: number;
   /** When it arrived, epoch ms on the collector's clock. */
   readonly receivedMs: number;
+  /** Hits of it not stored because their hit id was stored already (0 for a refusal). */
+  readonly duplicates: number;
 }
 
 export interface ResolvedCollectorOptions {
@@ -97,6 +99,7 @@ function checkFaults(options: FaultOptions): FaultOptions {
   if (options.failRate !== undefined) checked.failRate = rateOption('failRate', options.failRate, 0);
   if (options.hangRate !== undefined) checked.hangRate = rateOption('hangRate', options.hangRate, 0);
   if (options.hangMs !== undefined) checked.hangMs = integerOption('hangMs', options.hangMs, 0, 0);
+  if (options.hangStores !== undefined) checked.hangStores = booleanOption('hangStores', options.hangStores, false);
   if (options.delayMs !== undefined) checked.delayMs = integerOption('delayMs', options.delayMs, 0, 0);
   if (options.retryAfterS !== undefined) checked.retryAfterS = integerOption('retryAfterS', options.retryAfterS, 0, 0);
   if (options.seed !== undefined) checked.seed = integerOption('seed', options.seed, 0, 0);

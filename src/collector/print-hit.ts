@@ -16,6 +16,16 @@ export function formatHitJson(hit: IncomingHit, receivedMs: number): string {
   return JSON.stringify({ receivedMs, ...hit });
 }
 
+/** A request's hits not stored again, in text mode: `12:03:04.123  =  3 duplicate hits ignored (hit id already stored)`. */
+export function formatDuplicates(count: number, receivedMs: number): string {
+  return `${clockTime(receivedMs)}  =  ${count} duplicate hit${count === 1 ? '' : 's'} ignored (hit id already stored)`;
+}
+
+/** The same as one JSON line, for `--json`: `{"receivedMs":…,"duplicateHits":3,"hitIds":[…]}`. */
+export function formatDuplicatesJson(duplicates: readonly IncomingHit[], receivedMs: number): string {
+  return JSON.stringify({ receivedMs, duplicateHits: duplicates.length, hitIds: duplicates.map((hit) => hit.hitId) });
+}
+
 /** A refused request, in text mode: `12:03:04.123  !  400  reason`. */
 export function formatRefusal(receivedMs: number, status: number, reason: string): string {
   return `${clockTime(receivedMs)}  !    ${status}  ${reason}`;

@@ -4,22 +4,25 @@ import type { AddressInfo } from 'node:net';
 import { handleApi } from './api.js';
 import { createDashboard } from './dashboard/serve-dashboard.js';
 import { createFaults } from './faults.js';
-import { handleIngest, type IngestContext } from './handle-ingest.js';
+import { handleIngest, type IngestContext, type IngestTally } from './handle-ingest.js';
 import { sendError } from './http-reply.js';
 import { INGEST_ROUTES } from './ingest-routes.js';
 import type { CollectorOptions, IngestRequest, ResolvedCollectorOptions } from './options.js';
 import { resolveCollectorOptions } from './options.js';
 import { sameSecret } from './same-secret.js';
-import { formatHitJson, formatHitLine, formatRefusal } from './print-hit.js';
+import { formatDuplicates, formatDuplicatesJson, formatHitJson, formatHitLine, formatRefusal } from './print-hit.js';
 import { createSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { createWriteQueue } from './write-queue.js';
 
 /** What a running collector counts: every request ends up in exactly one of these. */
 export interface CollectorStats {
-  /** Ingest requests stored whole, and the hits in them. */
+  /** Ingest requests stored whole (a request whose hits were all duplicates included). */
   readonly storedRequests: number;
+  /** Hits stored: new ones only. */
   readonly storedHits: number;
+  /** Hits received again (their client already stored their hit id), and not stored. */
+  readonly duplicateHits: number;
   /** Ingest requests refused, by status (faults included). */
   readonly refused: Readonly<Record<number, number>>;
   /** Requests answered with a fault on purpose. */
@@ -44,10 +47,10 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   const resolved = resolveCollectorOptions(options);
   const store = resolved.store ?? createSqliteStore({ file: resolved.dbFile });
   if (resolved.routes !== undefined) store.setRoutes(resolved.routes);
-  const counts = { storedRequests: 0, storedHits: 0, faults: 0, refused: {} as Record<number, number> };
+  const counts: Counts = { storedRequests: 0, storedHits: 0, duplicateHits: 0, faults: 0, refused: {} };
   const timers = new Set<{ cancel: () => void }>();
   const ingest = ingestContext(resolved, store, counts, timers);
-  const api = { store, nowMs: () => resolved.clock.now(), startedMs: resolved.clock.now(), storage: resolved.dbFile === ':memory:' ? ('memory' as const) : ('file' as const) };
+  const api = { store, nowMs: () => resolved.clock.now(), startedMs: resolved.clock.now(), storage: resolved.dbFile === ':memory:' ? ('memory' as const) : ('file' as const), duplicateHits: () => counts.duplicateHits };
   const dashboard = createDashboard();
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => sendError(res, 500, `internal error: ${error instanceof Error ? error.message : String(error)}`));
@@ -57,8 +60,9 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     if (url === undefined) return sendError(res, 400, 'the request target is not a valid path');
     const ingestRoute = INGEST_ROUTES[url.pathname];
     if (ingestRoute !== undefined) {
-      if (resolved.onRequest !== undefined) reportWhenOver(req, res, url.pathname, resolved.clock.now(), resolved.onRequest);
-      return handleIngest(req, res, url, ingestRoute, ingest);
+      const tally: IngestTally = { duplicates: 0 };
+      if (resolved.onRequest !== undefined) reportWhenOver(req, res, { path: url.pathname, receivedMs: resolved.clock.now(), tally }, resolved.onRequest);
+      return handleIngest(req, res, url, ingestRoute, ingest, tally);
     }
     if (url.pathname.startsWith('/api/')) {
       if (!authorised(req, resolved.token)) return sendError(res, 401, 'this collector needs a token: send "Authorization: Bearer <token>", or open the dashboard as /#token=<token>', undefined, { 'www-authenticate': 'Bearer' });
@@ -84,18 +88,28 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   };
 }
 
-function ingestContext(resolved: ResolvedCollectorOptions, store: Store, counts: { storedRequests: number; storedHits: number; faults: number; refused: Record<number, number> }, timers: Set<{ cancel: () => void }>): IngestContext {
+interface Counts {
+  storedRequests: number;
+  storedHits: number;
+  duplicateHits: number;
+  faults: number;
+  refused: Record<number, number>;
+}
+
+function ingestContext(resolved: ResolvedCollectorOptions, store: Store, counts: Counts, timers: Set<{ cancel: () => void }>): IngestContext {
   const { output, log, clock } = resolved;
   const context: IngestContext = {
     clock,
     faults: createFaults(resolved.faults),
     writes: createWriteQueue(store),
     timers,
-    onStored(hits, receivedMs) {
+    onStored(stored, duplicates, receivedMs) {
       counts.storedRequests++;
-      counts.storedHits += hits.length;
+      counts.storedHits += stored.length;
+      counts.duplicateHits += duplicates.length;
       if (output === 'none') return;
-      for (const hit of hits) safeLog(log, output === 'json' ? formatHitJson(hit, receivedMs) : formatHitLine(hit, receivedMs));
+      for (const hit of stored) safeLog(log, output === 'json' ? formatHitJson(hit, receivedMs) : formatHitLine(hit, receivedMs));
+      if (duplicates.length > 0) safeLog(log, output === 'json' ? formatDuplicatesJson(duplicates, receivedMs) : formatDuplicates(duplicates.length, receivedMs));
     },
     onRefused(status, reason, fault) {
       counts.refused[status] = (counts.refused[status] ?? 0) + 1;
@@ -107,10 +121,11 @@ function ingestContext(resolved: ResolvedCollectorOptions, store: Store, counts:
   return resolved.apiSecret === undefined ? context : { ...context, apiSecret: resolved.apiSecret };
 }
 
-function reportWhenOver(req: IncomingMessage, res: ServerResponse, path: string, receivedMs: number, onRequest: (request: IngestRequest) => void): void {
+function reportWhenOver(req: IncomingMessage, res: ServerResponse, seen: { path: string; receivedMs: number; tally: IngestTally }, onRequest: (request: IngestRequest) => void): void {
   res.once('close', () => {
     try {
-      onRequest({ method: req.method ?? 'GET', path, status: res.writableFinished ? res.statusCode : 0, receivedMs });
+      const { path, receivedMs, tally } = seen;
+      onRequest({ method: req.method ?? 'GET', path, status: res.writableFinished ? res.statusCode : 0, receivedMs, duplicates: tally.duplicates });
     } catch {
       // A broken hook must not break ingestion.
     }

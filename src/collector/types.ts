@@ -28,6 +28,8 @@ export interface IncomingHit {
   readonly host?: string;
   /** GA4 event name, or UA hit type (`pageview`). */
   readonly eventName: string;
+  /** The tracker's stable id of the hit (GA4 `hit_id`, UA `z` in Footfall's form): stored once per client. */
+  readonly hitId?: string;
 }
 
 /** A stored hit, as `GET /api/hits` returns it (newest first). */

@@ -18,7 +18,7 @@ export interface FakeCollector {
   readonly url: string;
   /** `${url}/mp/collect`: give it to `ga4({ endpoint })`. */
   readonly endpoint: string;
-  /** Hits stored so far, oldest first (what the collector accepted). */
+  /** Hits stored so far, oldest first (what the collector accepted; a hit id once per client). */
   readonly hits: readonly StoredHit[];
   /** Every ingest request whose answer is over, refused ones included, in the order they ended. */
   readonly requests: readonly IngestRequest[];
@@ -35,8 +35,9 @@ export const FAKE_COLLECTOR_SEED = 1;
 /**
  * Footfall's real collector in-process on 127.0.0.1, a free port, SQLite in memory, printing
  * nothing: for testing how an app behaves when analytics fails (`failRate`), hangs
- * (`hangRate`, `hangMs`), is slow (`delayMs`) or throttles (`status: 429`, `retryAfterS`).
- * Needs better-sqlite3 (an optional dependency of footfall).
+ * (`hangRate`, `hangMs`; with `hangStores` the hits are stored before the hold, so a retry
+ * is a duplicate, stored once by hit id), is slow (`delayMs`) or throttles (`status: 429`,
+ * `retryAfterS`). Needs better-sqlite3 (an optional dependency of footfall).
  */
 export async function startFakeCollector(options: FakeCollectorOptions = {}): Promise<FakeCollector> {
   if (options === null || typeof options !== 'object') throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'options', 'an object', describeValue(options));

@@ -37,6 +37,46 @@ describe('footfall collector (in-process)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('--hang-stores: the banner says so; a held hit is printed before the hold, and a retry of it is printed as a duplicate', async () => {
+    let stdout = '';
+    let stop: () => void = () => undefined;
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const running = runCli(['collector', '--port', '0', '--memory', '--hang-rate', '1', '--hang-ms', '600000', '--hang-stores', '--seed', '5'], { stdout: (t) => void (stdout += t), stderr: (t) => void (stdout += t), env: {}, untilStopped: () => stopped });
+    try {
+      await waitFor(() => /listening on (http:\/\/\S+)/.test(stdout), 'the banner');
+      const url = /listening on (http:\/\/\S+)/.exec(stdout)?.[1] ?? '';
+      assert.match(stdout, /faults {6}100% held 600000 ms \(stored before the hold\); seed 5/);
+      const body = JSON.stringify({ client_id: '77.88', events: [{ name: 'page_view', params: { api_route: '/v1/held', api_method: 'GET', http_status: 200, hit_id: 'clihangsto-0' } }] });
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const controller = new AbortController();
+        const answer = request(`${url}/mp/collect?measurement_id=G-X&api_secret=s`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: controller.signal }).catch(() => 'gave up');
+        const printed = attempt === 0 ? /77\.88 +GET \/v1\/held +200/ : /= {2}1 duplicate hit ignored \(hit id already stored\)/;
+        try {
+          await waitFor(() => printed.test(stdout), 'the hit to be printed while the request is held');
+        } finally {
+          controller.abort();
+        }
+        assert.equal(await answer, 'gave up');
+      }
+      assert.equal(stdout.match(/GET \/v1\/held/g)?.length, 1, 'the duplicate is not printed as a hit');
+    } finally {
+      stop(); // cuts any held request, also when an assertion failed
+    }
+    assert.equal(await running, 0);
+    assert.match(stdout, /collector stopped: 1 hits stored from 2 requests; 0 requests refused \(0 on purpose\); 1 duplicate hits ignored/);
+  });
+
+  it('--hang-stores without --hang-rate is accepted, and the banner says it holds nothing', async () => {
+    let stdout = '';
+    let stop: () => void = () => undefined;
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const running = runCli(['collector', '--port', '0', '--memory', '--hang-stores'], { stdout: (t) => void (stdout += t), stderr: (t) => void (stdout += t), env: {}, untilStopped: () => stopped });
+    await waitFor(() => /faults/.test(stdout), 'the banner');
+    assert.match(stdout, /faults {6}none \(hang-stores has no effect without a hang rate\)/);
+    stop();
+    assert.equal(await running, 0);
+  });
+
   it('bad flag values are usage errors naming the flag (exit 2)', async () => {
     for (const [flag, value, message] of [
       ['--fail-rate', '2', /--fail-rate <share>.*expected a share from 0 to 1/],

@@ -45,4 +45,21 @@ describe('fault injection', () => {
     assert.equal(calm.describe, 'none');
     assert.deepEqual(calm.decide(0), { delayMs: 0, hangMs: 0 });
   });
+
+  it('hangStores marks the hangs it draws as stored first, draws the same fates, and says so in its description', () => {
+    const plain = createFaults(resolveFaults({ hangRate: 0.5, hangMs: 3000, delayMs: 10, seed: 9 }));
+    const storing = createFaults(resolveFaults({ hangRate: 0.5, hangMs: 3000, delayMs: 10, hangStores: true, seed: 9 }));
+    let hung = 0;
+    for (let i = 0; i < 200; i++) {
+      const [a, b] = [plain.decide(0), storing.decide(0)];
+      assert.equal(b.hangMs, a.hangMs, `request ${i}`);
+      assert.deepEqual(b, a.hangMs > 0 ? { ...a, storeFirst: true } : a, `request ${i}`);
+      if (a.hangMs > 0) hung++;
+    }
+    assert.ok(hung > 70 && hung < 130, `${hung} of 200 hung`);
+    assert.equal(storing.describe, '50% held 3000 ms (stored before the hold), every answer delayed 10 ms; seed 9');
+    assert.equal(plain.describe, '50% held 3000 ms, every answer delayed 10 ms; seed 9');
+    assert.equal(createFaults(resolveFaults({ hangStores: true, seed: 1 })).describe, 'none (hang-stores has no effect without a hang rate)');
+    assert.equal(resolveFaults({}).hangStores, false);
+  });
 });

@@ -13,14 +13,33 @@ const bytes = (text: string): Uint8Array => Buffer.from(text);
 
 describe('GA4 ingestion', () => {
   it('reads back what the encoder wrote: route, method, status, duration, client, user, title, host, time', () => {
-    const [request] = encodeGa4([FULL_HIT, hitAt(1500, { route: '/v1/orders', method: 'POST', status: 503, durationMs: 80.5, title: 'POST /v1/orders' })], { nowMs: T0 + 2000 }).requests;
+    const [request] = encodeGa4([FULL_HIT, hitAt(1500, { route: '/v1/orders', method: 'POST', status: 503, durationMs: 80.5, title: 'POST /v1/orders', hitId: 'k3j9x0a1bq-2' })], { nowMs: T0 + 2000 }).requests;
     assert.ok(request);
     const result = ingestGa4(bytes(request.body), IDS, { nowMs: T0 + 2000 });
     assert.ok(result.ok, JSON.stringify(result));
     assert.deepEqual(result.hits, [
-      { timeMs: T0, protocol: 'ga4', method: 'GET', route: '/v1/users/:id', client: FULL_HIT.clientId, eventName: 'page_view', status: 200, durationMs: 12.346, userId: FULL_HIT.userId, title: 'GET /v1/users/:id', host: 'api.example.com' },
-      { timeMs: T0 + 1500, protocol: 'ga4', method: 'POST', route: '/v1/orders', client: FULL_HIT.clientId, eventName: 'page_view', status: 503, durationMs: 80.5, userId: FULL_HIT.userId, title: 'POST /v1/orders', host: 'api.example.com' },
+      { timeMs: T0, protocol: 'ga4', method: 'GET', route: '/v1/users/:id', client: FULL_HIT.clientId, eventName: 'page_view', status: 200, durationMs: 12.346, userId: FULL_HIT.userId, title: 'GET /v1/users/:id', host: 'api.example.com', hitId: 'k3j9x0a1bq-1z' },
+      { timeMs: T0 + 1500, protocol: 'ga4', method: 'POST', route: '/v1/orders', client: FULL_HIT.clientId, eventName: 'page_view', status: 503, durationMs: 80.5, userId: FULL_HIT.userId, title: 'POST /v1/orders', host: 'api.example.com', hitId: 'k3j9x0a1bq-2' },
     ]);
+  });
+
+  it('takes hit_id when it is 1 to 100 printable ASCII characters, whoever sent it, and ignores anything else (longer is refused by validation)', () => {
+    const ids: [unknown, string | undefined][] = [
+      ['k3j9x0a1bq-1z', 'k3j9x0a1bq-1z'],
+      ['order-42/retry', 'order-42/retry'],
+      ['x'.repeat(100), 'x'.repeat(100)],
+      ['', undefined],
+      ['has space', undefined],
+      ['caf\u00e9', undefined],
+      [12345, undefined],
+    ];
+    const events = ids.map(([hitId]) => ({ name: 'page_view', params: { api_route: '/x', hit_id: hitId } }));
+    const result = ingestGa4(bytes(JSON.stringify({ client_id: '1.2', events })), IDS, { nowMs: T0 });
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.deepEqual(result.hits.map((hit) => hit.hitId), ids.map(([, expected]) => expected));
+    assert.deepEqual(result.hits.map((hit) => 'hitId' in hit), ids.map(([, expected]) => expected !== undefined));
+    const tooLong = JSON.stringify({ client_id: '1.2', events: [{ name: 'page_view', params: { hit_id: 'x'.repeat(101) } }] });
+    assert.equal(ingestGa4(bytes(tooLong), IDS, { nowMs: T0 }).ok, false);
   });
 
   it('takes a route from page_location when a client other than Footfall sends no api_route', () => {
@@ -72,7 +91,7 @@ describe('UA v1 ingestion', () => {
   it('reads back what the encoder wrote, method and route from the title and path, time from qt', () => {
     const anonymous: { -readonly [K in keyof Hit]?: Hit[K] } = { ...hitAt(2000, { route: '/v1/orders', method: 'DELETE', path: '/v1/orders', title: 'DELETE /v1/orders' }) };
     delete anonymous.userId;
-    const { requests } = encodeUa([FULL_HIT, anonymous as Hit], { trackingId: 'UA-1-1', nowMs: T0 + 5000, random: () => 0.5 });
+    const { requests } = encodeUa([FULL_HIT, anonymous as Hit], { trackingId: 'UA-1-1', nowMs: T0 + 5000 });
     const [request] = requests;
     assert.ok(request);
     assert.equal(request.path, '/batch');
@@ -82,6 +101,23 @@ describe('UA v1 ingestion', () => {
       [T0, 'GET', '/v1/users/:id', FULL_HIT.clientId, FULL_HIT.userId, 'GET /v1/users/:id', 'api.example.com'],
       [T0 + 2000, 'DELETE', '/v1/orders', FULL_HIT.clientId, undefined, 'DELETE /v1/orders', 'api.example.com'],
     ]);
+  });
+
+  it('takes z as the hit id only in Footfall\'s form: the random numbers of other v1 clients collide', () => {
+    const line = (z: string | undefined) => `v=1&tid=UA-1-1&cid=1.2&t=pageview&dl=https%3A%2F%2Fapi.example.com%2Fx${z === undefined ? '' : `&z=${encodeURIComponent(z)}`}`;
+    const zs: [string | undefined, string | undefined][] = [
+      ['k3j9x0a1bq-1z', 'k3j9x0a1bq-1z'],
+      ['0000000000-0', '0000000000-0'],
+      ['1073741824', undefined],
+      ['289372387623', undefined],
+      ['K3J9X0A1BQ-1Z', undefined],
+      ['k3j9x0a1bq-', undefined],
+      ['k3j9x0a1bq-123456789abc', undefined],
+      [undefined, undefined],
+    ];
+    const result = ingestUa(bytes(zs.map(([z]) => line(z)).join('\n')), true, T0);
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.deepEqual(result.hits.map((hit) => hit.hitId), zs.map(([, expected]) => expected));
   });
 
   it('refuses invalid hits (with /debug/collect\'s answer), several lines on /collect, too many or too large', () => {

@@ -19,7 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'footfall-store-schema-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Writes hits the way a version-1 store did: dictionaries and raw rows, no rollups. */
-function writeVersion1(file: string, hits: readonly IncomingHit[]): void {
+function writeVersion1(file: string, hits: readonly IncomingHit[], version = 1): void {
   const db = new Database(file);
   migrate(db, file, 1);
   const endpoint = db.prepare('INSERT INTO endpoints (method, route) VALUES (?, ?) ON CONFLICT DO UPDATE SET method = method RETURNING id').pluck();
@@ -31,6 +31,8 @@ function writeVersion1(file: string, hits: readonly IncomingHit[]): void {
       insert.run(hit.timeMs, hit.timeMs, endpoint.get(hit.method, hit.route), client.get(hit.client), hit.status ?? null, hit.durationMs ?? null, durationBucket(hit.durationMs), hit.eventName, hit.protocol);
     }
   })();
+  // A later version's migrations run over the rows, as opening the file with that Footfall would.
+  migrate(db, file, version);
   db.close();
 }
 
@@ -72,6 +74,30 @@ describe('SQLite store schema', () => {
     store.insert([fresh], D0 + 9 * DAY); // also folds the old days into the daily rollups
     for (const range of ranges) assert.deepEqual(store.endpoints(range), expectedEndpoints([...old, fresh], range));
     store.close();
+  });
+
+  it('upgrades a version-2 file to hit ids: its rows and reports are kept, its hits have no id, new ids are stored once', () => {
+    const file = join(dir, 'v2.db');
+    const old = Array.from({ length: 120 }, (_, i): IncomingHit => ({
+      timeMs: D0 + i * 2_000_000, protocol: 'ua', method: 'GET', route: `/r${i % 4}`, client: `c${i % 5}`, eventName: 'pageview', status: i % 11 === 0 ? 500 : 200, durationMs: i + 1,
+    }));
+    writeVersion1(file, old, 2);
+    assert.equal(versionOf(file), 2);
+    const ranges = [{}, { sinceMs: D0 + 7 * 3_600_000 + 5 }, { sinceMs: D0 + DAY, untilMs: D0 + 2 * DAY + 17 }];
+    const store = createSqliteStore({ file });
+    assert.equal(versionOf(file), SCHEMA_VERSION);
+    assert.equal(store.count(), old.length);
+    for (const range of ranges) assert.deepEqual(store.endpoints(range), expectedEndpoints(old, range));
+    assert.equal(store.recentHits(200).some((hit) => 'hitId' in hit), false);
+    const fresh: IncomingHit = { timeMs: D0 + DAY, protocol: 'ga4', method: 'GET', route: '/r1', client: 'c1', eventName: 'page_view', hitId: 'k3j9x0a1bq-0' };
+    assert.deepEqual(store.insert([fresh, fresh], D0 + 2 * DAY), { stored: 1, duplicates: [1] });
+    assert.deepEqual(store.insert([fresh], D0 + 2 * DAY), { stored: 0, duplicates: [0] });
+    for (const range of ranges) assert.deepEqual(store.endpoints(range), expectedEndpoints([...old, fresh], range));
+    store.close();
+    const db = new Database(file, { readonly: true });
+    assert.deepEqual(db.prepare("SELECT count(*), count(hit_id) FROM hits").raw().get(), [old.length + 1, 1]);
+    assert.match(String(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'hits_client_hit_id'").pluck().get()), /UNIQUE INDEX hits_client_hit_id ON hits \(client_id, hit_id\) WHERE hit_id IS NOT NULL/);
+    db.close();
   });
 
   it('refuses a file from a newer Footfall with FOOTFALL_ERR_STORE_TOO_NEW and leaves it alone', () => {

@@ -4,6 +4,23 @@ import { routeShape } from '../../src/collector/route-match.js';
 import { durationBucket, histogramPercentile } from '../../src/collector/store/duration-buckets.js';
 import type { DeclaredRoute, EndpointSummary, EndpointsReport, IncomingHit, TimeRange, TimeSeries, TimeSeriesQuery } from '../../src/collector/types.js';
 
+/**
+ * What the store keeps of hits given in this order: each (client, hit id) once, the first to
+ * arrive; hits without an id all. `duplicates` are the indexes of the others.
+ */
+export function uniqueHits(hits: readonly IncomingHit[]): { kept: IncomingHit[]; duplicates: number[] } {
+  const seen = new Set<string>();
+  const kept: IncomingHit[] = [];
+  const duplicates: number[] = [];
+  hits.forEach((hit, index) => {
+    const key = hit.hitId === undefined ? undefined : JSON.stringify([hit.client, hit.hitId]);
+    if (key !== undefined && seen.has(key)) return void duplicates.push(index);
+    if (key !== undefined) seen.add(key);
+    kept.push(hit);
+  });
+  return { kept, duplicates };
+}
+
 export function inRange(hit: IncomingHit, range: TimeRange): boolean {
   return (range.sinceMs === undefined || hit.timeMs >= range.sinceMs) && (range.untilMs === undefined || hit.timeMs < range.untilMs);
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createSqliteStore } from '../../src/collector/store/sqlite-store.js';
 import type { IncomingHit, TimeRange } from '../../src/collector/types.js';
-import { expectedEndpoints, expectedTimeseries } from '../helpers/store-oracle.js';
+import { expectedEndpoints, expectedTimeseries, uniqueHits } from '../helpers/store-oracle.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -24,6 +24,8 @@ const hitArb: fc.Arbitrary<IncomingHit> = fc.record({
   durationMs: fc.oneof(fc.double({ min: 0, max: 5000, noNaN: true }), fc.constantFrom(0, 1, 2, 1024)),
   client: fc.constantFrom('c1', 'c2', 'c3', 'c4', 'c5', 'c6'),
   eventName: fc.constant('page_view'),
+  // A small pool, so the same (client, hit id) comes again in one batch and across batches.
+  hitId: fc.constantFrom('aaaaaaaaaa-0', 'aaaaaaaaaa-1', 'aaaaaaaaaa-2', 'bbbbbbbbbb-0'),
 }, { requiredKeys: ['timeMs', 'protocol', 'method', 'route', 'client', 'eventName'] });
 
 /** A bound: open, at a hit, next to an hour or day boundary, or anywhere. */
@@ -47,7 +49,7 @@ const rangeArb: fc.Arbitrary<TimeRange> = fc.tuple(boundArb, boundArb).map(([a, 
 const batchesArb = fc.array(fc.tuple(fc.array(hitArb, { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 44 })), { minLength: 1, maxLength: 6 });
 
 describe('SQLite store against a brute-force model', () => {
-  it('endpoints(range) equals the count over every stored hit, for any batches and ranges', () => {
+  it('endpoints(range) equals the count over every stored hit (each hit id once per client), for any batches and ranges', () => {
     fc.assert(fc.property(batchesArb, fc.array(rangeArb, { minLength: 1, maxLength: 6 }), (batches, ranges) => {
       const store = createSqliteStore({ file: ':memory:' });
       try {
@@ -55,10 +57,13 @@ describe('SQLite store against a brute-force model', () => {
         let clockDay = 0;
         for (const [hits, day] of batches) {
           clockDay = Math.max(clockDay, day);
-          store.insert(hits, START + clockDay * DAY + 5 * HOUR);
+          const before = all.length;
+          const expected = uniqueHits([...all, ...hits]).duplicates.filter((index) => index >= before).map((index) => index - before);
+          assert.deepEqual(store.insert(hits, START + clockDay * DAY + 5 * HOUR), { stored: hits.length - expected.length, duplicates: expected });
           all.push(...hits);
         }
-        for (const range of ranges) assert.deepEqual(store.endpoints(range), expectedEndpoints(all, range), JSON.stringify(range));
+        assert.equal(store.count(), uniqueHits(all).kept.length);
+        for (const range of ranges) assert.deepEqual(store.endpoints(range), expectedEndpoints(uniqueHits(all).kept, range), JSON.stringify(range));
       } finally {
         store.close();
       }
@@ -71,7 +76,7 @@ describe('SQLite store against a brute-force model', () => {
       const store = createSqliteStore({ file: ':memory:' });
       try {
         for (const [hits, day] of batches) store.insert(hits, START + day * DAY);
-        const all = batches.flatMap(([hits]) => hits);
+        const all = uniqueHits(batches.flatMap(([hits]) => hits)).kept;
         for (const [range, bucketMs, route, method] of queries) {
           const query = { ...range, bucketMs, ...(route === undefined ? {} : { route, ...(method === undefined ? {} : { method }) }) };
           assert.deepEqual(store.timeseries(query), expectedTimeseries(all, query), JSON.stringify(query));

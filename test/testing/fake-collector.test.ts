@@ -183,8 +183,36 @@ describe('startFakeCollector', () => {
     assert.ok(fates[0]?.includes(500) && fates[0].includes(204), `a mix: ${fates[0]?.join(',')}`);
   });
 
+  it('hangStores: a held request\'s hits are in fake.hits during the hold; the retry of a client that gave up is a duplicate', async () => {
+    const clock = createManualClock(Date.now());
+    const fake = await startFakeCollector({ hangRate: 1, hangMs: 20_000, hangStores: true, clock });
+    try {
+      const body = JSON.stringify({ client_id: '1.2', events: [{ name: 'page_view', params: { api_route: '/v1/x', hit_id: 'fakefakefa-0' } }] });
+      const send = () => {
+        const abort = new AbortController();
+        const answer = request(`${fake.endpoint}?measurement_id=G-TEST000000&api_secret=x`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: abort.signal }).then((r) => r.statusCode, () => 'aborted');
+        return { answer, abort: () => abort.abort() };
+      };
+      const first = send();
+      await waitFor(() => clock.pending === 1, 'the hold');
+      assert.deepEqual(fake.hits.map((hit) => [hit.route, hit.hitId]), [['/v1/x', 'fakefakefa-0']]);
+      first.abort();
+      assert.equal(await first.answer, 'aborted');
+      const retry = send();
+      await waitFor(() => clock.pending === 1 && fake.stats().duplicateHits === 1, 'the retry to be held');
+      clock.advance(20_000);
+      assert.equal(await retry.answer, 204);
+      await waitFor(() => fake.requests.length === 2, 'both requests');
+      assert.deepEqual(fake.requests.map((r) => [r.status, r.duplicates]), [[0, 0], [204, 1]]);
+      assert.equal(fake.hits.length, 1);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('rejects bad fault options before listening', async () => {
     await assert.rejects(startFakeCollector({ failRate: 2 }), /failRate/);
+    await assert.rejects(startFakeCollector({ hangStores: 'yes' as unknown as boolean }), /hangStores.*true or false/);
     await assert.rejects(startFakeCollector(null as never), /options/);
   });
 });

@@ -21,6 +21,7 @@ interface CollectorFlags {
   failRate?: number;
   hangRate?: number;
   hangMs?: number;
+  hangStores?: boolean;
   delayMs?: number;
   status?: number;
   retryAfter?: number;
@@ -45,6 +46,7 @@ export function registerCollector(program: Command, io: CliIo): void {
     .option('--fail-rate <share>', 'answer this share of hits with --status (default 500), e.g. 0.2', parseRate)
     .option('--hang-rate <share>', 'hold this share of hits for --hang-ms before answering, e.g. 0.2', parseRate)
     .option('--hang-ms <ms>', 'how long a held hit hangs', parseWhole(3_600_000, 'milliseconds'))
+    .option('--hang-stores', 'store a held request before its hold, not after (a client that gives up and retries sends a duplicate)')
     .option('--delay-ms <ms>', 'delay every answer by this much', parseWhole(3_600_000, 'milliseconds'))
     .option('--status <code>', 'the failure status (every hit fails unless --fail-rate is given)', parseStatus)
     .option('--retry-after <seconds>', 'send Retry-After with failures (the status defaults to 429)', parseWhole(86_400, 'seconds'))
@@ -56,7 +58,8 @@ export function registerCollector(program: Command, io: CliIo): void {
       await (io.untilStopped ?? waitForSignal)();
       await collector.close();
       const stats = collector.stats();
-      io.stdout(`\ncollector stopped: ${stats.storedHits} hits stored from ${stats.storedRequests} requests; ${Object.values(stats.refused).reduce((a, b) => a + b, 0)} requests refused (${stats.faults} on purpose)\n`);
+      const duplicates = stats.duplicateHits === 0 ? '' : `; ${stats.duplicateHits} duplicate hits ignored`;
+      io.stdout(`\ncollector stopped: ${stats.storedHits} hits stored from ${stats.storedRequests} requests; ${Object.values(stats.refused).reduce((a, b) => a + b, 0)} requests refused (${stats.faults} on purpose)${duplicates}\n`);
     });
 }
 
@@ -75,7 +78,7 @@ function toOptions(flags: CollectorFlags, io: CliIo): CollectorOptions {
   const apiSecret = flags.apiSecret ?? io.env.FOOTFALL_COLLECTOR_API_SECRET;
   if (apiSecret !== undefined && apiSecret !== '') options.apiSecret = apiSecret;
   if (flags.routes !== undefined) options.routes = loadRoutesFile(flags.routes);
-  const faults = { failRate: flags.failRate, hangRate: flags.hangRate, hangMs: flags.hangMs, delayMs: flags.delayMs, status: flags.status, retryAfterS: flags.retryAfter, seed: flags.seed };
+  const faults = { failRate: flags.failRate, hangRate: flags.hangRate, hangMs: flags.hangMs, hangStores: flags.hangStores, delayMs: flags.delayMs, status: flags.status, retryAfterS: flags.retryAfter, seed: flags.seed };
   for (const [name, value] of Object.entries(faults)) if (value !== undefined) (options as Record<string, unknown>)[name] = value;
   return options;
 }

@@ -5,8 +5,11 @@ import { createDayFolder } from './fold-days.js';
 import { createInterner } from './interner.js';
 import type { RollupBatch } from './rollup-batch.js';
 import { createRollupBatch } from './rollup-batch.js';
+import type { InsertResult } from './store.js';
 
-export type InsertHits = (hits: readonly IncomingHit[], receivedMs: number) => void;
+export type InsertHits = (hits: readonly IncomingHit[], receivedMs: number) => InsertResult;
+
+const NOTHING: InsertResult = { stored: 0, duplicates: [] };
 
 /** Past this many remembered (hour, endpoint, client) rows, the memory of them starts over. */
 const MAX_KNOWN_CLIENT_HOURS = 200_000;
@@ -16,6 +19,8 @@ const MAX_KNOWN_CLIENT_HOURS = 200_000;
  * they touch, so a batch is stored whole or not at all. Endpoints and clients are interned
  * through caches; (hour, endpoint, client) rows already stored are remembered, after commit
  * only, and not written again. Days are folded into the daily rollups as they age (fold-days).
+ * A hit whose (client, hit id) is stored already, before or earlier in the batch, is refused
+ * by the unique index (ON CONFLICT DO NOTHING) and adds nothing to the rollups either.
  */
 export function createInsertHits(db: BetterSqlite3.Database): InsertHits {
   const statements = prepareWrites(db);
@@ -30,28 +35,30 @@ export function createInsertHits(db: BetterSqlite3.Database): InsertHits {
   });
   let knownClientHours = new Set<string>();
 
-  const write = db.transaction((hits: readonly IncomingHit[], receivedMs: number): RollupBatch => {
+  const write = db.transaction((hits: readonly IncomingHit[], receivedMs: number): { batch: RollupBatch; duplicates: number[] } => {
     const batch = createRollupBatch();
-    for (const hit of hits) {
+    const duplicates: number[] = [];
+    hits.forEach((hit, index) => {
       const endpointId = endpoints.id(`${hit.method} ${hit.route}`, hit);
       const clientId = clients.id(hit.client, hit.client);
       const bucket = durationBucket(hit.durationMs);
-      statements.insertHit.run(hit.timeMs, receivedMs, endpointId, clientId, hit.status ?? null, hit.durationMs ?? null, bucket,
-        hit.title ?? null, hit.host ?? null, hit.userId ?? null, hit.eventName, hit.protocol);
-      batch.add(hit.timeMs, endpointId, clientId, hit.status, bucket);
-    }
+      const { changes } = statements.insertHit.run(hit.timeMs, receivedMs, endpointId, clientId, hit.status ?? null, hit.durationMs ?? null, bucket,
+        hit.title ?? null, hit.host ?? null, hit.userId ?? null, hit.eventName, hit.protocol, hit.hitId ?? null);
+      if (changes === 0) duplicates.push(index);
+      else batch.add(hit.timeMs, endpointId, clientId, hit.status, bucket);
+    });
     writeRollups(statements, batch, knownClientHours);
     const foldedBeforeDay = folder.foldedBeforeDay();
     folder.addLate(batch.durations.values(), batch.clients.values(), foldedBeforeDay);
     folder.foldUpTo(receivedMs, foldedBeforeDay);
-    return batch;
+    return { batch, duplicates };
   });
 
   return (hits, receivedMs) => {
-    if (hits.length === 0) return;
-    let batch: RollupBatch;
+    if (hits.length === 0) return NOTHING;
+    let written: { batch: RollupBatch; duplicates: number[] };
     try {
-      batch = write.immediate(hits, receivedMs);
+      written = write.immediate(hits, receivedMs);
     } catch (error) {
       endpoints.rollback();
       clients.rollback();
@@ -59,8 +66,10 @@ export function createInsertHits(db: BetterSqlite3.Database): InsertHits {
     }
     endpoints.commit();
     clients.commit();
+    const { batch, duplicates } = written;
     if (knownClientHours.size + batch.clients.size > MAX_KNOWN_CLIENT_HOURS) knownClientHours = new Set();
     for (const key of batch.clients.keys()) knownClientHours.add(key);
+    return { stored: hits.length - duplicates.length, duplicates };
   };
 }
 
@@ -72,8 +81,9 @@ function prepareWrites(db: BetterSqlite3.Database) {
     addEndpoint: db.prepare('INSERT INTO endpoints (method, route) VALUES (?, ?)'),
     findClient: db.prepare('SELECT id FROM clients WHERE client = ?').pluck(),
     addClient: db.prepare('INSERT INTO clients (client) VALUES (?)'),
-    insertHit: db.prepare(`INSERT INTO hits (time_ms, received_ms, endpoint_id, client_id, status, duration_ms, dur_bucket, title, host, user_id, event_name, protocol)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    // The only unique index besides the key is (client_id, hit_id): a hit already stored is skipped, its `changes` 0.
+    insertHit: db.prepare(`INSERT INTO hits (time_ms, received_ms, endpoint_id, client_id, status, duration_ms, dur_bucket, title, host, user_id, event_name, protocol, hit_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
     upsertHourly: db.prepare(`INSERT INTO hourly (hour, endpoint_id, hits, server_errors, client_errors, known_status, first_ms, last_ms)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET hits = hits + excluded.hits, server_errors = server_errors + excluded.server_errors,

@@ -67,6 +67,15 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO hourly_clients SELECT DISTINCT ${HOUR}, endpoint_id, client_id FROM hits;
     `),
   },
+  {
+    version: 3,
+    description: 'hit ids: a hit whose (client, hit id) is already stored is not stored again',
+    // Rows already in the file have no id (NULL), and hits without an id are never merged.
+    up: (db) => db.exec(`
+      ALTER TABLE hits ADD COLUMN hit_id TEXT;
+      CREATE UNIQUE INDEX hits_client_hit_id ON hits (client_id, hit_id) WHERE hit_id IS NOT NULL;
+    `),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

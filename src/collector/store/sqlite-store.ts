@@ -29,7 +29,7 @@ export function createSqliteStore(options: StoreOptions = {}): Store {
     clearRoutes: db.prepare('DELETE FROM routes'),
     addRoute: db.prepare('INSERT OR IGNORE INTO routes (method, route) VALUES (?, ?)'),
     recent: db.prepare(`SELECT h.id, h.time_ms, h.received_ms, h.protocol, e.method, e.route, h.status, h.duration_ms, c.client,
-        h.user_id, h.title, h.host, h.event_name
+        h.user_id, h.title, h.host, h.event_name, h.hit_id
       FROM hits h JOIN endpoints e ON e.id = h.endpoint_id JOIN clients c ON c.id = h.client_id ORDER BY h.id DESC LIMIT ?`).raw(),
     count: db.prepare('SELECT count(*) FROM hits').pluck(),
   };
@@ -71,7 +71,7 @@ function open(file: string): BetterSqlite3.Database {
 
 /** A `hits` row (in the recent query's column order) as a StoredHit, without absent fields. */
 function toStoredHit(row: unknown[]): StoredHit {
-  const [id, timeMs, receivedMs, protocol, method, route, status, durationMs, client, userId, title, host, eventName] = row;
+  const [id, timeMs, receivedMs, protocol, method, route, status, durationMs, client, userId, title, host, eventName, hitId] = row;
   const hit: { -readonly [K in keyof StoredHit]: StoredHit[K] } = {
     id: Number(id),
     timeMs: Number(timeMs),
@@ -87,5 +87,6 @@ function toStoredHit(row: unknown[]): StoredHit {
   if (userId !== null) hit.userId = String(userId);
   if (title !== null) hit.title = String(title);
   if (host !== null) hit.host = String(host);
+  if (hitId !== null) hit.hitId = String(hitId);
   return hit;
 }

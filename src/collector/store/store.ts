@@ -6,8 +6,12 @@ import type { DeclaredRoute, EndpointsReport, IncomingHit, StoredHit, TimeRange,
  * stored whole or not at all.
  */
 export interface Store {
-  /** Stores hits received at `receivedMs` in one transaction. Throws only on a storage failure. */
-  insert(hits: readonly IncomingHit[], receivedMs: number): void;
+  /**
+   * Stores hits received at `receivedMs` in one transaction, each (client, hit id) once: a hit
+   * whose id its client already stored, earlier or in the same call, adds nothing. Throws only
+   * on a storage failure.
+   */
+  insert(hits: readonly IncomingHit[], receivedMs: number): InsertResult;
   /** Replaces the declared route inventory (deduplicated). */
   setRoutes(routes: readonly DeclaredRoute[]): void;
   routes(): DeclaredRoute[];
@@ -19,6 +23,14 @@ export interface Store {
   /** Total stored hits. */
   count(): number;
   close(): void;
+}
+
+/** What one `insert` did. */
+export interface InsertResult {
+  /** Hits stored (the others were duplicates). */
+  readonly stored: number;
+  /** Indexes into the hits given of those not stored: their (client, hit id) was stored already, ascending. */
+  readonly duplicates: readonly number[];
 }
 
 export interface StoreOptions {
