@@ -8,6 +8,14 @@ export const ERROR_CODES = {
     message: '`%s` must be %s, got %s.',
     hint: 'Check the option against docs/options.md.',
   },
+  FOOTFALL_ERR_UNKNOWN_OPTION: {
+    message: '`%s` is not an option of %s%s.',
+    hint: 'Remove it, or check its spelling against docs/options.md and docs/delivery.md.',
+  },
+  FOOTFALL_ERR_CONFLICTING_OPTIONS: {
+    message: '`%s` (%s) must not be greater than `%s` (%s).',
+    hint: 'Lower the first or raise the second; the defaults are in docs/delivery.md.',
+  },
   FOOTFALL_ERR_INVALID_MEASUREMENT_ID: {
     message: '`measurementId` must be a GA4 measurement id like "G-XXXXXXXXXX", got %s.',
     hint: 'Find it in Google Analytics under Admin > Data streams > (your stream) > Measurement ID. A "UA-..." id belongs to Universal Analytics: use ua({ trackingId }) for it.',

@@ -35,3 +35,22 @@ export function rateOption(name: string, value: unknown, fallback: number): numb
   if (typeof value === 'number' && value >= 0 && value <= 1) return value;
   throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, 'a number from 0 to 1 (0.2 = 20%)', describeValue(value));
 }
+
+/**
+ * Refuses keys that are not options (a typo would otherwise be ignored in silence). `renamed`
+ * maps retired option names to what replaced them, for the message.
+ */
+export function refuseUnknownKeys(options: object, known: ReadonlySet<string>, owner: string, renamed: Readonly<Record<string, string>> = {}): void {
+  for (const key of Object.keys(options)) {
+    if (known.has(key)) continue;
+    const replacement = renamed[key];
+    const close = replacement === undefined ? [...known].find((name) => name.toLowerCase() === key.toLowerCase()) : undefined;
+    const hint = replacement !== undefined ? ` (it was replaced by ${replacement})` : close !== undefined ? ` (did you mean \`${close}\`?)` : '';
+    throw new FootfallError('FOOTFALL_ERR_UNKNOWN_OPTION', key, owner, hint);
+  }
+}
+
+/** Throws when `low` is greater than `high` (two options that bound each other). */
+export function orderedOptions(lowName: string, low: number, highName: string, high: number): void {
+  if (low > high) throw new FootfallError('FOOTFALL_ERR_CONFLICTING_OPTIONS', lowName, String(low), highName, String(high));
+}

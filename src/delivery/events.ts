@@ -1,4 +1,5 @@
 import type { Hit } from '../core/hit.js';
+import type { BreakerChange } from './breaker.js';
 import { warnOnce } from '../warnings.js';
 import type { TrackInput } from './track-input.js';
 import type { FailureReason } from './transport.js';
@@ -36,6 +37,8 @@ export interface TrackerEvents {
   sent: DeliveryReport;
   failed: FailureReport;
   dropped: DropReport;
+  /** The circuit breaker changed state: `{ state, previous, reason, atMs }`. */
+  breaker: BreakerChange;
 }
 
 export type TrackerEvent = keyof TrackerEvents;
@@ -48,7 +51,7 @@ export interface SafeEmitter {
 }
 
 export function createSafeEmitter(): SafeEmitter {
-  const listeners: { [E in TrackerEvent]: ((report: TrackerEvents[E]) => void)[] } = { sent: [], failed: [], dropped: [] };
+  const listeners: { [E in TrackerEvent]: ((report: TrackerEvents[E]) => void)[] } = { sent: [], failed: [], dropped: [], breaker: [] };
   return {
     on(event, listener) {
       listeners[event].push(listener);

@@ -1,10 +1,11 @@
 import { FootfallError, describeValue } from '../errors.js';
-import type { HitOptions } from '../hit-options.js';
+import { HIT_OPTION_KEYS, type HitOptions } from '../hit-options.js';
 import type { Ga4Destination } from '../protocols/ga4/destination.js';
 import type { UaDestination } from '../protocols/ua/destination.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
-import { booleanOption, functionOption, integerOption } from '../option-checks.js';
+import { booleanOption, functionOption, integerOption, orderedOptions, rateOption, refuseUnknownKeys } from '../option-checks.js';
+import type { BreakerSettings } from './breaker.js';
 import type { Transport } from './transport.js';
 import type { DeliveryReport, FailureReport } from './events.js';
 
@@ -14,27 +15,35 @@ export type Destination = Ga4Destination | UaDestination;
 export interface TrackerOptions extends HitOptions {
   /** Where hits go: `ga4({...})` or `ua({...})`. */
   destination: Destination;
-  /** Deadline of one HTTP attempt. @default 5_000 (the seed's timeout) */
+  /** Longest deadline of one HTTP attempt; the deadline follows the destination's answers below it. @default 5_000 (the seed's timeout) */
   timeoutMs?: number | undefined;
+  /** Shortest deadline of one HTTP attempt. @default 250 (or `timeoutMs` when lower) */
+  minTimeoutMs?: number | undefined;
   /** Queued hits are sent at least this often. @default 5_000 */
   flushIntervalMs?: number | undefined;
   /** Hits waiting (queued, in flight or between retries) at most; past it new hits are dropped (`queue_full`). @default 10_000 */
   maxQueueSize?: number | undefined;
   /** Estimated bytes those hits may hold. @default 8_388_608 (8 MiB) */
   maxQueueBytes?: number | undefined;
-  /** HTTP requests in flight at once (also the connection pool size). @default 4 */
+  /** Most HTTP attempts in flight at once (also the connection pool size); the limit adapts below it. @default 64 */
   maxInFlight?: number | undefined;
-  /** Total time a request may spend retrying, from its first attempt; then its hits fail (`retry_deadline`). @default 60_000 */
+  /** Time a request may spend retrying, from its first attempt, not counting waits the breaker or a Retry-After imposed; then its hits fail (`retry_deadline`). @default 60_000 */
   maxRetryMs?: number | undefined;
   /** First retry delay; doubles per retry, with jitter. @default 500 */
   retryBaseMs?: number | undefined;
-  /** Longest delay between two attempts. @default 30_000 */
+  /** Longest delay between two attempts of a request (a Retry-After may ask for longer). @default 2_000 */
   retryMaxDelayMs?: number | undefined;
-  /** Failed attempts in a row that open the circuit breaker. @default 5 */
-  breakerThreshold?: number | undefined;
-  /** How long the open breaker waits before one probe; doubles per failed probe. @default 30_000 */
+  /** Share of failed attempts in the breaker's window that opens it. @default 0.9 */
+  breakerFailureRatio?: number | undefined;
+  /** Attempts in the window before that share is judged. @default 20 */
+  breakerMinAttempts?: number | undefined;
+  /** Attempts older than this leave the breaker's window. @default 10_000 */
+  breakerWindowMs?: number | undefined;
+  /** The breaker also opens when no attempt has succeeded for this long, with a run of failures too long for the destination's usual failure rate (5 to 20 in a row). @default 5_000 */
+  breakerNoSuccessMs?: number | undefined;
+  /** How long the open breaker waits before one probe; doubles per failed probe. @default 5_000 */
   breakerCooldownMs?: number | undefined;
-  /** Longest cool-down. @default 300_000 */
+  /** Longest cool-down. @default 60_000 */
   breakerMaxCooldownMs?: number | undefined;
   /** Default deadline of `close()`. @default 5_000 */
   closeTimeoutMs?: number | undefined;
@@ -55,6 +64,7 @@ export interface TrackerOptions extends HitOptions {
 export interface ResolvedTrackerOptions {
   readonly destination: Destination;
   readonly timeoutMs: number;
+  readonly minTimeoutMs: number;
   readonly flushIntervalMs: number;
   readonly maxQueueSize: number;
   readonly maxQueueBytes: number;
@@ -62,9 +72,7 @@ export interface ResolvedTrackerOptions {
   readonly maxRetryMs: number;
   readonly retryBaseMs: number;
   readonly retryMaxDelayMs: number;
-  readonly breakerThreshold: number;
-  readonly breakerCooldownMs: number;
-  readonly breakerMaxCooldownMs: number;
+  readonly breaker: BreakerSettings;
   readonly closeTimeoutMs: number;
   readonly flushOnExit: boolean;
   readonly closeOnSignals: boolean;
@@ -74,26 +82,43 @@ export interface ResolvedTrackerOptions {
   readonly transport: Transport | undefined;
 }
 
+const TRACKER_KEYS = new Set<string>([
+  ...HIT_OPTION_KEYS,
+  'destination', 'timeoutMs', 'minTimeoutMs', 'flushIntervalMs', 'maxQueueSize', 'maxQueueBytes', 'maxInFlight', 'maxRetryMs', 'retryBaseMs', 'retryMaxDelayMs',
+  'breakerFailureRatio', 'breakerMinAttempts', 'breakerWindowMs', 'breakerNoSuccessMs', 'breakerCooldownMs', 'breakerMaxCooldownMs',
+  'closeTimeoutMs', 'flushOnExit', 'closeOnSignals', 'onSuccess', 'onFailure', 'clock', 'transport',
+] satisfies (keyof TrackerOptions)[]);
+
+const RETIRED = { breakerThreshold: '`breakerFailureRatio` and `breakerMinAttempts`: the breaker now judges a window of attempts, see docs/delivery.md' };
+
 /** Validates the delivery options once; throws FootfallError naming the option. */
 export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerOptions {
+  if (options === null || typeof options !== 'object') throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'options', 'an object', describeValue(options));
+  refuseUnknownKeys(options, TRACKER_KEYS, 'createTracker', RETIRED);
   const destination = options.destination;
   if (destination === null || typeof destination !== 'object' || (destination.kind !== 'ga4' && destination.kind !== 'ua')) {
     throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'destination', 'ga4({ measurementId, apiSecret }) or ua({ trackingId })', describeValue(destination));
   }
   const number = (name: keyof TrackerOptions, fallback: number, min = 1) => integerOption(name, options[name], fallback, min);
+  const timeoutMs = number('timeoutMs', 5_000);
+  const minTimeoutMs = number('minTimeoutMs', Math.min(250, timeoutMs));
+  const retryBaseMs = number('retryBaseMs', 500);
+  const retryMaxDelayMs = number('retryMaxDelayMs', Math.max(2_000, retryBaseMs));
+  const breaker = resolveBreaker(options);
+  orderedOptions('minTimeoutMs', minTimeoutMs, 'timeoutMs', timeoutMs);
+  orderedOptions('retryBaseMs', retryBaseMs, 'retryMaxDelayMs', retryMaxDelayMs);
   return Object.freeze({
     destination,
-    timeoutMs: number('timeoutMs', 5_000),
+    timeoutMs,
+    minTimeoutMs,
     flushIntervalMs: number('flushIntervalMs', 5_000),
     maxQueueSize: number('maxQueueSize', 10_000),
     maxQueueBytes: number('maxQueueBytes', 8_388_608, 1024),
-    maxInFlight: number('maxInFlight', 4),
+    maxInFlight: number('maxInFlight', 64),
     maxRetryMs: number('maxRetryMs', 60_000, 0),
-    retryBaseMs: number('retryBaseMs', 500),
-    retryMaxDelayMs: number('retryMaxDelayMs', 30_000),
-    breakerThreshold: number('breakerThreshold', 5),
-    breakerCooldownMs: number('breakerCooldownMs', 30_000),
-    breakerMaxCooldownMs: number('breakerMaxCooldownMs', 300_000),
+    retryBaseMs,
+    retryMaxDelayMs,
+    breaker,
     closeTimeoutMs: number('closeTimeoutMs', 5_000, 0),
     flushOnExit: booleanOption('flushOnExit', options.flushOnExit, true),
     closeOnSignals: booleanOption('closeOnSignals', options.closeOnSignals, false),
@@ -101,5 +126,21 @@ export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerO
     onFailure: functionOption('onFailure', options.onFailure),
     clock: options.clock ?? systemClock,
     transport: options.transport,
+  });
+}
+
+function resolveBreaker(options: TrackerOptions): BreakerSettings {
+  const failureRatio = rateOption('breakerFailureRatio', options.breakerFailureRatio, 0.9);
+  if (failureRatio === 0) throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'breakerFailureRatio', 'a share above 0 and at most 1 (0.9 = 90% of attempts failed)', describeValue(failureRatio));
+  const cooldownMs = integerOption('breakerCooldownMs', options.breakerCooldownMs, 5_000, 1);
+  const maxCooldownMs = integerOption('breakerMaxCooldownMs', options.breakerMaxCooldownMs, Math.max(60_000, cooldownMs), 1);
+  orderedOptions('breakerCooldownMs', cooldownMs, 'breakerMaxCooldownMs', maxCooldownMs);
+  return Object.freeze({
+    failureRatio,
+    minAttempts: integerOption('breakerMinAttempts', options.breakerMinAttempts, 20, 1),
+    windowMs: integerOption('breakerWindowMs', options.breakerWindowMs, 10_000, 1),
+    noSuccessMs: integerOption('breakerNoSuccessMs', options.breakerNoSuccessMs, 5_000, 1),
+    cooldownMs,
+    maxCooldownMs,
   });
 }

@@ -2,13 +2,13 @@
  * A FIFO ring buffer with O(1) push and shift, bounded by the caller: the array grows to the
  * largest size it held and is reused, so a steady queue allocates nothing.
  */
-export interface RingQueue<T> {
+export interface RingBuffer<T> {
   push(item: T): void;
   shift(): T | undefined;
   readonly length: number;
 }
 
-export function createRingQueue<T>(initialCapacity = 64): RingQueue<T> {
+export function createRingBuffer<T>(initialCapacity = 64): RingBuffer<T> {
   let items: (T | undefined)[] = new Array<T | undefined>(initialCapacity);
   let head = 0;
   let size = 0;

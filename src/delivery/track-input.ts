@@ -1,3 +1,4 @@
+import { isUsableHitId } from '../core/hit-id.js';
 import type { RequestInfo } from '../core/request-info.js';
 import type { HitOverrides } from '../hit-options.js';
 
@@ -24,9 +25,10 @@ const OVERHEAD_BYTES = 256;
 
 /**
  * Checks an input cheaply and turns it into the core's RequestInfo, stamped with `nowMs`
- * when it carries no time of its own. Returns undefined for anything that is not a hit.
+ * when it carries no time of its own and with a new hit id when it carries none. Returns
+ * undefined for anything that is not a hit.
  */
-export function toRequestInfo(input: unknown, nowMs: number): RequestInfo | undefined {
+export function toRequestInfo(input: unknown, nowMs: number, nextHitId: () => string): RequestInfo | undefined {
   if (input === null || typeof input !== 'object') return undefined;
   const given = input as TrackInput;
   const route = given.route;
@@ -46,6 +48,7 @@ export function toRequestInfo(input: unknown, nowMs: number): RequestInfo | unde
     clientIp: given.clientIp,
     userId: given.userId,
     clientId: given.clientId,
+    hitId: isUsableHitId(given.hitId) ? given.hitId : nextHitId(),
     title: given.title,
     params: given.params,
     headers,

@@ -16,8 +16,19 @@ export type SendResult =
 
 export type FailureReason = 'http_4xx' | 'http_5xx' | 'http_429' | 'http_408' | 'http_other' | 'timeout' | 'network' | 'aborted';
 
-export interface Transport {
-  send(request: OutgoingRequest, options: { readonly timeoutMs: number; readonly signal: AbortSignal; readonly readBody: boolean }): Promise<SendResult>;
+/** What each attempt is given: its deadline, the tracker's close signal, and whether to read the answer's body. */
+export interface SendOptions {
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+  readonly readBody: boolean;
+}
+
+/**
+ * Sends one attempt and says how it went. The tracker's own wrappers (retry, concurrency,
+ * breaker, adaptive timeout) wrap one of these, as undici's interceptors wrap a dispatcher.
+ */
+export interface Transport<R extends OutgoingRequest = OutgoingRequest> {
+  send(request: R, options: SendOptions): Promise<SendResult>;
   /** Closes idle connections; `force` also cuts requests in flight. */
   close(force: boolean): Promise<void>;
 }

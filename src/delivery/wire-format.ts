@@ -1,40 +1,45 @@
 import type { Hit } from '../core/hit.js';
-import { encodeGa4 } from '../protocols/ga4/encode.js';
+import { encodeGa4Group, ga4GroupKey } from '../protocols/ga4/encode.js';
 import { GA4_LIMITS } from '../protocols/ga4/limits.js';
 import { encodeUa } from '../protocols/ua/encode.js';
 import { UA_LIMITS } from '../protocols/ua/limits.js';
 import type { Destination } from './options.js';
 import type { OutgoingRequest } from './transport.js';
 
+/** One HTTP request body on its way, and the hits it carries. */
 export interface EncodedRequest extends OutgoingRequest {
   readonly hits: readonly Hit[];
 }
 
-/** A destination's wire format, as the tracker uses it. */
-export interface Protocol {
-  /** Hits that fill one request: a drain starts early when this many are queued. */
+/**
+ * A destination's wire format, as the delivery engine uses it. The grouping rule is the
+ * encoder's (GA4: one client, user and user agent per request); the batcher groups hits by
+ * `groupKey` once, as they arrive, and hands each group to `encodeGroup` whole.
+ */
+export interface WireFormat {
+  /** Hits that fill one request: a group this big is sent at once. */
   readonly batchSize: number;
-  /** Hits with the same key may share a request (GA4: one client, user and user agent per request). */
   groupKey(hit: Hit): string;
+  /** Encodes hits that share a group key: requests within the protocol's limits, and the hits too old to send. */
+  encodeGroup(hits: readonly Hit[], nowMs: number): { requests: EncodedRequest[]; stale: Hit[] };
   /** Read the answer's body (the GA4 validation server answers with messages). */
   readonly readBody: boolean;
-  encode(hits: readonly Hit[], nowMs: number): { requests: EncodedRequest[]; stale: Hit[] };
   /** Validation messages in a successful answer's body, if any. */
   validationMessages(body: string | undefined): unknown[];
 }
 
-export function createProtocol(destination: Destination): Protocol {
-  return destination.kind === 'ga4' ? ga4Protocol(destination) : uaProtocol(destination);
+export function createWireFormat(destination: Destination): WireFormat {
+  return destination.kind === 'ga4' ? ga4Format(destination) : uaFormat(destination);
 }
 
-function ga4Protocol(destination: Extract<Destination, { kind: 'ga4' }>): Protocol {
+function ga4Format(destination: Extract<Destination, { kind: 'ga4' }>): WireFormat {
   const url = destination.requestUrl();
   return {
     batchSize: GA4_LIMITS.maxEventsPerRequest,
-    groupKey: (hit) => `${hit.clientId}\u0000${hit.userId ?? ''}\u0000${hit.userAgent ?? ''}`,
+    groupKey: ga4GroupKey,
     readBody: destination.validate,
-    encode(hits, nowMs) {
-      const { requests, rejected } = encodeGa4(hits, { nowMs, debugMode: false });
+    encodeGroup(hits, nowMs) {
+      const { requests, rejected } = encodeGa4Group(hits, { nowMs });
       return {
         requests: requests.map((request) => ({ url, contentType: 'application/json', body: request.body, hits: request.hits })),
         stale: rejected.map((entry) => entry.hit),
@@ -52,12 +57,12 @@ function ga4Protocol(destination: Extract<Destination, { kind: 'ga4' }>): Protoc
   };
 }
 
-function uaProtocol(destination: Extract<Destination, { kind: 'ua' }>): Protocol {
+function uaFormat(destination: Extract<Destination, { kind: 'ua' }>): WireFormat {
   return {
     batchSize: UA_LIMITS.maxHitsPerBatch,
     groupKey: () => '',
     readBody: false,
-    encode(hits, nowMs) {
+    encodeGroup(hits, nowMs) {
       const { requests, rejected } = encodeUa(hits, { trackingId: destination.trackingId, nowMs });
       return {
         requests: requests.map((request) => ({

@@ -22,7 +22,7 @@ export interface MemoryTransport extends Transport {
 /**
  * A Transport that records each request and answers at once, without a socket. The tracker
  * hands its transport the encoded request, which carries the hits it encodes (see
- * delivery/protocol.ts `EncodedRequest`); they are kept with the body.
+ * delivery/wire-format.ts `EncodedRequest`); they are kept with the body.
  */
 export function createMemoryTransport(respond: Respond, onRecord: () => void = () => undefined): MemoryTransport {
   const requests: RecordedRequest[] = [];

@@ -2,13 +2,14 @@ import type { Hit } from '../core/hit.js';
 import { systemClock } from '../delivery/clock.js';
 import type { TrackerOptions } from '../delivery/options.js';
 import type { TrackInput } from '../delivery/track-input.js';
-import { createTracker, DRAIN_ON_TRACK, type Tracker } from '../delivery/tracker.js';
+import { assembleTracker, type Tracker } from '../delivery/tracker.js';
 import { FootfallError, describeValue } from '../errors.js';
 import type { Ga4Payload } from '../protocols/ga4/encode.js';
 import { ga4 } from '../protocols/ga4/destination.js';
 import type { UaDestination } from '../protocols/ua/destination.js';
 import { describeHits } from './describe-hits.js';
 import { createMemoryTransport, type RecordedRequest, type Respond } from './memory-transport.js';
+import { createSyncScheduler } from './sync-scheduler.js';
 
 /** The hash key every test tracker uses unless told otherwise: ids are the same on every run. */
 export const TEST_HASH_KEY = 'footfall-test-hash-key';
@@ -64,9 +65,9 @@ export function createTestTracker(options: TestTrackerOptions = {}): TestTracker
     transport,
     maxInFlight: 10_000,
   };
-  // Every track() drains at once, through the production path: the hit reaches the in-memory
-  // transport (and `hits`) before track() returns.
-  const tracker = createTracker(Object.assign(trackerOptions, { [DRAIN_ON_TRACK]: true }));
+  // Background work runs at once, through the production drain: the hit reaches the in-memory
+  // transport (and `hits`) before track() returns. No concurrency limit holds an attempt back.
+  const tracker = assembleTracker(trackerOptions, { scheduler: createSyncScheduler(), initialConcurrency: trackerOptions.maxInFlight });
 
   const seen = new WeakSet<object>();
   let hits: Hit[] = [];

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startSink, settle, type Behaviour } from '../helpers/sink.js';
-import { assertAccounting, requestFor, testTracker, waitFor } from '../helpers/tracker.js';
+import { assertAccounting, drive, requestFor, testTracker, waitFor } from '../helpers/tracker.js';
+import { T0 } from '../helpers/context.js';
 
 const error500: Behaviour = { kind: 'status', status: 500 };
 
@@ -30,7 +31,7 @@ describe('faults: what is retried, what fails, what the breaker does', () => {
 
   it('500s until the retry deadline: the hits fail with retry_deadline', async () => {
     const sink = await startSink([], error500);
-    const { tracker, clock } = testTracker(sink.url, { retryBaseMs: 1000, maxRetryMs: 5000, breakerThreshold: 100 });
+    const { tracker, clock } = testTracker(sink.url, { retryBaseMs: 1000, retryMaxDelayMs: 30_000, maxRetryMs: 5000 });
     const failures: string[] = [];
     tracker.on('failed', (report) => failures.push(`${report.reason}/${report.lastError}/${report.attempts}`));
     tracker.track(requestFor('b'));
@@ -50,37 +51,35 @@ describe('faults: what is retried, what fails, what the breaker does', () => {
     await sink.close();
   });
 
-  it('the breaker opens after repeated failures, sends one probe after the cool-down, closes on success', async () => {
-    const sink = await startSink([error500, error500, error500, error500]);
-    const { tracker, clock } = testTracker(sink.url, { breakerThreshold: 3, breakerCooldownMs: 10_000, retryBaseMs: 100, maxRetryMs: 600_000, maxInFlight: 1 });
+  it('the breaker opens when nothing succeeds for breakerNoSuccessMs, holds attempts for the cool-down, probes once, doubles it on a failed probe, closes on success', async () => {
+    const sink = await startSink(Array.from({ length: 7 }, () => error500));
+    const { tracker, clock } = testTracker(sink.url, { breakerNoSuccessMs: 2000, breakerCooldownMs: 10_000, retryBaseMs: 100, maxRetryMs: 600_000, maxInFlight: 1 });
+    const changes: string[] = [];
+    tracker.on('breaker', (change) => changes.push(`${change.previous}>${change.state}@${change.atMs - T0}`));
+    const arrivals: number[] = [];
     tracker.track(requestFor('c'));
     const flushed = tracker.flush();
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      await waitFor(() => sink.received.length === attempt && tracker.stats().inFlight === 0, `attempt ${attempt}`);
-      if (attempt < 3) clock.advance(1000);
-    }
-    assert.equal(tracker.stats().breaker, 'open');
-    clock.advance(9_999);
-    await settle();
-    assert.equal(sink.received.length, 3, 'nothing is sent while open');
-    clock.advance(1);
-    await waitFor(() => sink.received.length === 4 && tracker.stats().inFlight === 0, 'the probe');
-    assert.equal(tracker.stats().breaker, 'open', 'a failed probe opens it again');
-    clock.advance(19_999);
-    await settle();
-    assert.equal(sink.received.length, 4, 'the cool-down doubled');
-    clock.advance(1);
+    await sink.until(1);
+    await drive(clock, () => tracker.stats().sent === 1, {
+      idle: () => tracker.stats().inFlight === 0,
+      onStep: () => {
+        while (arrivals.length < sink.received.length) arrivals.push(clock.now() - T0);
+      },
+    });
     await flushed;
-    assert.equal(sink.received.length, 5);
-    assert.equal(tracker.stats().breaker, 'closed');
-    assert.equal(tracker.stats().sent, 1);
+    // Backoff with random 0.5 from 100 ms: 75, 150, 300, 600, 1200 ms. The sixth failure, at
+    // 2325 ms, is more than 2 s after the first: open until 12 325; that probe fails: open
+    // 20 s more; the next probe succeeds.
+    assert.deepEqual(arrivals, [0, 75, 225, 525, 1125, 2325, 12325, 32325]);
+    assert.deepEqual(changes, ['closed>open@2325', 'open>half-open@12325', 'half-open>open@12325', 'open>half-open@32325', 'half-open>closed@32325']);
+    assert.deepEqual({ sent: tracker.stats().sent, breaker: tracker.stats().breaker, opens: tracker.stats().breakerOpens }, { sent: 1, breaker: 'closed', opens: 2 });
     await tracker.close();
     await sink.close();
   });
 
   it('while the breaker is open, hits wait in the bounded queue and overflow is dropped with a reason', async () => {
     const sink = await startSink([], error500);
-    const { tracker } = testTracker(sink.url, { breakerThreshold: 1, breakerCooldownMs: 60_000, maxQueueSize: 30 });
+    const { tracker } = testTracker(sink.url, { breakerMinAttempts: 1, breakerCooldownMs: 60_000, maxQueueSize: 30 });
     tracker.track(requestFor('d'));
     void tracker.flush();
     await waitFor(() => tracker.stats().breaker === 'open', 'the breaker to open');
@@ -127,6 +126,36 @@ describe('faults: what is retried, what fails, what the breaker does', () => {
     await sink.close();
   });
 
+  it('close() spends its deadline retrying: a request waiting out a long backoff is tried again within it', async () => {
+    const sink = await startSink([error500]);
+    const { tracker, clock } = testTracker(sink.url, { retryBaseMs: 20_000, retryMaxDelayMs: 60_000 });
+    tracker.track(requestFor('k'));
+    void tracker.flush();
+    await waitFor(() => tracker.stats().retrying === 1, 'the 500 to be retried (in 15 s)');
+    const closed = tracker.close({ timeoutMs: 4000 });
+    clock.advance(999);
+    await settle();
+    assert.equal(sink.received.length, 1, 'a quarter of the 4 s left: not before 1 s');
+    clock.advance(1);
+    assert.deepEqual(await closed, { sent: 1, failed: 0, dropped: 0, pending: 0 });
+    assert.equal(sink.received.length, 2);
+    await sink.close();
+  });
+
+  it('close() does not shorten a wait the destination asked for (Retry-After)', async () => {
+    const sink = await startSink([{ kind: 'status', status: 503, headers: { 'retry-after': '10' } }]);
+    const { tracker, clock } = testTracker(sink.url);
+    tracker.track(requestFor('l'));
+    void tracker.flush();
+    await waitFor(() => tracker.stats().retrying === 1, 'the 503 to be retried');
+    const closed = tracker.close({ timeoutMs: 4000 });
+    clock.advance(4000);
+    assert.deepEqual(await closed, { sent: 0, failed: 1, dropped: 0, pending: 0 });
+    assert.equal(tracker.stats().failedByReason.aborted, 1);
+    assert.equal(sink.received.length, 1);
+    await sink.close();
+  });
+
   it('a connection reset is retried', async () => {
     const sink = await startSink([{ kind: 'reset' }]);
     const { tracker, clock } = testTracker(sink.url);
@@ -144,16 +173,12 @@ describe('faults: what is retried, what fails, what the breaker does', () => {
     const sink = await startSink();
     const url = sink.url;
     await sink.close();
-    const { tracker, clock } = testTracker(url, { maxRetryMs: 3000, retryBaseMs: 1000, breakerThreshold: 100 });
+    const { tracker, clock } = testTracker(url, { maxRetryMs: 3000, retryBaseMs: 1000, retryMaxDelayMs: 30_000 });
     const reports: string[] = [];
     tracker.on('failed', (report) => reports.push(`${report.reason}/${report.lastError}`));
     tracker.track(requestFor('h'));
     const flushed = tracker.flush();
-    while (tracker.stats().failed === 0) {
-      await waitFor(() => tracker.stats().inFlight === 0, 'the refusal');
-      clock.advance(5000);
-      await settle();
-    }
+    await drive(clock, () => tracker.stats().failed === 1, { idle: () => tracker.stats().inFlight === 0 });
     await flushed;
     assert.deepEqual(reports, ['retry_deadline/network']);
     assertAccounting(tracker);

@@ -4,7 +4,7 @@ import { createTracker } from '../../src/delivery/tracker.js';
 import { ga4 } from '../../src/protocols/ga4/destination.js';
 import { isFootfallError } from '../../src/errors.js';
 import { startSink } from '../helpers/sink.js';
-import { assertAccounting, requestFor, testTracker } from '../helpers/tracker.js';
+import { assertAccounting, requestFor, testTracker, waitFor } from '../helpers/tracker.js';
 import type { TrackInput } from '../../src/delivery/track-input.js';
 
 describe('track()', () => {
@@ -42,6 +42,34 @@ describe('track()', () => {
     assert.ok(stats.droppedByReason.queue_bytes_full > 0);
     assert.equal(stats.pending + stats.droppedByReason.queue_bytes_full, 20);
     assertAccounting(tracker);
+    await sink.close();
+  });
+});
+
+describe('hit ids', () => {
+  it('stamps each hit with its own id, sent as hit_id, the same on every retry; a given id is kept, a user parameter cannot replace it', async () => {
+    const sink = await startSink([{ kind: 'status', status: 500 }]);
+    const { tracker, clock } = testTracker(sink.url, { retryBaseMs: 1 });
+    tracker.track(requestFor('ann', 1));
+    tracker.track({ ...requestFor('ann', 2), hitId: 'req-7f3a' });
+    tracker.track({ ...requestFor('ann', 3), params: { hit_id: 'forged' } });
+    tracker.track({ ...requestFor('ann', 4), hitId: 'x'.repeat(101) });
+    const flushed = tracker.flush();
+    await waitFor(() => tracker.stats().retrying === 1, 'the 500 to be retried');
+    clock.advance(1);
+    await flushed;
+    const ids = sink.received.map((request) => (JSON.parse(request.body) as { events: { params: { hit_id: string } }[] }).events.map((event) => event.params.hit_id));
+    assert.equal(ids.length, 2);
+    assert.deepEqual(ids[0], ids[1], 'the retry carries the same ids');
+    const [first, given, forged, tooLong] = ids[0] ?? [];
+    assert.match(first ?? '', /^[0-9a-z]{10}-[0-9a-z]+$/);
+    assert.equal(given, 'req-7f3a');
+    assert.match(forged ?? '', /^[0-9a-z]{10}-[0-9a-z]+$/);
+    assert.notEqual(forged, 'forged');
+    assert.match(tooLong ?? '', /^[0-9a-z]{10}-[0-9a-z]+$/, 'an id over 100 characters is replaced');
+    assert.equal(new Set(ids[0]).size, 4);
+    assert.equal((first ?? '').slice(0, 10), (forged ?? '').slice(0, 10), 'one prefix per tracker, then a sequence');
+    await tracker.close();
     await sink.close();
   });
 });
@@ -88,8 +116,30 @@ describe('createTracker options', () => {
     rejects({ query: 'values' }, /`query` must be/);
   });
 
+  it('refuses keys that are not options, naming what replaced a retired one or the one meant', () => {
+    const unknown = (options: Record<string, unknown>, pattern: RegExp) =>
+      assert.throws(() => createTracker({ destination, hashKey: 'k'.repeat(16), flushOnExit: false, ...options }), (error) => isFootfallError(error) && error.code === 'FOOTFALL_ERR_UNKNOWN_OPTION' && pattern.test(error.message));
+    unknown({ breakerThreshold: 5 }, /`breakerThreshold` is not an option of createTracker \(it was replaced by `breakerFailureRatio` and `breakerMinAttempts`/);
+    unknown({ timeoutms: 5 }, /`timeoutms` is not an option of createTracker \(did you mean `timeoutMs`\?\)/);
+    unknown({ flushInterval: 5 }, /`flushInterval` is not an option of createTracker\./);
+  });
+
+  it('checks options that bound each other', () => {
+    const conflicting = (options: Record<string, unknown>, pattern: RegExp) =>
+      assert.throws(() => createTracker({ destination, hashKey: 'k'.repeat(16), flushOnExit: false, ...options }), (error) => isFootfallError(error) && error.code === 'FOOTFALL_ERR_CONFLICTING_OPTIONS' && pattern.test(error.message));
+    conflicting({ minTimeoutMs: 2000, timeoutMs: 1000 }, /`minTimeoutMs` \(2000\) must not be greater than `timeoutMs` \(1000\)/);
+    conflicting({ retryBaseMs: 2000, retryMaxDelayMs: 1000 }, /`retryBaseMs` \(2000\)/);
+    conflicting({ breakerCooldownMs: 9000, breakerMaxCooldownMs: 1000 }, /`breakerCooldownMs` \(9000\)/);
+    rejects({ breakerFailureRatio: 0 }, /`breakerFailureRatio` must be a share above 0/);
+    rejects({ breakerFailureRatio: 1.5 }, /`breakerFailureRatio` must be a number from 0 to 1/);
+    // A lone timeoutMs below the default floor lowers the floor, rather than failing.
+    const tracker = createTracker({ destination, hashKey: 'k'.repeat(16), flushOnExit: false, timeoutMs: 100 });
+    assert.equal(tracker.stats().attemptTimeoutMs, 100);
+  });
+
   it('rejects a bad close() deadline', async () => {
     const tracker = createTracker({ destination, hashKey: 'k'.repeat(16), flushOnExit: false });
     await assert.rejects(tracker.close({ timeoutMs: -1 }), /`timeoutMs` must be a number of milliseconds >= 0/);
   });
 });
+

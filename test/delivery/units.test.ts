@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { backoffMs } from '../../src/delivery/backoff.js';
-import { createBreaker } from '../../src/delivery/breaker.js';
 import { createManualClock } from '../../src/delivery/clock.js';
-import { createRingQueue } from '../../src/delivery/queue.js';
+import { createRingBuffer } from '../../src/delivery/ring-buffer.js';
+import { createMinHeap } from '../../src/delivery/min-heap.js';
 import { classifyStatus, parseRetryAfter } from '../../src/delivery/transport.js';
 
 describe('classifyStatus', () => {
@@ -36,43 +36,9 @@ describe('backoffMs', () => {
   });
 });
 
-describe('createBreaker', () => {
-  it('opens after the threshold, probes once after the cool-down, doubles it on a failed probe, closes on success', () => {
-    const clock = createManualClock(0);
-    const breaker = createBreaker({ threshold: 2, cooldownMs: 1000, maxCooldownMs: 3000, clock });
-    breaker.onFailure();
-    assert.equal(breaker.state, 'closed');
-    breaker.onFailure();
-    assert.equal(breaker.state, 'open');
-    assert.equal(breaker.tryAcquire(), false);
-    clock.advance(1000);
-    assert.equal(breaker.state, 'half-open');
-    assert.equal(breaker.tryAcquire(), true);
-    assert.equal(breaker.tryAcquire(), false, 'one probe at a time');
-    breaker.onFailure();
-    assert.equal(breaker.reopensAtMs, 3000, 'cool-down doubled to 2000');
-    clock.advance(2000);
-    assert.equal(breaker.tryAcquire(), true);
-    breaker.onFailure();
-    assert.equal(breaker.reopensAtMs, 3000 + 3000, 'capped at maxCooldownMs');
-    clock.advance(3000);
-    assert.equal(breaker.tryAcquire(), true);
-    breaker.onSuccess();
-    assert.equal(breaker.state, 'closed');
-  });
-
-  it('pauses for a Retry-After even below the threshold', () => {
-    const clock = createManualClock(0);
-    const breaker = createBreaker({ threshold: 5, cooldownMs: 1000, maxCooldownMs: 3000, clock });
-    breaker.onFailure(7000);
-    assert.equal(breaker.state, 'open');
-    assert.equal(breaker.reopensAtMs, 7000);
-  });
-});
-
-describe('createRingQueue', () => {
+describe('createRingBuffer', () => {
   it('is first in, first out across growth and wrap-around', () => {
-    const queue = createRingQueue<number>(2);
+    const queue = createRingBuffer<number>(2);
     const out: number[] = [];
     for (let i = 0; i < 10; i++) {
       queue.push(i);
@@ -81,6 +47,30 @@ describe('createRingQueue', () => {
     while (queue.length > 0) out.push(queue.shift() ?? -1);
     assert.deepEqual(out, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert.equal(queue.shift(), undefined);
+  });
+});
+
+describe('createMinHeap', () => {
+  it('pops in key order across random pushes and pops, equal keys included', () => {
+    const heap = createMinHeap<number>();
+    const model: number[] = [];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let i = 0; i < 2000; i++) {
+      if (next() % 3 !== 0 || model.length === 0) {
+        const key = next() % 50;
+        heap.push(key, key);
+        model.push(key);
+      } else {
+        model.sort((a, b) => a - b);
+        assert.equal(heap.peekKey(), model[0]);
+        assert.equal(heap.pop(), model.shift());
+      }
+      assert.equal(heap.size, model.length);
+    }
+    assert.equal(heap.drain().length, model.length);
+    assert.equal(heap.pop(), undefined);
+    assert.equal(heap.peekKey(), undefined);
   });
 });
 

@@ -7,8 +7,8 @@ import { T0, TEST_KEY } from './context.js';
 import { settle } from './sink.js';
 
 /** A tracker on a manual clock, sending GA4 to `sinkUrl`, with nothing hooked to the process. */
-export function testTracker(sinkUrl: string, options: Partial<TrackerOptions> = {}): { tracker: Tracker; clock: ManualClock } {
-  const clock = createManualClock(T0);
+export function testTracker(sinkUrl: string, options: Partial<Omit<TrackerOptions, 'clock'>> & { clock?: ManualClock } = {}): { tracker: Tracker; clock: ManualClock } {
+  const clock = options.clock ?? createManualClock(T0);
   const tracker = createTracker({
     destination: ga4({ measurementId: 'G-TEST1234', apiSecret: 'test-secret', endpoint: `${sinkUrl}/mp/collect` }),
     hashKey: TEST_KEY,
@@ -37,4 +37,20 @@ export async function waitFor(condition: () => boolean, what: string, rounds = 2
 
 export function requestFor(user: string, i = 0) {
   return { method: 'GET', url: `/v1/items/${i}?page=2`, route: '/v1/items/:id', status: 200, durationMs: 5, userId: user, headers: { host: 'api.example.com' } };
+}
+
+/**
+ * Moves a manual clock forward in small steps until `done()`, letting real I/O finish between
+ * steps (`idle()`, e.g. no attempt in flight), so an attempt's deadline only passes when the
+ * test means it to. Fails past `maxMs` of clock time.
+ */
+export async function drive(clock: ManualClock, done: () => boolean, { stepMs = 25, maxMs = 600_000, idle = () => true, onStep = () => undefined }: { stepMs?: number; maxMs?: number; idle?: () => boolean; onStep?: () => void } = {}): Promise<void> {
+  const start = clock.now();
+  while (!done()) {
+    if (clock.now() - start > maxMs) assert.fail(`still not done after ${maxMs} ms of clock time`);
+    await waitFor(idle, 'in-flight attempts to settle');
+    onStep();
+    clock.advance(stepMs);
+    await settle(2);
+  }
 }

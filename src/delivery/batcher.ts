@@ -1,0 +1,179 @@
+import type { Hit } from '../core/hit.js';
+import type { HitContext } from '../core/hit-context.js';
+import type { RequestInfo } from '../core/request-info.js';
+import { toHit } from '../core/to-hit.js';
+import type { Clock } from './clock.js';
+import type { FlushLedger } from './flush-ledger.js';
+import { createRingBuffer } from './ring-buffer.js';
+import type { Job } from './sender.js';
+import type { WireFormat } from './wire-format.js';
+
+interface Entry {
+  readonly info: RequestInfo;
+  readonly bytes: number;
+  readonly context: HitContext;
+  readonly epoch: number;
+}
+
+interface HeldHit {
+  readonly hit: Hit;
+  readonly bytes: number;
+  readonly epoch: number;
+}
+
+/** What one slice produced: jobs to send, and the hits that could not become any. */
+export interface Slice {
+  readonly jobs: Job[];
+  /** Built, but too old for the destination when their turn came. */
+  readonly stale: Hit[];
+  /** Inputs that could not be built into hits (counted, not kept). */
+  invalid: number;
+}
+
+/**
+ * Between `track()` and the sender: raw request infos wait in a ring buffer (cheap to push);
+ * each `take()` is one slice of bounded work: it builds at most a batch's worth of hits,
+ * files each under the wire format's group key once, and encodes a group when it is full —
+ * or, in `'all'` mode (the interval, flush, close), every group once the ring is empty. Groups
+ * wait for company at most `maxHeld` hits in all; past that the oldest go as they are.
+ */
+export interface Batcher {
+  push(info: RequestInfo, bytes: number, context: HitContext): void;
+  /** One slice; it encodes no more requests than `jobRoom` (the sender's room) allows, give or take a split batch. */
+  take(mode: 'full' | 'all', jobRoom: number): Slice;
+  /** True when `take(mode)` has work to do. */
+  hasWork(mode: 'full' | 'all'): boolean;
+  /** Raw infos not yet built. */
+  readonly unbuilt: number;
+  /** Everything waiting here (raw and held for company), in hits and estimated bytes. */
+  readonly queued: number;
+  readonly queuedBytes: number;
+  /** Empties it, for the books at close: the raw inputs and the hits held for company. */
+  takeAll(): { inputs: RequestInfo[]; hits: Hit[] };
+}
+
+export function createBatcher({ format, ledger, clock, maxHeld }: { format: WireFormat; ledger: FlushLedger; clock: Clock; maxHeld: number }): Batcher {
+  const ring = createRingBuffer<Entry>();
+  const groups = new Map<string, HeldHit[]>();
+  let ringBytes = 0;
+  let held = 0;
+  let heldBytes = 0;
+
+  const emit = (group: HeldHit[], nowMs: number, slice: Slice): number => {
+    let bytes = 0;
+    const hits: Hit[] = new Array<Hit>(group.length);
+    for (let i = 0; i < group.length; i++) {
+      const entry = group[i] as HeldHit;
+      bytes += entry.bytes;
+      hits[i] = entry.hit;
+    }
+    held -= group.length;
+    heldBytes -= bytes;
+    const epoch = (group[0] as HeldHit).epoch;
+    try {
+      const encoded = format.encodeGroup(hits, nowMs);
+      const share = bytes / group.length;
+      for (const request of encoded.requests) {
+        slice.jobs.push({ request, bytes: share * request.hits.length, epoch });
+        ledger.add(epoch, request.hits.length);
+      }
+      for (const hit of encoded.stale) slice.stale.push(hit);
+    } catch {
+      slice.invalid += group.length;
+    }
+    // After the jobs are counted, so a flush never sees its epoch empty in between. Epochs
+    // only grow along a group: one call per run of equal ones.
+    let runEpoch = epoch;
+    let run = 0;
+    for (const entry of group) {
+      if (entry.epoch !== runEpoch) {
+        ledger.remove(runEpoch, run);
+        runEpoch = entry.epoch;
+        run = 0;
+      }
+      run++;
+    }
+    ledger.remove(runEpoch, run);
+    return group.length;
+  };
+
+  const build = (entry: Entry, nowMs: number, slice: Slice): number => {
+    ringBytes -= entry.bytes;
+    let hit: Hit;
+    try {
+      hit = toHit(entry.info, entry.context);
+    } catch {
+      slice.invalid++;
+      ledger.remove(entry.epoch, 1);
+      return 0;
+    }
+    const key = format.groupKey(hit);
+    let group = groups.get(key);
+    if (group === undefined) groups.set(key, (group = []));
+    group.push({ hit, bytes: entry.bytes, epoch: entry.epoch });
+    held++;
+    heldBytes += entry.bytes;
+    if (group.length < format.batchSize) return 0;
+    groups.delete(key);
+    return emit(group, nowMs, slice);
+  };
+
+  return {
+    push(info, bytes, context) {
+      const epoch = ledger.epoch;
+      ring.push({ info, bytes, context, epoch });
+      ringBytes += bytes;
+      ledger.add(epoch, 1);
+    },
+    take(mode, jobRoom) {
+      const nowMs = clock.now();
+      const slice: Slice = { jobs: [], stale: [], invalid: 0 };
+      // One batch's worth of building and about as much encoding per slice, then the event loop runs.
+      let budget = 2 * format.batchSize;
+      while (budget > 0 && ring.length > 0 && slice.jobs.length < jobRoom) budget -= 1 + build(ring.shift() as Entry, nowMs, slice);
+      if (mode === 'all' && ring.length === 0) {
+        for (const [key, group] of groups) {
+          if (budget <= 0 || slice.jobs.length >= jobRoom) break;
+          groups.delete(key);
+          budget -= emit(group, nowMs, slice);
+        }
+      }
+      // Too many consumers waiting for company: the oldest groups go as they are.
+      for (const [key, group] of groups) {
+        if (held <= maxHeld) break;
+        groups.delete(key);
+        emit(group, nowMs, slice);
+      }
+      return slice;
+    },
+    hasWork: (mode) => ring.length > 0 || (mode === 'all' && groups.size > 0),
+    get unbuilt() {
+      return ring.length;
+    },
+    get queued() {
+      return ring.length + held;
+    },
+    get queuedBytes() {
+      return ringBytes + heldBytes;
+    },
+    takeAll() {
+      const inputs: RequestInfo[] = [];
+      for (let entry = ring.shift(); entry !== undefined; entry = ring.shift()) {
+        inputs.push(entry.info);
+        ledger.remove(entry.epoch, 1);
+      }
+      const hits: Hit[] = [];
+      for (const group of groups.values()) {
+        for (const entry of group) {
+          hits.push(entry.hit);
+          ledger.remove(entry.epoch, 1);
+        }
+      }
+      groups.clear();
+      ringBytes = 0;
+      held = 0;
+      heldBytes = 0;
+      return { inputs, hits };
+    },
+  };
+}
