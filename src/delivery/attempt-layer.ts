@@ -19,25 +19,38 @@ export const UNSENT: AttemptResult = { kind: 'unsent' };
 /**
  * Calls a transport that may be the user's: whatever it throws or rejects with is a retryable
  * network failure, and once the tracker's signal aborts the attempt is over, even if the
- * transport ignores the signal.
+ * transport ignores the signal. One abort listener for all the attempts in flight, not one each.
  */
-export function sendSafely<R extends OutgoingRequest>(transport: Transport<R>, request: R, options: SendOptions): Promise<SendResult> {
-  const { signal } = options;
-  if (signal.aborted) return Promise.resolve(ABORTED);
-  let sent: Promise<SendResult>;
-  try {
-    sent = transport.send(request, options);
-  } catch (error) {
-    return Promise.resolve(networkFailure(error));
-  }
-  return new Promise((resolve) => {
-    const onAbort = () => resolve(ABORTED);
-    signal.addEventListener('abort', onAbort, { once: true });
-    Promise.resolve(sent).then(
-      (result) => resolve(isSendResult(result) ? result : networkFailure(`the transport answered ${typeof result}`)),
-      (error: unknown) => resolve(networkFailure(error)),
-    ).finally(() => signal.removeEventListener('abort', onAbort));
+export function createSafeSend(): <R extends OutgoingRequest>(transport: Transport<R>, request: R, options: SendOptions) => Promise<SendResult> {
+  const open = new Set<(result: SendResult) => void>();
+  const watch = createAbortWatch(() => {
+    for (const resolve of [...open]) resolve(ABORTED);
   });
+  return (transport, request, options) => {
+    const { signal } = options;
+    if (signal.aborted) return Promise.resolve(ABORTED);
+    let sent: Promise<SendResult>;
+    try {
+      sent = transport.send(request, options);
+    } catch (error) {
+      return Promise.resolve(networkFailure(error));
+    }
+    watch(signal);
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (result: SendResult) => {
+        if (settled) return;
+        settled = true;
+        open.delete(finish);
+        resolve(result);
+      };
+      open.add(finish);
+      Promise.resolve(sent).then(
+        (result) => finish(isSendResult(result) ? result : networkFailure(`the transport answered ${typeof result}`)),
+        (error: unknown) => finish(networkFailure(error)),
+      );
+    });
+  };
 }
 
 function networkFailure(error: unknown): SendResult {

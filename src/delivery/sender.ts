@@ -48,11 +48,10 @@ export function createSender({ transport, format, timeoutMs, signal }: { transpo
       hits += job.request.hits.length;
       bytes += job.bytes;
       jobs++;
-      return transport.send(job.request, options).then((result): JobOutcome => {
+      return transport.send(job.request, options).then(({ result, attempts, lastError }): JobOutcome => {
         hits -= job.request.hits.length;
         bytes -= job.bytes;
         jobs--;
-        const { attempts, lastError } = result;
         if (result.kind === 'success') {
           const messages = format.validationMessages(result.body);
           if (messages.length === 0) return { kind: 'sent', status: result.status, attempts };

@@ -35,7 +35,11 @@ function hurriedDelayMs(closingAtMs: number, nowMs: number): number {
  * never went on the wire) and what the last failed attempt met. A `retryable` result here
  * means the retry deadline ran out.
  */
-export type RetriedResult = SendResult & { readonly attempts: number; readonly lastError?: FailureReason | undefined };
+export interface RetriedResult {
+  readonly result: SendResult;
+  readonly attempts: number;
+  readonly lastError: FailureReason | undefined;
+}
 
 export interface RetryLayer<R extends OutgoingRequest> {
   send(request: R, options: SendOptions): Promise<RetriedResult>;
@@ -82,7 +86,7 @@ export function withRetry<R extends OutgoingRequest>(inner: AttemptLayer<R>, set
   const finish = (job: RetryJob<R>, result: SendResult) => {
     if (job.done) return;
     job.done = true;
-    job.resolve({ ...result, attempts: job.attempts, lastError: job.lastError });
+    job.resolve({ result, attempts: job.attempts, lastError: job.lastError });
   };
   const attempt = (job: RetryJob<R>) => {
     const startedMs = clock.now();

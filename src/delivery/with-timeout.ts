@@ -1,5 +1,5 @@
 import type { AttemptLayer } from './attempt-layer.js';
-import { sendSafely } from './attempt-layer.js';
+import { createSafeSend } from './attempt-layer.js';
 import type { Clock } from './clock.js';
 import type { TimeoutEstimator } from './timeout-estimator.js';
 import type { OutgoingRequest, Transport } from './transport.js';
@@ -14,6 +14,7 @@ export interface TimeoutLayer<R extends OutgoingRequest> extends AttemptLayer<R>
 /** The innermost wrapper: gives each attempt the estimator's deadline and feeds it what came back. */
 export function withTimeout<R extends OutgoingRequest>(transport: Transport<R>, estimator: TimeoutEstimator, clock: Clock): TimeoutLayer<R> {
   let timedOut = 0;
+  const sendSafely = createSafeSend();
   return {
     send(request, options) {
       const timeoutMs = Math.min(options.timeoutMs, estimator.timeoutMs);

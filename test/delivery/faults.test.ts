@@ -216,15 +216,16 @@ describe('faults: what is retried, what fails, what the breaker does', () => {
     await sink.close();
   });
 
-  it('an outage does not multiply requests: never more than maxInFlight at once', async () => {
+  it('an outage does not multiply requests: never more than maxInFlight at once, at most 2 x maxInFlight encoded, the rest waits unbuilt', async () => {
     const sink = await startSink([], { kind: 'hang' });
     const { tracker, clock } = testTracker(sink.url, { maxInFlight: 2 });
     for (let i = 0; i < 200; i++) tracker.track(requestFor(`user-${i}`, i));
     void tracker.flush();
     await sink.until(2);
-    await settle(20);
+    await settle(50);
     assert.equal(sink.received.length, 2);
     assert.equal(tracker.stats().inFlight, 2);
+    assert.equal(tracker.stats().queued, 200 - 4, 'four requests of one hit encoded: two in flight, two waiting for a slot');
     assertAccounting(tracker);
     const closed = tracker.close({ timeoutMs: 0 });
     clock.advance(0);

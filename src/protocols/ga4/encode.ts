@@ -79,17 +79,18 @@ export function ga4GroupKey(hit: Hit): string {
  */
 export function encodeGa4Group(hits: readonly Hit[], options: Ga4EncodeOptions = {}): Ga4EncodeResult {
   const nowMs = options.nowMs ?? Date.now();
-  const fresh: Hit[] = [];
+  const oldestMs = nowMs - GA4_ENCODE_MAX_AGE_MS;
   const rejected: { hit: Hit; reason: 'stale' }[] = [];
-  for (const hit of hits) {
-    if (hit.timestampMs < nowMs - GA4_ENCODE_MAX_AGE_MS) rejected.push({ hit, reason: 'stale' });
-    else fresh.push(hit);
+  let fresh = hits;
+  if (hits.some((hit) => hit.timestampMs < oldestMs)) {
+    fresh = hits.filter((hit) => !(hit.timestampMs < oldestMs));
+    for (const hit of hits) if (hit.timestampMs < oldestMs) rejected.push({ hit, reason: 'stale' });
   }
   const requests = fresh.length === 0 ? [] : chunkGroup(fresh, nowMs, options.debugMode === true, options.maxBodyBytes ?? GA4_LIMITS.maxBodyBytes);
   return { requests, rejected };
 }
 
-function chunkGroup(hits: Hit[], nowMs: number, debugMode: boolean, maxBytes: number): Ga4Request[] {
+function chunkGroup(hits: readonly Hit[], nowMs: number, debugMode: boolean, maxBytes: number): Ga4Request[] {
   const out: Ga4Request[] = [];
   let chunk: Chunk = newChunk();
   for (const hit of hits) {
