@@ -1,10 +1,11 @@
 // bench/delivery: hits per second delivered over loopback to a local sink (another process),
 // batched (25 events a request) against one request per hit, as the seed did, in one run.
 // Run: `npm run bench:delivery` (writes docs/benchmarks.md).
-import { createTracker } from '../src/delivery/tracker.js';
-import { ga4 } from '../src/protocols/ga4/destination.js';
 import { machine, writeSection } from './report.js';
 import { startSinkProcess } from './sink.js';
+import { loadFootfall } from './built.js';
+
+const { createTracker, ga4 } = await loadFootfall();
 
 const sink = await startSinkProcess('ok');
 

@@ -9,15 +9,11 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
-import { createTracker } from '../src/delivery/tracker.js';
-import { ga4 } from '../src/protocols/ga4/destination.js';
-import * as nodeAdapter from '../src/adapters/node/index.js';
-import * as expressAdapter from '../src/adapters/express/index.js';
-import * as fastifyAdapter from '../src/adapters/fastify/index.js';
-import * as koaAdapter from '../src/adapters/koa/index.js';
-import * as honoAdapter from '../src/adapters/hono/index.js';
+import { loadAdapter, loadFootfall } from './built.js';
 
 const [framework = 'express', mode = 'bare', sinkUrl = ''] = process.argv.slice(2);
+const { createTracker, ga4 } = await loadFootfall();
+const [nodeAdapter, expressAdapter, fastifyAdapter, koaAdapter, honoAdapter] = await Promise.all([loadAdapter('node'), loadAdapter('express'), loadAdapter('fastify'), loadAdapter('koa'), loadAdapter('hono')]);
 const footfall = mode === 'footfall';
 const tracker = footfall
   ? createTracker({
@@ -108,6 +104,18 @@ function listen(server: ReturnType<typeof createServer>): Promise<number> {
 process.on('uncaughtException', () => undefined);
 const port = await start();
 process.stdout.write(`http://127.0.0.1:${port}\n`);
-process.on('message', () => process.send?.({ rss: process.memoryUsage().rss, cpuUs: process.cpuUsage().user + process.cpuUsage().system }));
+// 'stats': memory (now and peak) and CPU so far. 'close:<ms>': closes the tracker with that
+// deadline and answers how it went (the share of hits delivered by the end of close()).
+process.on('message', (message) => {
+  const text = String(message);
+  if (!text.startsWith('close:')) {
+    process.send?.({ rss: process.memoryUsage().rss, maxRss: process.resourceUsage().maxRSS * 1024, cpuUs: process.cpuUsage().user + process.cpuUsage().system });
+    return;
+  }
+  const started = Date.now();
+  void (tracker?.close({ timeoutMs: Number(text.slice(6)) }) ?? Promise.resolve(undefined)).then((result) => {
+    process.send?.({ result, closeMs: Date.now() - started, stats: tracker?.stats() });
+  });
+});
 process.on('disconnect', () => process.exit(0));
 process.on('SIGINT', () => process.exit(0));

@@ -4,50 +4,65 @@
 import { spawn, spawnSync } from 'node:child_process';
 import autocannon from 'autocannon';
 import { machine, writeSection } from './report.js';
-import { startSinkProcess } from './sink.js';
+import { startSinkProcess, type SinkProcess } from './sink.js';
 
 const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS ?? 4);
 const ROUNDS = 2;
 const CONNECTIONS = 20;
 
-interface Outcome { rps: number; p99: number; rssMb: number; errors: number; cpuUsPerRequest: number }
+interface Outcome { rps: number; p99: number; rssMb: number; peakRssMb: number; errors: number; cpuUsPerRequest: number; delivered?: number; closeMs?: number; sockets?: number }
 
-async function measure(framework: string, mode: string, sinkUrl: string): Promise<Outcome> {
+/** How long the server's tracker may take to close after the load, when it is asked to. */
+const CLOSE_TIMEOUT_MS = 30_000;
+
+async function measure(framework: string, mode: string, sink: SinkProcess, closeTracker: boolean): Promise<Outcome> {
+  const sinkUrl = sink.url;
   // The server gets core 0 to itself; autocannon and the sink share core 1 (see the header).
   const child = spawn('taskset', ['-c', '0', process.execPath, '--import', 'tsx', 'bench/http-server.ts', framework, mode, sinkUrl], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const url = await new Promise<string>((resolve) => child.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
   await autocannon({ url: `${url}/v1/users/42`, connections: CONNECTIONS, duration: 1 }); // warm-up
-  const probe = () => new Promise<{ rss: number; cpuUs: number }>((resolve) => {
-    child.once('message', (value) => resolve(value as { rss: number; cpuUs: number }));
-    child.send('stats');
+  const ask = <T>(message: string) => new Promise<T>((resolve) => {
+    child.once('message', (value) => resolve(value as T));
+    child.send(message);
   });
+  const probe = () => ask<{ rss: number; maxRss: number; cpuUs: number }>('stats');
+  await sink.stats(true);
   const before = await probe();
   const result = await autocannon({ url: `${url}/v1/users/42?fields=name`, connections: CONNECTIONS, duration: DURATION_S });
   const after = await probe();
+  const sockets = (await sink.stats()).maxConnections;
+  const outcome: Outcome = { rps: result.requests.average, p99: result.latency.p99, rssMb: after.rss / 1_048_576, peakRssMb: after.maxRss / 1_048_576, errors: result.errors + result.non2xx, cpuUsPerRequest: (after.cpuUs - before.cpuUs) / Math.max(1, result.requests.total), sockets };
+  if (closeTracker) {
+    const closed = await ask<{ closeMs: number; stats: { tracked: number; sent: number } }>(`close:${CLOSE_TIMEOUT_MS}`);
+    outcome.delivered = closed.stats.sent / Math.max(1, closed.stats.tracked);
+    outcome.closeMs = closed.closeMs;
+  }
   child.kill();
-  return { rps: result.requests.average, p99: result.latency.p99, rssMb: after.rss / 1_048_576, errors: result.errors + result.non2xx, cpuUsPerRequest: (after.cpuUs - before.cpuUs) / Math.max(1, result.requests.total) };
+  return outcome;
 }
 
 // Pin this process (autocannon) and the sinks it starts to core 1.
 spawnSync('taskset', ['-p', '-c', '1', String(process.pid)]);
 const ok = await startSinkProcess('ok');
 const hang = await startSinkProcess('hang');
-const configs: [string, string, string][] = [];
-for (const framework of ['node', 'express', 'fastify', 'koa', 'hono']) configs.push([framework, 'bare', ok.url], [framework, 'footfall', ok.url]);
-for (const mode of ['universal-analytics', 'segment', 'posthog', 'fetch']) configs.push(['express', mode, ok.url]);
-configs.push(['express', 'footfall-hang', hang.url]);
+const chaos = await startSinkProcess('chaos');
+const configs: [string, string, SinkProcess][] = [];
+for (const framework of ['node', 'express', 'fastify', 'koa', 'hono']) configs.push([framework, 'bare', ok], [framework, 'footfall', ok]);
+for (const mode of ['universal-analytics', 'segment', 'posthog', 'fetch']) configs.push(['express', mode, ok]);
+configs.push(['express', 'footfall-hang', hang], ['express', 'footfall-chaos', chaos]);
 
 const runs = new Map<string, Outcome[]>();
 for (let round = 0; round < ROUNDS; round++) {
-  for (const [framework, mode, sinkUrl] of configs) {
+  for (const [framework, mode, sink] of configs) {
     const key = `${framework} ${mode}`;
-    const outcome = await measure(framework, mode === 'footfall-hang' ? 'footfall' : mode, sinkUrl);
+    const outcome = await measure(framework, mode.startsWith('footfall') ? 'footfall' : mode, sink, mode === 'footfall' || mode === 'footfall-chaos');
     runs.set(key, [...(runs.get(key) ?? []), outcome]);
     console.error(`${key}: ${Math.round(outcome.rps)} req/s, p99 ${outcome.p99} ms`);
   }
 }
 ok.stop();
 hang.stop();
+chaos.stop();
 
 /** The best of the rounds: noise only ever slows a run down. */
 const best = (key: string): Outcome => (runs.get(key) ?? []).reduce((a, b) => (b.rps > a.rps ? b : a));
@@ -65,6 +80,8 @@ const rivals = ['footfall', 'universal-analytics', 'segment', 'posthog', 'fetch'
   return `| ${label} | ${Math.round(o.rps).toLocaleString('en-US')} | ${((o.rps / expressBare.rps) * 100).toFixed(1)}% | ${(expressFootfall.rps / o.rps).toFixed(2)}× | ${o.p99} ms | ${o.cpuUsPerRequest.toFixed(1)} µs | ${o.rssMb.toFixed(0)} MB |`;
 });
 const hung = best('express footfall-hang');
+const chaotic = best('express footfall-chaos');
+const pct = (share: number | undefined) => (share === undefined ? '-' : `${(share * 100).toFixed(2)}%`);
 const body = [
   '## bench/http: request throughput with and without Footfall',
   '',
@@ -82,7 +99,17 @@ const body = [
   '|---|---|---|---|---|---|---|',
   ...rivals,
   '',
-  `With a sink that accepts connections and never answers, Express + Footfall served ${Math.round(hung.rps).toLocaleString('en-US')} req/s (${((hung.rps / expressFootfall.rps) * 100).toFixed(1)}% of the healthy-sink run), p99 ${hung.p99} ms (healthy: ${expressFootfall.p99} ms), server RSS ${hung.rssMb.toFixed(0)} MB at the end (healthy: ${expressFootfall.rssMb.toFixed(0)} MB).`,
+  '',
+  `The same Express app and Footfall (default options, \`maxInFlight\` 64) against three sinks. "Delivered" is the tracker's sent / tracked at the end of \`close({ timeoutMs: ${CLOSE_TIMEOUT_MS} })\`, called right after the load; sockets are the most connections the sink saw open at once.`,
+  '',
+  '| sink | req/s | × healthy | p99 | peak server RSS | × bare Express | sockets to the sink | delivered | close() took |',
+  '|---|---|---|---|---|---|---|---|---|',
+  ...[['healthy (200)', expressFootfall], ['chaos: 20% 500, 20% held 20 s', chaotic], ['never answers', hung]].map(([label, o]) => {
+    const run = o as Outcome;
+    return `| ${label as string} | ${Math.round(run.rps).toLocaleString('en-US')} | ${(run.rps / expressFootfall.rps).toFixed(2)}× | ${run.p99} ms | ${run.peakRssMb.toFixed(0)} MB | ${(run.peakRssMb / expressBare.peakRssMb).toFixed(2)}× | ${run.sockets ?? '-'} | ${pct(run.delivered)} | ${run.closeMs === undefined ? '-' : `${(run.closeMs / 1000).toFixed(1)} s`} |`;
+  }),
+  '',
+  `Bare Express peaked at ${expressBare.peakRssMb.toFixed(0)} MB. Goals: through the chaos sink at least 99% delivered by the end of close(), throughput and p99 as with the healthy sink; against the sink that never answers, peak RSS at most 1.2× bare Express, sockets at most \`maxInFlight\` (64), throughput as with the healthy sink.`,
 ].join('\n');
 writeSection('http', body);
 console.log(body);

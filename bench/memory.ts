@@ -1,10 +1,11 @@
 // bench/memory: 1 000 000 hits tracked against a collector that never answers, with the
 // default bounds. Resident memory must stay within 100 MB of the idle baseline and every hit
 // must be accounted for. Run: `npm run bench:memory` (needs --expose-gc, as the script passes).
-import { createTracker } from '../src/delivery/tracker.js';
-import { ga4 } from '../src/protocols/ga4/destination.js';
 import { machine, writeSection } from './report.js';
 import { startSinkProcess } from './sink.js';
+import { loadFootfall } from './built.js';
+
+const { createTracker, ga4 } = await loadFootfall();
 
 const HITS = 1_000_000;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);

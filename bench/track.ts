@@ -1,10 +1,11 @@
 // bench/track: the cost of one track() call on the request path, side by side with pushing
 // the same object onto an array. Run: `npm run bench:track` (writes docs/benchmarks.md).
-import { createTracker } from '../src/delivery/tracker.js';
 import type { Transport } from '../src/delivery/transport.js';
-import { ga4 } from '../src/protocols/ga4/destination.js';
 import { measureAsync } from './measure.js';
 import { machine, writeSection } from './report.js';
+import { loadFootfall } from './built.js';
+
+const { createTracker, ga4 } = await loadFootfall();
 
 const CALLS = 5000;
 const instant: Transport = { send: async () => ({ kind: 'success', status: 204 }), close: async () => undefined };

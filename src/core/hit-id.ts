@@ -33,9 +33,12 @@ export function hitIdPrefix(random: () => number): string {
   return prefix;
 }
 
-/** Stamps ids in sequence under one prefix: O(1), no allocation but the string (decimal: the cheapest number to print). */
-export function createHitIds(prefix: string): { next(): string } {
+/**
+ * Ids in sequence under one prefix: `track()` takes the next number (an increment), and the
+ * id is printed from it later, off the request path (decimal: the cheapest number to print).
+ */
+export function createHitIds(prefix: string): { next(): number; format(sequence: number): string } {
   const head = `${prefix}-`;
   let sequence = 0;
-  return { next: () => head + sequence++ };
+  return { next: () => sequence++, format: (n) => head + n };
 }

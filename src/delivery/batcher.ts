@@ -13,6 +13,8 @@ interface Entry {
   readonly bytes: number;
   readonly context: HitContext;
   readonly epoch: number;
+  /** The hit's number at `track()`: its id when it brought none of its own. */
+  readonly sequence: number;
 }
 
 interface HeldHit {
@@ -38,7 +40,7 @@ export interface Slice {
  * wait for company at most `maxHeld` hits in all; past that the oldest go as they are.
  */
 export interface Batcher {
-  push(info: RequestInfo, bytes: number, context: HitContext): void;
+  push(info: RequestInfo, bytes: number, context: HitContext, sequence: number): void;
   /** One slice; it encodes no more requests than `jobRoom` (the sender's room) allows, give or take a split batch. */
   take(mode: 'full' | 'all', jobRoom: number): Slice;
   /** True when `take(mode)` has work to do. */
@@ -52,7 +54,7 @@ export interface Batcher {
   takeAll(): { inputs: RequestInfo[]; hits: Hit[] };
 }
 
-export function createBatcher({ format, ledger, clock, maxHeld }: { format: WireFormat; ledger: FlushLedger; clock: Clock; maxHeld: number }): Batcher {
+export function createBatcher({ format, ledger, clock, maxHeld, hitId }: { format: WireFormat; ledger: FlushLedger; clock: Clock; maxHeld: number; hitId: (sequence: number) => string }): Batcher {
   const ring = createRingBuffer<Entry>();
   const groups = new Map<string, HeldHit[]>();
   let ringBytes = 0;
@@ -99,6 +101,8 @@ export function createBatcher({ format, ledger, clock, maxHeld }: { format: Wire
 
   const build = (entry: Entry, nowMs: number, slice: Slice): number => {
     ringBytes -= entry.bytes;
+    // The info is the tracker's own copy (toRequestInfo): it takes its id here.
+    entry.info.hitId ??= hitId(entry.sequence);
     let hit: Hit;
     try {
       hit = toHit(entry.info, entry.context);
@@ -119,9 +123,9 @@ export function createBatcher({ format, ledger, clock, maxHeld }: { format: Wire
   };
 
   return {
-    push(info, bytes, context) {
+    push(info, bytes, context, sequence) {
       const epoch = ledger.epoch;
-      ring.push({ info, bytes, context, epoch });
+      ring.push({ info, bytes, context, epoch, sequence });
       ringBytes += bytes;
       ledger.add(epoch, 1);
     },

@@ -25,10 +25,11 @@ const OVERHEAD_BYTES = 256;
 
 /**
  * Checks an input cheaply and turns it into the core's RequestInfo, stamped with `nowMs`
- * when it carries no time of its own and with a new hit id when it carries none. Returns
- * undefined for anything that is not a hit.
+ * when it carries no time of its own. A given hit id is kept when usable; otherwise `hitId`
+ * stays undefined here and the batcher writes the tracker's own (numbered at `track()`,
+ * printed off the request path). Returns undefined for anything that is not a hit.
  */
-export function toRequestInfo(input: unknown, nowMs: number, nextHitId: () => string): RequestInfo | undefined {
+export function toRequestInfo(input: unknown, nowMs: number): RequestInfo | undefined {
   if (input === null || typeof input !== 'object') return undefined;
   const given = input as TrackInput;
   const route = given.route;
@@ -48,7 +49,7 @@ export function toRequestInfo(input: unknown, nowMs: number, nextHitId: () => st
     clientIp: given.clientIp,
     userId: given.userId,
     clientId: given.clientId,
-    hitId: isUsableHitId(given.hitId) ? given.hitId : nextHitId(),
+    hitId: isUsableHitId(given.hitId) ? given.hitId : undefined,
     title: given.title,
     params: given.params,
     headers,

@@ -52,10 +52,10 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
   // Every attempt in flight listens to it (as many as maxInFlight): not a leak.
   setMaxListeners(0, shutdown.signal);
   const sender = createSender({ transport: stack.retry, format, timeoutMs: settings.timeoutMs, signal: shutdown.signal });
-  const batcher = createBatcher({ format, ledger, clock, maxHeld: MAX_HELD });
+  const hitIds = createHitIds(hitIdPrefix(() => randomInt(36) / 36));
+  const batcher = createBatcher({ format, ledger, clock, maxHeld: MAX_HELD, hitId: hitIds.format });
   const scheduler = internals.scheduler ?? createEventLoopScheduler(clock);
   const drain = createDrain({ batcher, sender, books, scheduler, flushIntervalMs: settings.flushIntervalMs, maxJobs: 2 * settings.maxInFlight, batchSize: format.batchSize });
-  const hitIds = createHitIds(hitIdPrefix(() => randomInt(36) / 36));
   const derived = new WeakMap<object, HitContext>();
   let closed = false;
   let closing: Promise<CloseResult> | undefined;
@@ -77,12 +77,12 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
     try {
       accounting.tracked++;
       if (closed) return books.drop('closed', [], [input]);
-      const info = toRequestInfo(input, clock.now(), hitIds.next);
+      const info = toRequestInfo(input, clock.now());
       if (info === undefined) return books.drop('invalid', [], [input]);
       const bytes = estimateBytes(info);
       if (pending() >= settings.maxQueueSize) return dropFull('queue_full', input);
       if (batcher.queuedBytes + sender.bytes + bytes > settings.maxQueueBytes) return dropFull('queue_bytes_full', input);
-      batcher.push(info, bytes, contextFor(input.hitOptions));
+      batcher.push(info, bytes, contextFor(input.hitOptions), hitIds.next());
       drain.queued();
     } catch {
       // Never into the host app. The hit is counted as tracked; account it as invalid.

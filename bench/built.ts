@@ -1,0 +1,34 @@
+// The benchmarks of the tracker measure the built package (dist/), which is what users run:
+// under tsx every function is wrapped at creation (esbuild's keepNames), which costs code that
+// makes closures per request several per cent it does not pay in dist. Types come from src.
+// The bench scripts build first (`npm run bench:*`).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type * as Footfall from '../src/index.js';
+import type * as NodeAdapter from '../src/adapters/node/index.js';
+import type * as ExpressAdapter from '../src/adapters/express/index.js';
+import type * as FastifyAdapter from '../src/adapters/fastify/index.js';
+import type * as KoaAdapter from '../src/adapters/koa/index.js';
+import type * as HonoAdapter from '../src/adapters/hono/index.js';
+
+interface Adapters {
+  node: typeof NodeAdapter;
+  express: typeof ExpressAdapter;
+  fastify: typeof FastifyAdapter;
+  koa: typeof KoaAdapter;
+  hono: typeof HonoAdapter;
+}
+
+function built(path: string): string {
+  const url = new URL(`../dist/${path}`, import.meta.url);
+  if (!existsSync(fileURLToPath(url))) throw new Error(`${fileURLToPath(url)} is missing: run npm run build first (npm run bench:* does)`);
+  return url.href;
+}
+
+export function loadFootfall(): Promise<typeof Footfall> {
+  return import(built('index.js')) as Promise<typeof Footfall>;
+}
+
+export function loadAdapter<K extends keyof Adapters>(name: K): Promise<Adapters[K]> {
+  return import(built(`adapters/${name}.js`)) as Promise<Adapters[K]>;
+}
