@@ -36,7 +36,7 @@ const growth = mb(peak - baseline);
 const body = [
   '## bench/memory: a collector that never answers',
   '',
-  `Command: \`npm run bench:memory\`. ${machine()}. ${HITS.toLocaleString('en-US')} hits tracked with the default bounds (10 000 hits, 8 MiB, 4 requests in flight) against a sink that accepts requests and never answers.`,
+  `Command: \`npm run bench:memory\`. ${machine()}. ${HITS.toLocaleString('en-US')} hits tracked with the default bounds (10 000 hits, 8 MiB, at most 64 requests in flight) against a sink that accepts requests and never answers.`,
   '',
   '| measure | value |',
   '|---|---|',

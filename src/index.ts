@@ -27,6 +27,8 @@ export type { TrackerOptions } from './delivery/options.js';
 export type { TrackInput } from './delivery/track-input.js';
 export type { DeliveryReport, FailureReport, DropReport, DropReason, FailReason, TrackerEvent } from './delivery/events.js';
 export type { Clock } from './delivery/clock.js';
+export type { BreakerChange, BreakerState } from './delivery/breaker.js';
+export type { OutgoingRequest, SendOptions, SendResult, Transport } from './delivery/transport.js';
 
 export { FootfallError, isFootfallError, ERROR_CODES } from './errors.js';
 export type { FootfallErrorCode } from './errors.js';
