@@ -24,8 +24,9 @@ function freshHitId(): string {
   return `servertest-${(lastHitId++).toString(36)}`;
 }
 
+/** A GA4 body of `count` hits made at `nowMs` (hits older than 72 h are stale to the encoder and to a collector on the real clock). */
 function ga4Body(count = 2, nowMs = T0): string {
-  const hits = Array.from({ length: count }, (_, i) => hitAt(i * 10, { route: `/v1/r${i % 3}`, hitId: freshHitId() }));
+  const hits = Array.from({ length: count }, (_, i) => hitAt(nowMs - T0 + i * 10, { route: `/v1/r${i % 3}`, hitId: freshHitId() }));
   const [first] = encodeGa4(hits, { nowMs }).requests;
   assert.ok(first);
   return first.body;

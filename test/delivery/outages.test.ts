@@ -44,7 +44,8 @@ describe('outages: the breaker opens for them, probes at its pace, and everythin
     for (let i = 0; i < 500; i++) tracker.track(requestFor(`consumer-${i % 50}`, i));
     const flushed = tracker.flush();
     await drive(clock, () => clock.now() - T0 >= 30_000, { stepMs: 50, idle: () => tracker.stats().inFlight === 0 });
-    const collector = await startCollector({ port, host: '127.0.0.1', memory: true, output: 'none' });
+    // The collector shares the tracker's clock: on the real one, hits dated T0 would be stale.
+    const collector = await startCollector({ port, host: '127.0.0.1', memory: true, output: 'none', clock });
     try {
       await drive(clock, () => tracker.stats().sent === 500, { stepMs: 50, idle: () => tracker.stats().inFlight === 0 });
       await flushed;
