@@ -3,6 +3,7 @@ import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { Tracker } from '../../delivery/tracker.js';
 import type { AdapterOptions } from '../shared/options.js';
 import { watchResponse } from '../shared/node-http.js';
+import { claimRequest } from '../shared/owner.js';
 import { createRecorder, type Observed } from '../shared/recorder.js';
 import { tidyRoutes, type DeclaredRoute } from '../shared/routes.js';
 
@@ -22,7 +23,9 @@ export function trackRequests(tracker?: Tracker, options: AdapterOptions<Context
     let started: number | undefined;
     let outgoing: ServerResponse | undefined;
     try {
-      if (recorder.wants(c, c.req.path, c.req.method)) {
+      // On @hono/node-server the IncomingMessage is shared even by apps mounted with mount().
+      const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+      if (claimRequest(incoming ?? c.req.raw) && recorder.wants(c, c.req.path, c.req.method)) {
         started = performance.now();
         outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
         if (outgoing !== undefined) {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Tracker } from '../../delivery/tracker.js';
 import type { AdapterOptions } from '../shared/options.js';
 import { observe, watchResponse } from '../shared/node-http.js';
+import { claimRequest } from '../shared/owner.js';
 import { createRecorder } from '../shared/recorder.js';
 import { tidyRoutes, type DeclaredRoute } from '../shared/routes.js';
 
@@ -22,7 +23,7 @@ export function trackRequests(tracker?: Tracker, options: AdapterOptions<KoaCont
   const trustProxy = options.trustProxy === true;
   return function footfallMiddleware(ctx: KoaContext, next: () => Promise<unknown>): Promise<unknown> {
     try {
-      if (recorder.wants(ctx, ctx.path, ctx.method)) {
+      if (claimRequest(ctx.req) && recorder.wants(ctx, ctx.path, ctx.method)) {
         const started = performance.now();
         watchResponse(ctx.res, (status) => {
           const route = ctx._matchedRoute === undefined ? null : String(ctx._matchedRoute);

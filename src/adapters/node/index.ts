@@ -4,6 +4,7 @@ import type { Tracker } from '../../delivery/tracker.js';
 import { FootfallError, describeValue } from '../../errors.js';
 import type { AdapterOptions } from '../shared/options.js';
 import { observe, pathOf, watchResponse } from '../shared/node-http.js';
+import { claimRequest } from '../shared/owner.js';
 import { createRecorder } from '../shared/recorder.js';
 import { tidyRoutes, type DeclaredRoute } from '../shared/routes.js';
 
@@ -24,7 +25,7 @@ export function trackRequests(tracker?: Tracker, options: NodeAdapterOptions = {
   const trustProxy = options.trustProxy === true;
   return function footfallListener(req, res) {
     try {
-      if (!recorder.wants(req, pathOf(req.url), req.method ?? 'GET')) return;
+      if (!claimRequest(req) || !recorder.wants(req, pathOf(req.url), req.method ?? 'GET')) return;
       const started = performance.now();
       watchResponse(res, (status) => recorder.record(req, observe(req, started, routeOf?.(req), status, trustProxy)));
     } catch {
