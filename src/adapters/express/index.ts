@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Tracker } from '../../delivery/tracker.js';
 import type { AdapterOptions } from '../shared/options.js';
-import { observe, pathOf, watchResponse } from '../shared/node-http.js';
+import { observe, watchResponse } from '../shared/node-http.js';
 import { claimRequest } from '../shared/owner.js';
 import { createRecorder } from '../shared/recorder.js';
 import { joinPaths, tidyRoutes, type DeclaredRoute } from '../shared/routes.js';
@@ -25,7 +25,7 @@ export function trackRequests(tracker?: Tracker, options: AdapterOptions<Express
   const trustProxy = options.trustProxy === true;
   return function footfallMiddleware(req: ExpressRequest, res: ServerResponse, next: (error?: unknown) => void): void {
     try {
-      if (claimRequest(req) && recorder.wants(req, pathOf(req.originalUrl ?? req.url), req.method ?? 'GET')) {
+      if (claimRequest(req) && recorder.wants(req, req.method ?? 'GET')) {
         const started = performance.now();
         watchResponse(res, (status) => recorder.record(req, observe(req, started, routeOf(req), status, trustProxy, req.originalUrl ?? req.url)));
       }

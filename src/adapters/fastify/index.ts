@@ -43,7 +43,7 @@ export function trackRequests(fastify: FastifyInstance, options: FastifyAdapterO
   });
   fastify.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, next: Done) => {
     try {
-      if (claimRequest(request.raw) && recorder.wants(request, request.url.split('?')[0] ?? '/', request.method)) {
+      if (claimRequest(request.raw) && recorder.wants(request, request.method)) {
         (request as unknown as Record<symbol, number>)[STARTED] = performance.now();
       }
     } catch {

@@ -25,7 +25,7 @@ export function trackRequests(tracker?: Tracker, options: AdapterOptions<Context
     try {
       // On @hono/node-server the IncomingMessage is shared even by apps mounted with mount().
       const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-      if (claimRequest(incoming ?? c.req.raw) && recorder.wants(c, c.req.path, c.req.method)) {
+      if (claimRequest(incoming ?? c.req.raw) && recorder.wants(c, c.req.method)) {
         started = performance.now();
         outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
         if (outgoing !== undefined) {

@@ -23,7 +23,7 @@ export function trackRequests(tracker?: Tracker, options: AdapterOptions<KoaCont
   const trustProxy = options.trustProxy === true;
   return function footfallMiddleware(ctx: KoaContext, next: () => Promise<unknown>): Promise<unknown> {
     try {
-      if (claimRequest(ctx.req) && recorder.wants(ctx, ctx.path, ctx.method)) {
+      if (claimRequest(ctx.req) && recorder.wants(ctx, ctx.method)) {
         const started = performance.now();
         watchResponse(ctx.res, (status) => {
           const route = ctx._matchedRoute === undefined ? null : String(ctx._matchedRoute);

@@ -25,7 +25,7 @@ export function trackRequests(tracker?: Tracker, options: NodeAdapterOptions = {
   const trustProxy = options.trustProxy === true;
   return function footfallListener(req, res) {
     try {
-      if (!claimRequest(req) || !recorder.wants(req, pathOf(req.url), req.method ?? 'GET')) return;
+      if (!claimRequest(req) || !recorder.wants(req, req.method ?? 'GET')) return;
       const started = performance.now();
       watchResponse(res, (status) => recorder.record(req, observe(req, started, routeOf?.(req), status, trustProxy)));
     } catch {
