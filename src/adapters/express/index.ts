@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Tracker } from '../../delivery/tracker.js';
+import { countHeadAsGet } from '../shared/head.js';
 import type { AdapterOptions } from '../shared/options.js';
 import { observe, watchResponse } from '../shared/node-http.js';
 import { claimRequest } from '../shared/owner.js';
@@ -12,7 +13,7 @@ import { mountTemplate } from './template.js';
 export interface ExpressRequest extends IncomingMessage {
   originalUrl?: string;
   baseUrl?: string;
-  route?: { path: unknown } | undefined;
+  route?: { path: unknown; methods?: Record<string, boolean> } | undefined;
   app?: unknown;
 }
 
@@ -27,7 +28,7 @@ export function trackRequests(tracker?: Tracker, options: AdapterOptions<Express
     try {
       if (claimRequest(req) && recorder.wants(req, req.method ?? 'GET')) {
         const started = performance.now();
-        watchResponse(res, (status) => recorder.record(req, observe(req, started, routeOf(req), status, trustProxy, req.originalUrl ?? req.url)));
+        watchResponse(res, (status) => recorder.record(req, countHeadAsGet(observe(req, started, routeOf(req), status, trustProxy, req.originalUrl ?? req.url), req.route?.methods?.head === true)));
       }
     } catch {
       // Never into the app.
