@@ -47,6 +47,25 @@ for (const [name, factory] of FACTORIES) {
       }
     });
 
+    it('names a sub-app used inside a Router (which sets no mountpath or parent) by its template', async () => {
+      const tracker = createTestTracker();
+      const server = factory();
+      server.use(expressAdapter.trackRequests(tracker));
+      const items = factory();
+      items.get('/items/:id', (_req, res) => void res.send('ok'));
+      const router = factory.Router();
+      router.use('/tenants/:tenant', items);
+      server.use('/api', router);
+      const app = await serveHttp(server);
+      try {
+        assert.deepEqual(await routesAfter(tracker, app.url, ['/api/tenants/acme/items/9']), ['/api/tenants/:tenant/items/:id']);
+        assert.deepEqual(expressAdapter.listRoutes(server), [{ method: 'GET', path: '/api/tenants/:tenant/items/:id' }]);
+      } finally {
+        await app.close();
+        await tracker.close();
+      }
+    });
+
     it('lists the routes of mounted sub-apps, nested sub-apps and routers inside them, without running the app', () => {
       const server = factory();
       let ran = 0;

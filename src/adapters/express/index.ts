@@ -28,7 +28,8 @@ export function trackRequests(tracker?: Tracker, options: AdapterOptions<Express
     try {
       if (claimRequest(req) && recorder.wants(req, req.method ?? 'GET')) {
         const started = performance.now();
-        watchResponse(res, (status) => recorder.record(req, countHeadAsGet(observe(req, started, routeOf(req), status, trustProxy, req.originalUrl ?? req.url), req.route?.methods?.head === true)));
+        const home = req.app;
+        watchResponse(res, (status) => recorder.record(req, countHeadAsGet(observe(req, started, routeOf(req, home), status, trustProxy, req.originalUrl ?? req.url), req.route?.methods?.head === true)));
       }
     } catch {
       // Never into the app.
@@ -37,11 +38,11 @@ export function trackRequests(tracker?: Tracker, options: AdapterOptions<Express
   };
 }
 
-function routeOf(req: ExpressRequest): string | null {
+function routeOf(req: ExpressRequest, home: unknown): string | null {
   const route = req.route;
   if (route === undefined || route.path === undefined || route.path === null) return null;
   const path = Array.isArray(route.path) ? String(route.path[0]) : String(route.path);
-  return joinPaths(mountTemplate(req.app, route, req.baseUrl ?? ''), path);
+  return joinPaths(mountTemplate(home, req.app, route, req.baseUrl ?? ''), path);
 }
 
 /** The routes declared on an Express 4 or 5 app: nested routers and mounted sub-apps included. */

@@ -5,13 +5,26 @@ import { walkRoutes } from './stack.js';
  * `req.baseUrl` is the mount path as matched (`/tenants/acme/app`), ids included. The template
  * (`/tenants/:tenant/app`) is found by walking the outermost app's routers and sub-apps once
  * per app and remembering where each route object is mounted; a route mounted twice is told
- * apart by its baseUrl.
+ * apart by its baseUrl. The outermost app is looked for from `home` (the app the owning
+ * middleware runs in), then from `app` (`req.app`: the sub-app that handled the request).
  */
 const mounts = new WeakMap<object, Map<object, string[]>>();
 
-export function mountTemplate(app: unknown, route: object, baseUrl: string): string {
-  const top = outermost(app);
-  if (baseUrl === '' || top === undefined) return baseUrl;
+export function mountTemplate(home: unknown, app: unknown, route: object, baseUrl: string): string {
+  if (baseUrl === '') return baseUrl;
+  const top = outermost(home);
+  let candidates = top === undefined ? [] : prefixesOf(top, route);
+  const other = outermost(app);
+  if (candidates.length === 0 && other !== undefined && other !== top) candidates = prefixesOf(other, route);
+  for (const prefix of candidates) {
+    const found = templatePattern(prefix).exec(baseUrl);
+    if (found !== null) return `${found[1] ?? ''}${prefix}`;
+  }
+  return candidates.length === 0 ? baseUrl : (candidates[0] ?? baseUrl);
+}
+
+/** Where `route` is mounted under `top`, as templates; walked again when a route is new. */
+function prefixesOf(top: object, route: object): string[] {
   let known = mounts.get(top);
   if (known === undefined || !known.has(route)) {
     const fresh = new Map<object, string[]>();
@@ -20,15 +33,10 @@ export function mountTemplate(app: unknown, route: object, baseUrl: string): str
     mounts.set(top, fresh);
     known = fresh;
   }
-  const candidates = known.get(route) ?? [];
-  for (const prefix of candidates) {
-    const found = templatePattern(prefix).exec(baseUrl);
-    if (found !== null) return `${found[1] ?? ''}${prefix}`;
-  }
-  return candidates.length === 0 ? baseUrl : (candidates[0] ?? baseUrl);
+  return known.get(route) ?? [];
 }
 
-/** `req.app` is the sub-app handling the request; its `parent` chain leads to the server's app. */
+/** A sub-app's `parent` chain (set by `app.use(path, subApp)`) leads to the server's app. */
 function outermost(app: unknown): object | undefined {
   if (!isExpressApp(app)) return undefined;
   let top = app;
