@@ -97,3 +97,27 @@ for (const [name, factory] of FACTORIES) {
     });
   });
 }
+
+describe('express: reading the template never throws into the app', () => {
+  it('a router whose layers cannot be read still leaves the process standing, and the request is counted', async () => {
+    const tracker = createTestTracker();
+    const server = express();
+    server.use(expressAdapter.trackRequests(tracker));
+    const router = express.Router();
+    router.get('/items/:id', (_req, res) => void res.send('ok'));
+    server.use('/tenants/:tenant', router);
+    // A layer Footfall cannot read (a hostile plugin, a future Express): every property throws.
+    const hostile = new Proxy({}, { get: () => { throw new Error('unreadable layer'); } });
+    router.stack.push(hostile as (typeof router.stack)[number]);
+    const app = await serveHttp(server);
+    try {
+      assert.equal((await fetch(`${app.url}/tenants/acme/items/9`)).status, 200);
+      const [hit] = await tracker.waitForHits(1);
+      assert.equal(hit?.method, 'GET');
+      assert.ok(!hit?.location.includes('acme'), hit?.location);
+    } finally {
+      await app.close();
+      await tracker.close();
+    }
+  });
+});

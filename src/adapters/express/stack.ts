@@ -29,13 +29,18 @@ export function walkRoutes(app: unknown, visit: (route: RouteLike, prefix: strin
 function walk(stack: Layer[], prefix: string, visit: (route: RouteLike, prefix: string) => void, depth: number): void {
   if (depth > MAX_DEPTH) return;
   for (const layer of stack) {
-    if (layer.route !== undefined) {
-      visit(layer.route, prefix);
-      continue;
+    try {
+      visitLayer(layer, prefix, visit, depth);
+    } catch {
+      // A layer that cannot be read (another library's, a future Express's) is passed over.
     }
-    const inner = innerStack(layer.handle);
-    if (inner !== undefined) walk(inner, joinPaths(prefix, mountPath(layer)).replace(/^\/$/, ''), visit, depth + 1);
   }
+}
+
+function visitLayer(layer: Layer, prefix: string, visit: (route: RouteLike, prefix: string) => void, depth: number): void {
+  if (layer.route !== undefined) return visit(layer.route, prefix);
+  const inner = innerStack(layer.handle);
+  if (inner !== undefined) walk(inner, joinPaths(prefix, mountPath(layer)).replace(/^\/$/, ''), visit, depth + 1);
 }
 
 /** The layers behind a layer's handle: a router's, an app's, or a mounted sub-app's. */
