@@ -19,7 +19,9 @@ export interface ExpressRequest extends IncomingMessage {
 
 /**
  * Express 4 and 5 middleware: `app.use(trackRequests(tracker))`, first. The page is
- * `req.baseUrl + req.route.path` as matched (nested routers included); no route: `(unmatched)`.
+ * `req.baseUrl + req.route.path` as matched, mount paths as templates (nested routers and
+ * sub-apps included); no route: `(unmatched)`. In a server composed of instrumented sub-apps,
+ * the first of these middlewares a request meets records it, once.
  */
 export function trackRequests(tracker?: Tracker, options: AdapterOptions<ExpressRequest> = {}) {
   const recorder = createRecorder(tracker, options);
@@ -29,7 +31,10 @@ export function trackRequests(tracker?: Tracker, options: AdapterOptions<Express
       if (claimRequest(req) && recorder.wants(req, req.method ?? 'GET')) {
         const started = performance.now();
         const home = req.app;
-        watchResponse(res, (status) => recorder.record(req, countHeadAsGet(observe(req, started, routeOf(req, home), status, trustProxy, req.originalUrl ?? req.url), req.route?.methods?.head === true)));
+        watchResponse(res, (status) => {
+          const observed = observe(req, started, routeOf(req, home), status, trustProxy, req.originalUrl ?? req.url);
+          recorder.record(req, countHeadAsGet(observed, req.route?.methods?.head === true));
+        });
       }
     } catch {
       // Never into the app.
