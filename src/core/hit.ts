@@ -23,7 +23,7 @@ export interface Hit {
   readonly durationMs: number;
   /** `http` or `https`. */
   readonly protocol: string;
-  /** Host name with a non-default port, e.g. `api.example.com`. */
+  /** Host name with a non-default port, e.g. `api.example.com` (a loopback host without its port). */
   readonly host: string;
   /** Route path plus the redacted query, percent-encoded, e.g. `/v1/users/:id?fields`. */
   readonly path: string;

@@ -8,7 +8,7 @@ import type { Hit } from './hit.js';
 import type { HitContext } from './hit-context.js';
 import type { RequestInfo } from './request-info.js';
 import { normalizeRoute, templateFromPath } from './route.js';
-import { encodePath, firstForwarded, normalizeHost, splitUrl, webProtocol } from './url.js';
+import { encodePath, firstForwarded, normalizeHost, splitUrl, webProtocol, withoutLoopbackPort } from './url.js';
 import { buildReferrer } from './referrer.js';
 
 /** Host used when the request names none and no `canonicalHost` is set (RFC 2606). */
@@ -78,7 +78,7 @@ function resolveOrigin(info: RequestInfo, url: ReturnType<typeof splitUrl>, cont
     webProtocol(firstForwarded(forwarded?.forwardedProto)) ?? webProtocol(info.protocol) ?? webProtocol(url.protocol) ?? 'http';
   const raw = firstForwarded(forwarded?.forwardedHost) || info.headers?.host || url.host;
   if (typeof raw !== 'string' || raw.length === 0) return { protocol, host: UNKNOWN_HOST };
-  const host = context.memoHost(`${protocol}//${raw}`, () => normalizeHost(raw, protocol) || UNKNOWN_HOST);
+  const host = context.memoHost(`${protocol}//${raw}`, () => withoutLoopbackPort(normalizeHost(raw, protocol)) || UNKNOWN_HOST);
   return { protocol, host };
 }
 

@@ -58,6 +58,22 @@ function isDefaultPort(protocol: string, port: string): boolean {
   return (protocol === 'http' && port === '80') || (protocol === 'https' && port === '443');
 }
 
+/**
+ * A normalised host without its port when the host is a loopback one (127.0.0.0/8,
+ * `localhost`, `*.localhost`, `[::1]`): a server on a loopback address is a developer's or a
+ * test's, whose random port would make one page per run. Other hosts are returned as given.
+ */
+export function withoutLoopbackPort(host: string): string {
+  const colon = host.lastIndexOf(':');
+  if (colon === -1 || host.endsWith(']')) return host;
+  const name = host.slice(0, colon);
+  return isLoopbackName(name) ? name : host;
+}
+
+function isLoopbackName(name: string): boolean {
+  return name === 'localhost' || name.endsWith('.localhost') || name === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(name);
+}
+
 /** First value of a comma-separated forwarded header. */
 export function firstForwarded(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;

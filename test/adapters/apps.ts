@@ -44,6 +44,12 @@ function closer(server: Server) {
   return () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
 }
 
+/** Any request listener on 127.0.0.1, port 0. */
+export async function serveHttp(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer(handler);
+  return { url: await listen(server), close: closer(server) };
+}
+
 export const makeNode: MakeApp = async (tracker) => {
   const slow = signal();
   const routes = ['GET /v1/users/:id', 'POST /v1/users', 'GET /v1/orders/:orderId/items', 'GET /v1/slow', 'GET /health'];

@@ -55,6 +55,19 @@ describe('toHit: host and protocol', () => {
     assert.equal(trusted.protocol, 'https');
   });
 
+  it('drops the port of a loopback host (a test server on a random port is one page, not one per port)', () => {
+    const hostOf = (host: string) => toHit({ ...request, headers: { host } }, testContext()).location;
+    assert.equal(hostOf('127.0.0.1:54321'), 'http://127.0.0.1/v1/users/:id?fields&token');
+    assert.equal(hostOf('127.8.9.10:3000'), 'http://127.8.9.10/v1/users/:id?fields&token');
+    assert.equal(hostOf('LocalHost:3000'), 'http://localhost/v1/users/:id?fields&token');
+    assert.equal(hostOf('api.localhost:3000'), 'http://api.localhost/v1/users/:id?fields&token');
+    assert.equal(hostOf('[::1]:8080'), 'http://[::1]/v1/users/:id?fields&token');
+    assert.equal(hostOf('[::1]'), 'http://[::1]/v1/users/:id?fields&token');
+    assert.equal(hostOf('api.example.com:8443'), 'http://api.example.com:8443/v1/users/:id?fields&token', 'other hosts keep theirs');
+    assert.equal(hostOf('10.0.0.7:8080'), 'http://10.0.0.7:8080/v1/users/:id?fields&token');
+    assert.equal(hostOf('127.0.0.1.example.com:8080'), 'http://127.0.0.1.example.com:8080/v1/users/:id?fields&token');
+  });
+
   it('drops default ports and rejects malformed hosts', () => {
     assert.equal(toHit({ ...request, protocol: 'https', headers: { host: 'API.example.com:443' } }, testContext()).host, 'api.example.com');
     assert.equal(toHit({ ...request, headers: { host: 'evil.com/<script>' } }, testContext()).host, 'unknown.invalid');

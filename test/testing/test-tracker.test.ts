@@ -59,7 +59,7 @@ for (const { name, start } of APPS) {
       await app.call('GET', '/v1/users/0');
       const [order] = assertTracked(tracker, { method: 'post', route: '/v1/orders', status: 201 });
       assert.equal(order?.title, 'POST /v1/orders');
-      assertTracked(tracker, { route: /users/, status: 404, path: '/v1/users/:id', host: /^127\.0\.0\.1:\d+$/ });
+      assertTracked(tracker, { route: /users/, status: 404, path: '/v1/users/:id', host: /^127\.0\.0\.1$/ });
       assertTracked(tracker, { method: 'GET', count: 1 });
     });
 
@@ -69,7 +69,7 @@ for (const { name, start } of APPS) {
       await app.call('POST', '/v1/orders');
       const error = thrown(() => assertTracked(tracker, { method: 'DELETE', route: '/v1/orders' }));
       assert.match(error.message, /expected a tracked hit matching \{ method: "DELETE", route: "\/v1\/orders" \}, found 0; 2 hit\(s\) were tracked:/);
-      assert.match(error.message, /\n {2}GET \/v1\/users\/:id -> 200 {2}\(\/v1\/users\/:id, host 127\.0\.0\.1:\d+, client \d+\.\d+\)/);
+      assert.match(error.message, /\n {2}GET \/v1\/users\/:id -> 200 {2}\(\/v1\/users\/:id, host 127\.0\.0\.1, client \d+\.\d+\)/);
       assert.match(error.message, /\n {2}POST \/v1\/orders -> 201 /);
       assert.equal(error.operator, 'assertTracked');
       assert.throws(() => assertTracked(tracker, { route: '/v1/users/:id', count: 2 }), /expected 2 tracked hit\(s\) matching \{ route: "\/v1\/users\/:id" \}, found 1/);
@@ -95,7 +95,7 @@ for (const { name, start } of APPS) {
       assert.equal(tracker.payloads.length, 1);
       const [payload] = tracker.payloads;
       assert.equal(payload?.events[0]?.name, 'page_view');
-      assert.match(String(payload?.events[0]?.params.page_location), /^http:\/\/127\.0\.0\.1:\d+\/v1\/users\/:id\?fields&token$/);
+      assert.match(String(payload?.events[0]?.params.page_location), /^http:\/\/127\.0\.0\.1\/v1\/users\/:id\?fields&token$/);
       assert.equal(payload?.user_agent, 'footfall-test/1.0');
       const [sent] = tracker.requests;
       assert.equal(sent?.contentType, 'application/json');

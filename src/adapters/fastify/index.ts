@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import type { Tracker } from '../../delivery/tracker.js';
 import type { AdapterOptions } from '../shared/options.js';
 import { observe } from '../shared/node-http.js';
+import { claimRequest } from '../shared/owner.js';
 import { CLIENT_CLOSED_STATUS, createRecorder } from '../shared/recorder.js';
 import { tidyRoutes, type DeclaredRoute } from '../shared/routes.js';
 
@@ -42,7 +43,7 @@ export function trackRequests(fastify: FastifyInstance, options: FastifyAdapterO
   });
   fastify.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, next: Done) => {
     try {
-      if (recorder.wants(request, request.url.split('?')[0] ?? '/', request.method)) {
+      if (claimRequest(request.raw) && recorder.wants(request, request.method)) {
         (request as unknown as Record<symbol, number>)[STARTED] = performance.now();
       }
     } catch {

@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { Tracker } from '../../delivery/tracker.js';
+import { countHeadAsGet } from '../shared/head.js';
 import type { AdapterOptions } from '../shared/options.js';
 import { watchResponse } from '../shared/node-http.js';
+import { claimRequest } from '../shared/owner.js';
 import { createRecorder, type Observed } from '../shared/recorder.js';
 import { tidyRoutes, type DeclaredRoute } from '../shared/routes.js';
 
@@ -22,7 +24,9 @@ export function trackRequests(tracker?: Tracker, options: AdapterOptions<Context
     let started: number | undefined;
     let outgoing: ServerResponse | undefined;
     try {
-      if (recorder.wants(c, c.req.path, c.req.method)) {
+      // On @hono/node-server the IncomingMessage is shared even by apps mounted with mount().
+      const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+      if (claimRequest(incoming ?? c.req.raw) && recorder.wants(c, c.req.method)) {
         started = performance.now();
         outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
         if (outgoing !== undefined) {
@@ -41,7 +45,8 @@ export function trackRequests(tracker?: Tracker, options: AdapterOptions<Context
 function observeHono(c: Context, started: number, status: number, trustProxy: boolean): Observed {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   const forwardedFor = trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-  return {
+  // Hono dispatches every HEAD to the GET routes: a HEAD route of its own is never matched.
+  return countHeadAsGet({
     method: c.req.method,
     url: c.req.url,
     route: routeOf(c),
@@ -53,7 +58,7 @@ function observeHono(c: Context, started: number, status: number, trustProxy: bo
     referrer: c.req.header('referer'),
     forwardedHost: c.req.header('x-forwarded-host'),
     forwardedProto: c.req.header('x-forwarded-proto'),
-  };
+  }, false);
 }
 
 /** The last matched route that is not middleware (`use` registers method ALL on a `*` path). */

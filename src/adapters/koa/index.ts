@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Tracker } from '../../delivery/tracker.js';
+import { countHeadAsGet } from '../shared/head.js';
 import type { AdapterOptions } from '../shared/options.js';
 import { observe, watchResponse } from '../shared/node-http.js';
+import { claimRequest } from '../shared/owner.js';
 import { createRecorder } from '../shared/recorder.js';
 import { tidyRoutes, type DeclaredRoute } from '../shared/routes.js';
 
@@ -14,6 +16,8 @@ export interface KoaContext {
   originalUrl: string;
   /** Set by @koa/router to the matched layer's path, prefix included. */
   _matchedRoute?: string | RegExp | undefined;
+  /** Set by @koa/router: every layer whose path matched, whatever its methods. */
+  matched?: { path: unknown; methods: string[] }[] | undefined;
 }
 
 /** Koa 3 middleware: `app.use(trackRequests(tracker))`, first. Templates come from @koa/router. */
@@ -22,11 +26,11 @@ export function trackRequests(tracker?: Tracker, options: AdapterOptions<KoaCont
   const trustProxy = options.trustProxy === true;
   return function footfallMiddleware(ctx: KoaContext, next: () => Promise<unknown>): Promise<unknown> {
     try {
-      if (recorder.wants(ctx, ctx.path, ctx.method)) {
+      if (claimRequest(ctx.req) && recorder.wants(ctx, ctx.method)) {
         const started = performance.now();
         watchResponse(ctx.res, (status) => {
           const route = ctx._matchedRoute === undefined ? null : String(ctx._matchedRoute);
-          recorder.record(ctx, observe(ctx.req, started, route, status, trustProxy, ctx.originalUrl));
+          recorder.record(ctx, countHeadAsGet(observe(ctx.req, started, route, status, trustProxy, ctx.originalUrl), ownHead(ctx)));
         });
       }
     } catch {
@@ -34,6 +38,11 @@ export function trackRequests(tracker?: Tracker, options: AdapterOptions<KoaCont
     }
     return next();
   };
+}
+
+/** @koa/router adds HEAD to every GET route; a route declared with `router.head()` has HEAD alone. */
+function ownHead(ctx: KoaContext): boolean {
+  return ctx.matched?.some((layer) => layer.path === ctx._matchedRoute && layer.methods.includes('HEAD') && !layer.methods.includes('GET')) === true;
 }
 
 interface RouterLike {

@@ -2,8 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { match } from 'path-to-regexp';
 import type { Tracker } from '../../delivery/tracker.js';
 import { FootfallError, describeValue } from '../../errors.js';
+import { countHeadAsGet } from '../shared/head.js';
 import type { AdapterOptions } from '../shared/options.js';
 import { observe, pathOf, watchResponse } from '../shared/node-http.js';
+import { claimRequest } from '../shared/owner.js';
 import { createRecorder } from '../shared/recorder.js';
 import { tidyRoutes, type DeclaredRoute } from '../shared/routes.js';
 
@@ -20,13 +22,19 @@ export interface NodeAdapterOptions extends AdapterOptions<IncomingMessage> {
  */
 export function trackRequests(tracker?: Tracker, options: NodeAdapterOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
   const recorder = createRecorder(tracker, options);
-  const routeOf = options.route ?? compileRoutes(options.routes);
+  const routeOf = options.route;
+  const declared = routeOf === undefined ? compileRoutes(options.routes) : undefined;
   const trustProxy = options.trustProxy === true;
+  const observeNode = (req: IncomingMessage, started: number, status: number) => {
+    if (declared === undefined) return observe(req, started, routeOf?.(req), status, trustProxy);
+    const route = declared(req);
+    return countHeadAsGet(observe(req, started, route?.path ?? null, status, trustProxy), route?.method !== 'GET');
+  };
   return function footfallListener(req, res) {
     try {
-      if (!recorder.wants(req, pathOf(req.url), req.method ?? 'GET')) return;
+      if (!claimRequest(req) || !recorder.wants(req, req.method ?? 'GET')) return;
       const started = performance.now();
-      watchResponse(res, (status) => recorder.record(req, observe(req, started, routeOf?.(req), status, trustProxy)));
+      watchResponse(res, (status) => recorder.record(req, observeNode(req, started, status)));
     } catch {
       // Never into the app.
     }
@@ -46,10 +54,17 @@ function parseRoutes(routes: readonly string[]): { method: string | undefined; p
   });
 }
 
-function compileRoutes(routes: readonly string[] | undefined): ((req: IncomingMessage) => string | null) | undefined {
+interface CompiledRoute {
+  method: string | undefined;
+  path: string;
+  test: (path: string) => unknown;
+}
+
+/** The declared route of a request; a HEAD with no route of its own gets its path's GET route. */
+function compileRoutes(routes: readonly string[] | undefined): ((req: IncomingMessage) => CompiledRoute | undefined) | undefined {
   if (routes === undefined) return undefined;
   if (!Array.isArray(routes)) throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'routes', 'an array of route templates', describeValue(routes));
-  const compiled = parseRoutes(routes).map(({ method, path }) => {
+  const compiled = parseRoutes(routes).map(({ method, path }): CompiledRoute => {
     try {
       return { method, path, test: match(path, { decode: false }) };
     } catch (error) {
@@ -58,9 +73,10 @@ function compileRoutes(routes: readonly string[] | undefined): ((req: IncomingMe
   });
   return (req) => {
     const path = pathOf(req.url);
-    for (const route of compiled) {
-      if ((route.method === undefined || route.method === req.method) && route.test(path) !== false) return route.path;
-    }
-    return null;
+    return find(compiled, req.method, path) ?? (req.method === 'HEAD' ? find(compiled, 'GET', path) : undefined);
   };
+}
+
+function find(compiled: CompiledRoute[], method: string | undefined, path: string): CompiledRoute | undefined {
+  return compiled.find((route) => (route.method === undefined || route.method === method) && route.test(path) !== false);
 }

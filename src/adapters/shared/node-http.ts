@@ -1,12 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { warnOnce } from '../../warnings.js';
 import { CLIENT_CLOSED_STATUS, type Observed } from './recorder.js';
 
 /**
- * Reads what a hit needs from Node's request, and calls `done` once when the response is
- * over: finished, or abandoned by the client (then with status 499). One listener, no timer.
+ * Calls `done` once when the response is over: finished, or abandoned by the client (then
+ * with status 499). One listener, no timer; whatever `done` throws stays here, as a warning.
  */
 export function watchResponse(res: ServerResponse, done: (status: number) => void): void {
-  res.once('close', () => done(res.writableFinished ? res.statusCode : CLIENT_CLOSED_STATUS));
+  res.once('close', () => {
+    try {
+      done(res.writableFinished ? res.statusCode : CLIENT_CLOSED_STATUS);
+    } catch {
+      warnOnce('FFWRN005');
+    }
+  });
 }
 
 export function observe(req: IncomingMessage, startedMs: number, route: string | null | undefined, status: number, trustProxy: boolean, url = req.url): Observed {

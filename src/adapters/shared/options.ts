@@ -9,7 +9,7 @@ export interface AdapterOptions<Req> {
   title?: ((req: Req) => string | undefined) | undefined;
   /** The caller's id in your app (e.g. the API token's owner); hashed with the key before it leaves. @default none */
   userId?: ((req: Req) => string | number | undefined) | undefined;
-  /** Requests not to record. @default skip OPTIONS and requests marked as health checks (see isHealthCheck) */
+  /** Requests not to record. @default skip OPTIONS and health checks (see isHealthCheck) */
   skip?: ((req: Req) => boolean) | undefined;
   /** Fraction of requests recorded, 0 to 1. @default 1 */
   sampleRate?: number | undefined;
@@ -51,7 +51,19 @@ export function resolveAdapterOptions<Req>(options: AdapterOptions<Req> = {}): R
   });
 }
 
-/** Health checks are not API usage: by path (`/health`, `/healthz`, `/ready`, `/live`, `/ping`) or a marker the app sets. */
-export function isHealthCheck(path: string, marked: boolean): boolean {
-  return marked || /^\/(?:health|healthz|healthcheck|ready|readyz|live|livez|ping)\/?$/i.test(path);
+/** Last path segments that name a health check (Kubernetes probes, load balancers, uptime monitors). */
+const HEALTH_NAMES = new Set(['health', 'healthz', 'healthcheck', 'health-check', 'health_check', 'ready', 'readyz', 'readiness', 'live', 'livez', 'liveness', 'ping']);
+
+/**
+ * Health checks are not API usage: a page (route template) whose last segment is a health
+ * name, under any prefix without parameters (`/health`, `/api/health-check`, `/v1/healthz`,
+ * `/actuator/health/liveness`), or a request the app marked. `/clusters/:id/health` is an
+ * endpoint of the API, and so is `/v1/users/:id/status` (`status` is no health name).
+ */
+export function isHealthCheck(page: string, marked: boolean): boolean {
+  if (marked) return true;
+  const segments = page.split('/').filter((segment) => segment.length > 0);
+  const last = segments.at(-1);
+  if (last === undefined || !HEALTH_NAMES.has(last.toLowerCase())) return false;
+  return !segments.some((segment) => /^:|[*{(]/.test(segment));
 }

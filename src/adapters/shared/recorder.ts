@@ -3,6 +3,8 @@ import { createTracker, type Tracker } from '../../delivery/tracker.js';
 import type { TrackInput } from '../../delivery/track-input.js';
 import { ga4 } from '../../protocols/ga4/destination.js';
 import { warnOnce } from '../../warnings.js';
+import { templateFromPath } from '../../core/route.js';
+import { splitUrl } from '../../core/url.js';
 import { isHealthCheck, resolveAdapterOptions, type AdapterOptions } from './options.js';
 
 /** What an adapter knows when a response is done, in framework-neutral terms. */
@@ -29,7 +31,8 @@ export const HEALTH_CHECK = Symbol.for('footfall.healthCheck');
 
 export interface Recorder<Req> {
   /** True when this request should be recorded at all (skip and sampling), asked once at its start. */
-  wants(req: Req, path: string, method: string): boolean;
+  wants(req: Req, method: string): boolean;
+  /** Tracks a finished request, unless it was a health check (judged on its page, which only now is known). */
   record(req: Req, observed: Observed): void;
   readonly tracker: Tracker | undefined;
 }
@@ -44,10 +47,10 @@ export function createRecorder<Req>(tracker: Tracker | undefined, options: Adapt
   const fail = () => warnOnce('FFWRN005');
   return {
     tracker: active,
-    wants(req, path, method) {
+    wants(req, method) {
       if (active === undefined) return false;
       try {
-        const skip = resolved.skip !== undefined ? resolved.skip(req) : method === 'OPTIONS' || isHealthCheck(path, (req as Record<symbol, unknown>)[HEALTH_CHECK] === true);
+        const skip = resolved.skip !== undefined ? resolved.skip(req) : method === 'OPTIONS';
         if (skip) return false;
         return resolved.sampleRate >= 1 || resolved.random() < resolved.sampleRate;
       } catch {
@@ -58,6 +61,7 @@ export function createRecorder<Req>(tracker: Tracker | undefined, options: Adapt
     record(req, observed) {
       if (active === undefined) return;
       try {
+        if (resolved.skip === undefined && isHealthCheck(pageOf(observed), (req as Record<symbol, unknown>)[HEALTH_CHECK] === true)) return;
         const input: TrackInput = {
           method: observed.method,
           url: observed.url,
@@ -77,6 +81,11 @@ export function createRecorder<Req>(tracker: Tracker | undefined, options: Adapt
       }
     },
   };
+}
+
+/** The page a request becomes: the framework's template, else its path with ids as `:id`. */
+function pageOf(observed: Observed): string {
+  return typeof observed.route === 'string' ? observed.route : templateFromPath(splitUrl(observed.url).path);
 }
 
 function trackerFromEnv<Req>(env: NodeJS.ProcessEnv, options: AdapterOptions<Req>): Tracker {

@@ -1,0 +1,12 @@
+import type { Observed } from './recorder.js';
+
+/**
+ * Routers serve a HEAD request with the GET route of its path (Express, @koa/router, Hono),
+ * so an app that declared only `GET /x/:id` would otherwise show `HEAD /x/:id`, an endpoint it
+ * never declared. A HEAD that a route served is counted as that GET, unless the route that
+ * served it was declared for HEAD itself.
+ */
+export function countHeadAsGet(observed: Observed, servedByOwnHead: boolean): Observed {
+  if (servedByOwnHead || typeof observed.route !== 'string' || observed.method.toUpperCase() !== 'HEAD') return observed;
+  return { ...observed, method: 'GET' };
+}
