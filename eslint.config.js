@@ -47,4 +47,13 @@ export default tseslint.config(
     },
   },
   { files: ['scripts/**', 'bench/**'], rules: { 'no-restricted-syntax': 'off' } },
+  {
+    // CommonJS test suites (the Jest setup of most Express apps): require() and Jest's globals.
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: Object.fromEntries(['require', 'module', 'setTimeout', 'test', 'expect', 'afterAll', 'beforeAll', 'describe'].map((name) => [name, 'readonly'])),
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

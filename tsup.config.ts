@@ -20,6 +20,11 @@ export default defineConfig([
     clean: false, // the build script empties dist first: two configs build in parallel, and tsup's clean in one removed the other's declarations
     target: 'node20',
     platform: 'node',
+    // The CommonJS build loads undici with require(), not import(): Jest without VM modules
+    // (the usual CommonJS setup) cannot run a native import() from a test file.
+    esbuildOptions(options, context) {
+      if (context.format === 'cjs') options.supported = { ...options.supported, 'dynamic-import': false };
+    },
   },
   {
     // The CLI, the collector and the testing kit (which starts the collector) are leaves, ESM only

@@ -52,6 +52,10 @@ export const ERROR_CODES = {
     message: 'The hit store %s could not be opened: %s.',
     hint: 'Check that the directory exists and is writable, or use --memory. better-sqlite3 (version 12) must be installed: `npm i better-sqlite3@12`.',
   },
+  FOOTFALL_ERR_SQLITE_NOT_BUILT: {
+    message: 'better-sqlite3 is installed but its native module is not usable: expected %s, got %s.',
+    hint: 'Build it with `npm rebuild better-sqlite3` (an .npmrc with ignore-scripts=true skips its install script; rebuild after each install, or after changing Node versions).',
+  },
   FOOTFALL_ERR_STORE_TOO_NEW: {
     message: 'The hit store %s has schema version %s, newer than this Footfall understands (%s).',
     hint: 'Upgrade Footfall, or point --db at another file.',

@@ -1,3 +1,5 @@
+import { processWide } from './internal/process-wide.js';
+
 /**
  * Warnings Footfall emits at most once per process each, through process.emitWarning, so
  * they reach the app's usual warning handling (and `--no-warnings` silences them).
@@ -10,11 +12,14 @@ export const WARNINGS = {
   FFWRN003: 'An onSuccess/onFailure callback or a tracker event listener threw; the error was caught and delivery went on. Later errors from callbacks are not reported again.',
   FFWRN005: 'A framework adapter met an error while recording a request (a bug in Footfall, or a userId/skip/title option that threw); the request was not affected. Reported once.',
   FFWRN004: 'Hits are being dropped because the queue is full (maxQueueSize / maxQueueBytes); see tracker.stats().dropped. This is reported once.',
+  FFWRN006:
+    'A tracker created under a test runner sends to Google Analytics: its hits are dropped (reason `test_environment`), not sent. Point it at a local collector (FOOTFALL_ENDPOINT or ga4({ endpoint })), use createTestTracker() from footfall/testing, or pass `sendInTests: true` to createTracker to send anyway.',
 } as const;
 
 export type WarningCode = keyof typeof WARNINGS;
 
-const emitted = new Set<WarningCode>();
+/** Codes already emitted, shared by every copy of Footfall in the process (Jest loads one per test file). */
+const emitted = processWide('warnings.emitted', () => new Set<string>());
 
 /** Emits the warning `code` once per process; later calls do nothing. */
 export function warnOnce(code: WarningCode, detail?: string): void {

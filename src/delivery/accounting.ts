@@ -18,7 +18,7 @@ export interface Accounting {
 
 export function createAccounting(): Accounting {
   const failedBy: Record<FailReason, number> = { http_4xx: 0, http_other: 0, validation: 0, retry_deadline: 0, aborted: 0 };
-  const droppedBy: Record<DropReason, number> = { queue_full: 0, queue_bytes_full: 0, invalid: 0, closed: 0, stale: 0 };
+  const droppedBy: Record<DropReason, number> = { queue_full: 0, queue_bytes_full: 0, invalid: 0, closed: 0, stale: 0, test_environment: 0 };
   let failed = 0;
   let dropped = 0;
   return {

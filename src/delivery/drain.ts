@@ -25,7 +25,8 @@ export function createDrain({ batcher, sender, books, scheduler, flushIntervalMs
   sender: Sender;
   books: Books;
   scheduler: Scheduler;
-  flushIntervalMs: number;
+  /** Undefined: no interval; partial batches wait for a flush. */
+  flushIntervalMs: number | undefined;
   maxJobs: number;
   batchSize: number;
 }): Drain {
@@ -43,7 +44,7 @@ export function createDrain({ batcher, sender, books, scheduler, flushIntervalMs
     scheduler.soon(run);
   };
   const armInterval = () => {
-    if (intervalArmed || intervalDue || batcher.queued === 0) return;
+    if (intervalArmed || intervalDue || batcher.queued === 0 || flushIntervalMs === undefined) return;
     intervalArmed = true;
     const cancel = scheduler.after(flushIntervalMs, () => {
       intervalArmed = false;

@@ -4,7 +4,7 @@ import { warnOnce } from '../warnings.js';
 import type { TrackInput } from './track-input.js';
 import type { FailureReason } from './transport.js';
 
-export type DropReason = 'queue_full' | 'queue_bytes_full' | 'invalid' | 'closed' | 'stale';
+export type DropReason = 'queue_full' | 'queue_bytes_full' | 'invalid' | 'closed' | 'stale' | 'test_environment';
 export type FailReason = 'http_4xx' | 'http_other' | 'validation' | 'retry_deadline' | 'aborted';
 
 export interface DeliveryReport {

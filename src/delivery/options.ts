@@ -19,7 +19,7 @@ export interface TrackerOptions extends HitOptions {
   timeoutMs?: number | undefined;
   /** Shortest deadline of one HTTP attempt. @default 250 (or `timeoutMs` when lower) */
   minTimeoutMs?: number | undefined;
-  /** Queued hits are sent at least this often. @default 5_000 */
+  /** Queued hits are sent at least this often. @default 5_000 (under Jest: no interval, hits go on flush(), close() or a full batch; see docs/testing.md) */
   flushIntervalMs?: number | undefined;
   /** Hits waiting (queued, in flight or between retries) at most; past it new hits are dropped (`queue_full`). @default 10_000 */
   maxQueueSize?: number | undefined;
@@ -47,7 +47,7 @@ export interface TrackerOptions extends HitOptions {
   breakerMaxCooldownMs?: number | undefined;
   /** Default deadline of `close()`. @default 5_000 */
   closeTimeoutMs?: number | undefined;
-  /** Flush on the process's `beforeExit`. @default true */
+  /** Flush on the process's `beforeExit`. @default true (false under Jest, whose test files are gone by then) */
   flushOnExit?: boolean | undefined;
   /** Close on SIGTERM/SIGINT, then let the process exit as it would have. @default false */
   closeOnSignals?: boolean | undefined;
@@ -59,13 +59,20 @@ export interface TrackerOptions extends HitOptions {
   clock?: Clock | undefined;
   /** Injected transport. @default undici with keep-alive */
   transport?: Transport | undefined;
+  /**
+   * Send to Google Analytics even under a test runner (`JEST_WORKER_ID`, `VITEST`, `node --test`
+   * or `NODE_ENV=test`). Without it such a tracker drops its hits (`test_environment`) and warns
+   * FFWRN006; a local collector or an injected transport is never held back. @default false
+   */
+  sendInTests?: boolean | undefined;
 }
 
 export interface ResolvedTrackerOptions {
   readonly destination: Destination;
   readonly timeoutMs: number;
   readonly minTimeoutMs: number;
-  readonly flushIntervalMs: number;
+  /** Undefined: no interval (under Jest, unless given). */
+  readonly flushIntervalMs: number | undefined;
   readonly maxQueueSize: number;
   readonly maxQueueBytes: number;
   readonly maxInFlight: number;
@@ -80,19 +87,24 @@ export interface ResolvedTrackerOptions {
   readonly onFailure: ((report: FailureReport) => void) | undefined;
   readonly clock: Clock;
   readonly transport: Transport | undefined;
+  readonly sendInTests: boolean;
 }
 
 const TRACKER_KEYS = new Set<string>([
   ...HIT_OPTION_KEYS,
   'destination', 'timeoutMs', 'minTimeoutMs', 'flushIntervalMs', 'maxQueueSize', 'maxQueueBytes', 'maxInFlight', 'maxRetryMs', 'retryBaseMs', 'retryMaxDelayMs',
   'breakerFailureRatio', 'breakerMinAttempts', 'breakerWindowMs', 'breakerNoSuccessMs', 'breakerCooldownMs', 'breakerMaxCooldownMs',
-  'closeTimeoutMs', 'flushOnExit', 'closeOnSignals', 'onSuccess', 'onFailure', 'clock', 'transport',
+  'closeTimeoutMs', 'flushOnExit', 'closeOnSignals', 'onSuccess', 'onFailure', 'clock', 'transport', 'sendInTests',
 ] satisfies (keyof TrackerOptions)[]);
 
 const RETIRED = { breakerThreshold: '`breakerFailureRatio` and `breakerMinAttempts`: the breaker now judges a window of attempts, see docs/delivery.md' };
 
-/** Validates the delivery options once; throws FootfallError naming the option. */
-export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerOptions {
+/**
+ * Validates the delivery options once; throws FootfallError naming the option. `underJest`:
+ * the tracker runs inside a Jest test file, so by default it keeps no interval timer and no
+ * exit hook, which would run after Jest has torn the file's modules down.
+ */
+export function resolveTrackerOptions(options: TrackerOptions, { underJest = false }: { underJest?: boolean } = {}): ResolvedTrackerOptions {
   if (options === null || typeof options !== 'object') throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'options', 'an object', describeValue(options));
   refuseUnknownKeys(options, TRACKER_KEYS, 'createTracker', RETIRED);
   const destination = options.destination;
@@ -111,7 +123,7 @@ export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerO
     destination,
     timeoutMs,
     minTimeoutMs,
-    flushIntervalMs: number('flushIntervalMs', 5_000),
+    flushIntervalMs: underJest && options.flushIntervalMs === undefined ? undefined : number('flushIntervalMs', 5_000),
     maxQueueSize: number('maxQueueSize', 10_000),
     maxQueueBytes: number('maxQueueBytes', 8_388_608, 1024),
     maxInFlight: number('maxInFlight', 64),
@@ -120,12 +132,13 @@ export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerO
     retryMaxDelayMs,
     breaker,
     closeTimeoutMs: number('closeTimeoutMs', 5_000, 0),
-    flushOnExit: booleanOption('flushOnExit', options.flushOnExit, true),
+    flushOnExit: booleanOption('flushOnExit', options.flushOnExit, !underJest),
     closeOnSignals: booleanOption('closeOnSignals', options.closeOnSignals, false),
     onSuccess: functionOption('onSuccess', options.onSuccess),
     onFailure: functionOption('onFailure', options.onFailure),
     clock: options.clock ?? systemClock,
     transport: options.transport,
+    sendInTests: booleanOption('sendInTests', options.sendInTests, false),
   });
 }
 

@@ -4,6 +4,7 @@ import { createHitIds, hitIdPrefix } from '../core/hit-id.js';
 import type { HitContext } from '../core/hit-context.js';
 import { FootfallError, describeValue } from '../errors.js';
 import { deriveHitContext, resolveHitOptions, type HitOverrides } from '../hit-options.js';
+import { detectTestRunner } from '../internal/test-runner.js';
 import { warnOnce } from '../warnings.js';
 import { createAccounting } from './accounting.js';
 import { createBatcher } from './batcher.js';
@@ -16,6 +17,7 @@ import * as lifecycle from './lifecycle.js';
 import { resolveTrackerOptions, type TrackerOptions } from './options.js';
 import { createEventLoopScheduler, type Scheduler } from './scheduler.js';
 import { createSender } from './sender.js';
+import { heldBackInTests } from './test-guard.js';
 import { readStats, type CloseResult, type Tracker } from './tracker-api.js';
 import { estimateBytes, toRequestInfo, type TrackInput } from './track-input.js';
 import { createTransportStack } from './transport-stack.js';
@@ -39,10 +41,15 @@ export interface TrackerInternals {
 
 /** The wiring: ring buffer -> batcher -> sender -> retry(concurrency(breaker(timeout(transport)))) -> books. */
 export function assembleTracker(options: TrackerOptions, internals: TrackerInternals = {}): Tracker {
-  const settings = resolveTrackerOptions(options);
+  const runner = detectTestRunner(process.env);
+  // Jest drops a test file's modules when the file ends: no timer or exit hook of ours may outlive it.
+  const settings = resolveTrackerOptions(options, { underJest: runner === 'jest' && internals.scheduler === undefined });
   const { clock } = settings;
   const context = resolveHitOptions({ now: clock.now, ...options });
-  const format = createWireFormat(withEnvEndpoint(settings.destination, process.env));
+  const destination = withEnvEndpoint(settings.destination, process.env);
+  const heldBack = heldBackInTests({ destination, injectedTransport: settings.transport !== undefined, sendInTests: settings.sendInTests, env: process.env });
+  if (heldBack !== undefined) warnOnce('FFWRN006', `(${heldBack} detected; endpoint ${destination.endpoint})`);
+  const format = createWireFormat(destination);
   const accounting = createAccounting();
   const emitter = createSafeEmitter();
   const ledger = createFlushLedger();
@@ -77,6 +84,7 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
     try {
       accounting.tracked++;
       if (closed) return books.drop('closed', [], [input]);
+      if (heldBack !== undefined) return books.drop('test_environment', [], [input]);
       const info = toRequestInfo(input, clock.now());
       if (info === undefined) return books.drop('invalid', [], [input]);
       const bytes = estimateBytes(info);

@@ -18,9 +18,9 @@ const BUSY_TIMEOUT_MS = 5000;
  * synchronous=NORMAL: a commit survives a crash of the process; a power loss may lose the
  * last commits, never corrupt the file. See docs/collector-storage.md for the schema.
  */
-export function createSqliteStore(options: StoreOptions = {}): Store {
+export function createSqliteStore(options: StoreOptions = {}, load: LoadModule = defaultLoad): Store {
   const file = options.file ?? './footfall.db';
-  const db = open(file);
+  const db = open(file, load);
   const insert = createInsertHits(db);
   const endpoints = createEndpointsQuery(db);
   const timeseries = createTimeseriesQuery(db);
@@ -52,10 +52,15 @@ export function createSqliteStore(options: StoreOptions = {}): Store {
   };
 }
 
-function open(file: string): BetterSqlite3.Database {
+/** How better-sqlite3 is loaded: `require` from this file; tests give another copy of the package. */
+export type LoadModule = (id: 'better-sqlite3') => unknown;
+
+const defaultLoad: LoadModule = (id) => createRequire(import.meta.url)(id);
+
+function open(file: string, load: LoadModule): BetterSqlite3.Database {
   let db: BetterSqlite3.Database | undefined;
   try {
-    const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+    const Database = load('better-sqlite3') as typeof BetterSqlite3;
     db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     if (file !== ':memory:' && file !== '') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -65,8 +70,25 @@ function open(file: string): BetterSqlite3.Database {
   } catch (error) {
     if (db?.open === true) db.close();
     if (isFootfallError(error)) throw error;
-    throw new FootfallError('FOOTFALL_ERR_STORE_UNAVAILABLE', JSON.stringify(file), error instanceof Error ? error.message : String(error));
+    throw storeError(file, error);
   }
+}
+
+/** The addon's own failures: never built (`ignore-scripts`), or built for another Node. */
+const UNBUILT = /Could not locate the bindings file|better_sqlite3\.node|NODE_MODULE_VERSION|was compiled against a different Node\.js version/;
+
+function storeError(file: string, error: unknown): FootfallError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (UNBUILT.test(message)) {
+    const expected = `build/Release/better_sqlite3.node built for Node ${process.versions.node} (NODE_MODULE_VERSION ${process.versions.modules})`;
+    return new FootfallError('FOOTFALL_ERR_SQLITE_NOT_BUILT', expected, JSON.stringify(firstLine(message)));
+  }
+  return new FootfallError('FOOTFALL_ERR_STORE_UNAVAILABLE', JSON.stringify(file), message);
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n', 1)[0] ?? '';
+  return line.length > 200 ? `${line.slice(0, 200)}...` : line;
 }
 
 /** A `hits` row (in the recent query's column order) as a StoredHit, without absent fields. */
