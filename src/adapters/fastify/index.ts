@@ -1,14 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Tracker } from '../../delivery/tracker.js';
-import type { AdapterOptions } from '../shared/options.js';
 import { observe } from '../shared/node-http.js';
 import { CLIENT_CLOSED_STATUS, createRecorder } from '../shared/recorder.js';
 import { tidyRoutes, type DeclaredRoute } from '../shared/routes.js';
+import { resolveFastifyOptions, type FastifyAdapterOptions } from './options.js';
 
-export interface FastifyAdapterOptions extends AdapterOptions<FastifyRequest> {
-  /** The tracker; without it, one is made from FOOTFALL_GA4_* variables. */
-  tracker?: Tracker | undefined;
-}
+export type { FastifyAdapterOptions } from './options.js';
 
 const STARTED = Symbol('footfall.started');
 const routesSeen = new WeakMap<object, DeclaredRoute[]>();
@@ -18,10 +15,13 @@ type Done = (error?: Error) => void;
 /**
  * The Fastify 5 plugin: `app.register(trackRequests, { tracker })`, before your routes. It
  * is not encapsulated (it sees every route) and reads the template from `routeOptions.url`.
+ * `await app.close()` delivers every hit: the tracker is flushed (or closed) in `onClose`.
  */
 export function trackRequests(fastify: FastifyInstance, options: FastifyAdapterOptions, done: Done): void {
   let recorder: ReturnType<typeof createRecorder<FastifyRequest>>;
+  let closeTracker: boolean;
   try {
+    ({ closeTracker } = resolveFastifyOptions(options));
     recorder = createRecorder(options.tracker, options);
   } catch (error) {
     // A bad option fails app.ready(), where it was written, never a request.
@@ -58,7 +58,19 @@ export function trackRequests(fastify: FastifyInstance, options: FastifyAdapterO
     finish(request, CLIENT_CLOSED_STATUS);
     next();
   });
+  const tracker = recorder.tracker;
+  // Runs after the server closed (Fastify's own onClose comes first), so the last hits are in.
+  if (tracker !== undefined) fastify.addHook('onClose', () => settle(tracker, closeTracker));
   done();
+}
+
+/** Flushes or closes the tracker; never rejects into `app.close()`. */
+async function settle(tracker: Tracker, close: boolean): Promise<void> {
+  try {
+    await (close ? tracker.close() : tracker.flush());
+  } catch {
+    // Never into the app: what was not delivered is in tracker.stats().
+  }
 }
 
 // A plugin Fastify runs in the root context, named in its errors, without importing fastify-plugin.
