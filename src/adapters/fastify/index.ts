@@ -2,13 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import type { Tracker } from '../../delivery/tracker.js';
 import { observe } from '../shared/node-http.js';
 import { CLIENT_CLOSED_STATUS, createRecorder } from '../shared/recorder.js';
-import { tidyRoutes, type DeclaredRoute } from '../shared/routes.js';
+import type { DeclaredRoute } from '../shared/routes.js';
 import { resolveFastifyOptions, type FastifyAdapterOptions } from './options.js';
+import { createRouteBook, type RouteBook } from './routes.js';
 
 export type { FastifyAdapterOptions } from './options.js';
 
 const STARTED = Symbol('footfall.started');
-const routesSeen = new WeakMap<object, DeclaredRoute[]>();
+const routesSeen = new WeakMap<object, RouteBook>();
 
 type Done = (error?: Error) => void;
 
@@ -29,7 +30,7 @@ export function trackRequests(fastify: FastifyInstance, options: FastifyAdapterO
     return;
   }
   const trustProxy = options.trustProxy === true;
-  const routes: DeclaredRoute[] = [];
+  const routes = createRouteBook();
   routesSeen.set(fastify, routes);
   const finish = (request: FastifyRequest, status: number) => {
     const started = (request as unknown as Record<symbol, number | undefined>)[STARTED];
@@ -37,9 +38,7 @@ export function trackRequests(fastify: FastifyInstance, options: FastifyAdapterO
     (request as unknown as Record<symbol, number | undefined>)[STARTED] = undefined;
     recorder.record(request, observe(request.raw, started, request.routeOptions.url ?? null, status, trustProxy));
   };
-  fastify.addHook('onRoute', (route: RouteOptions) => {
-    for (const method of [route.method].flat()) routes.push({ method, path: route.url });
-  });
+  fastify.addHook('onRoute', (route: RouteOptions) => routes.add(route));
   fastify.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, next: Done) => {
     try {
       if (recorder.wants(request, request.url.split('?')[0] ?? '/', request.method)) {
@@ -80,9 +79,10 @@ Object.assign(trackRequests, {
   [Symbol.for('plugin-meta')]: { name: 'footfall', fastify: '5.x' },
 });
 
-/** The routes declared after the plugin was registered (HEAD routes Fastify adds for GET left out). */
+/**
+ * The routes declared after the plugin was registered, written as hits record them: HEAD
+ * routes Fastify added on its own for GET left out, no trailing slash.
+ */
 export function listRoutes(fastify: FastifyInstance): DeclaredRoute[] {
-  const routes = routesSeen.get(fastify) ?? [];
-  const gets = new Set(routes.filter((r) => r.method === 'GET').map((r) => r.path));
-  return tidyRoutes(routes.filter((r) => !(r.method === 'HEAD' && gets.has(r.path))));
+  return routesSeen.get(fastify)?.list() ?? [];
 }
