@@ -2,6 +2,7 @@
 // (the plugin flushes, or closes, the tracker in onClose), including under close-with-grace.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { get } from 'node:http';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import Fastify from 'fastify';
@@ -20,9 +21,27 @@ interface Exit {
   stderr: string;
 }
 
-/** Starts the child app, makes the four requests, sends SIGTERM; a guard kills it after 20 s. */
-async function runGraceChild(endpoint: string, mode: 'given' | 'env', env: Record<string, string> = {}): Promise<Exit & { killed: boolean }> {
-  const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
+/**
+ * GET on a connection of its own that ends with the response (`Connection: close`). Over a
+ * keep-alive connection a request in flight at app.close() holds the close up: Fastify's
+ * server.close() waits for that connection, idle after the answer, until the client drops it.
+ */
+function getOnce(url: string): Promise<string> {
+  return new Promise((resolve) => {
+    get(url, { agent: false }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve(body));
+    }).once('error', (error) => resolve(error.message));
+  });
+}
+
+/**
+ * Starts the child app, makes the four requests (and with `slow`, one more still in flight),
+ * sends SIGTERM; a guard kills it after 20 s.
+ */
+async function runGraceChild(endpoint: string, mode: 'given' | 'env', options: { env?: Record<string, string>; slow?: boolean } = {}): Promise<Exit & { killed: boolean; slowAnswer?: string }> {
+  const childEnv: Record<string, string | undefined> = { ...process.env, ...options.env };
   delete childEnv.NODE_TEST_CONTEXT;
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/fastify-grace-child.ts', endpoint, mode], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
   let stderr = '';
@@ -33,20 +52,21 @@ async function runGraceChild(endpoint: string, mode: 'given' | 'env', env: Recor
     child.kill('SIGKILL');
   }, 20_000);
   const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, stderr })));
-  const [url] = await Promise.race([
-    (async () => {
-      for await (const line of createInterface({ input: child.stdout })) return [line];
-      return [undefined];
-    })(),
-    exited.then(() => [undefined]),
-  ]);
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const nextLine = () => Promise.race([lines.next().then((line) => (line.done === true ? undefined : String(line.value))), exited.then(() => undefined)]);
+  const url = await nextLine();
+  let slowAnswer: Promise<string> | undefined;
   if (url !== undefined) {
     for (const path of PATHS) await (await fetch(`${url}${path}`)).text();
+    if (options.slow === true) {
+      slowAnswer = getOnce(`${url}/api/slow`);
+      await nextLine(); // `slow started`
+    }
     child.kill('SIGTERM');
   }
   const exit = await exited;
   clearTimeout(guard);
-  return { ...exit, killed };
+  return { ...exit, killed, ...(slowAnswer === undefined ? {} : { slowAnswer: await slowAnswer }) };
 }
 
 describe('fastify: the app\'s shutdown delivers every hit', () => {
@@ -68,13 +88,24 @@ describe('fastify: the app\'s shutdown delivers every hit', () => {
     assert.deepEqual(routesSince(start), ['/api/tasks', '/api/tasks', '/api/tasks/:id', '/api/tasks/:id']);
   });
 
+  it('close-with-grace + closeOnSignals: a request still in flight at SIGTERM is answered, and its hit delivered too', async () => {
+    const start = collector.hits.length;
+    const exit = await runGraceChild(collector.endpoint, 'given', { slow: true });
+    assert.equal(exit.killed, false, 'the child had to be killed');
+    assert.deepEqual({ code: exit.code, signal: exit.signal }, { code: 0, signal: null }, exit.stderr);
+    assert.equal(exit.slowAnswer, 'slow');
+    assert.deepEqual(routesSince(start), ['/api/slow', '/api/tasks', '/api/tasks', '/api/tasks/:id', '/api/tasks/:id']);
+  });
+
   it('close-with-grace, tracker built from the environment by the plugin: all 4 hits stored, exits 0', async () => {
     const start = collector.hits.length;
     const exit = await runGraceChild(collector.endpoint, 'env', {
-      FOOTFALL_GA4_MEASUREMENT_ID: 'G-GRACEENV1',
-      FOOTFALL_GA4_API_SECRET: 's',
-      FOOTFALL_ENDPOINT: collector.url,
-      FOOTFALL_HASH_KEY: 'env-key-0123456789abcdef',
+      env: {
+        FOOTFALL_GA4_MEASUREMENT_ID: 'G-GRACEENV1',
+        FOOTFALL_GA4_API_SECRET: 's',
+        FOOTFALL_ENDPOINT: collector.url,
+        FOOTFALL_HASH_KEY: 'env-key-0123456789abcdef',
+      },
     });
     assert.equal(exit.killed, false, 'the child had to be killed');
     assert.deepEqual({ code: exit.code, signal: exit.signal }, { code: 0, signal: null }, exit.stderr);
