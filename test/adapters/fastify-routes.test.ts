@@ -126,3 +126,36 @@ describe('fastify: listRoutes, recorded pages and @fastify/swagger agree (autolo
     assert.deepEqual(unmatched, []);
   });
 });
+
+describe('fastify: telling the HEAD routes Fastify added from the app\'s', () => {
+  it('holds when a plugin registered first wraps every handler in onRoute (as tracing plugins do), and for a GET with exposeHeadRoute: false', async () => {
+    const app = Fastify();
+    app.addHook('onRoute', (route) => {
+      const inner = route.handler;
+      route.handler = function wrapped(this: FastifyInstance, ...args: Parameters<typeof inner>) {
+        return inner.apply(this, args);
+      };
+    });
+    await app.register(trackRequests, { tracker: createTestTracker() });
+    const shared = async () => 'x';
+    await app.register(async (api) => {
+      api.get('/', async () => 'x');
+      api.get('/items/:id', async () => 'x');
+      api.get('/files/:id', { exposeHeadRoute: false }, shared);
+      api.head('/files/:id', shared);
+    }, { prefix: '/api' });
+    await app.ready();
+    assert.deepEqual(listRoutes(app).map((route) => `${route.method} ${route.path}`), ['GET /api', 'GET /api/files/:id', 'HEAD /api/files/:id', 'GET /api/items/:id']);
+    await app.close();
+  });
+
+  it('with exposeHeadRoutes: false on the app, a HEAD route right after its GET is the app\'s', async () => {
+    const app = Fastify({ exposeHeadRoutes: false });
+    await app.register(trackRequests, { tracker: createTestTracker() });
+    app.get('/v1/items/:id', async () => 'x');
+    app.head('/v1/items/:id', async (_request, reply) => reply.send());
+    await app.ready();
+    assert.deepEqual(listRoutes(app).map((route) => `${route.method} ${route.path}`), ['GET /v1/items/:id', 'HEAD /v1/items/:id']);
+    await app.close();
+  });
+});

@@ -30,7 +30,8 @@ export function trackRequests(fastify: FastifyInstance, options: FastifyAdapterO
     return;
   }
   const trustProxy = options.trustProxy === true;
-  const routes = createRouteBook();
+  // In initialConfig at run time (default true), though not in its type.
+  const routes = createRouteBook((fastify.initialConfig as { exposeHeadRoutes?: boolean }).exposeHeadRoutes !== false);
   routesSeen.set(fastify, routes);
   const finish = (request: FastifyRequest, status: number) => {
     const started = (request as unknown as Record<symbol, number | undefined>)[STARTED];

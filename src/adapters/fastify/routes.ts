@@ -9,22 +9,25 @@ export interface RouteBook {
 }
 
 /**
- * The routes an app declared. Fastify adds a HEAD route for each GET (`exposeHeadRoutes`,
- * default on) with the GET's own handler, right after it, and for a prefix's `/` route at both
- * `/api/tasks` and `/api/tasks/`; those are left out, because the app never declared them and
- * they would show as unused forever. A HEAD route the app declared itself (`app.head(...)`,
- * or `method: ['GET', 'HEAD']`) stays.
+ * The routes an app declared. For a GET route, Fastify adds a HEAD route at once, before any
+ * other route (`exposeHeadRoute`, default from `exposeHeadRoutes`: on); for a prefix's `/`
+ * route, two (`/api/tasks` and `/api/tasks/`). Those are left out: the app never declared them,
+ * and they would show as unused forever. A HEAD route the app declared itself (`app.head(...)`,
+ * or `method: ['GET', 'HEAD']`) stays: right after a GET that gets its own HEAD, Fastify refuses
+ * a second one on the same path, so a HEAD route there can only be Fastify's. Told apart by
+ * position, not by handler: tracing plugins wrap the handlers in their own onRoute hooks.
  */
-export function createRouteBook(): RouteBook {
+export function createRouteBook(exposeHeadRoutes: boolean): RouteBook {
   const routes: DeclaredRoute[] = [];
-  const getsByHandler = new WeakMap<object, Set<string>>();
+  /** The template of the GET route whose HEAD route Fastify adds next. */
+  let addingHeadFor: string | undefined;
   return {
     add(route) {
       const methods = [route.method].flat().map((method) => method.toUpperCase());
       const template = normalizeRoute(route.url);
-      const handler = route.handler as object;
-      if (methods.length === 1 && methods[0] === 'HEAD' && getsByHandler.get(handler)?.has(template) === true) return;
-      if (methods.includes('GET')) getsByHandler.set(handler, (getsByHandler.get(handler) ?? new Set()).add(template));
+      if (methods.length === 1 && methods[0] === 'HEAD' && template === addingHeadFor) return;
+      const exposesHead = methods.includes('GET') && !methods.includes('HEAD') && (route.exposeHeadRoute ?? exposeHeadRoutes);
+      addingHeadFor = exposesHead ? template : undefined;
       for (const method of methods) routes.push({ method, path: route.url });
     },
     list: () => tidyRoutes(routes),
