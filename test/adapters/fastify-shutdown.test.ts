@@ -199,6 +199,15 @@ describe('fastify onClose, in process', () => {
     }
   });
 
+  it('a tracker the app closed before app.close(): the hook does not wait or throw', async () => {
+    const tracker = makeTracker();
+    const start = collector.hits.length;
+    const app = await appWith({ tracker });
+    assert.deepEqual(await tracker.close(), { sent: 4, failed: 0, dropped: 0, pending: 0 });
+    await app.close();
+    assert.equal(collector.hits.length - start, 4);
+  });
+
   it('refuses a misspelt or mistyped closeTracker at registration', async () => {
     const tracker = makeTracker();
     for (const [options, code] of [[{ tracker, closetracker: true }, 'FOOTFALL_ERR_UNKNOWN_OPTION'], [{ tracker, closeTracker: 'yes' }, 'FOOTFALL_ERR_INVALID_OPTION']] as const) {
