@@ -1,11 +1,16 @@
 /**
  * Process hooks shared by every tracker: one `beforeExit` listener (flush once, then let the
- * process end) and, for trackers that opt in, one listener per signal that closes them and
- * then lets the signal do what it would have done.
+ * process end) and, for trackers that opt in, one listener per signal. When the app has no
+ * handler of its own for that signal, the trackers are closed and the signal re-raised, to do
+ * what it would have done. An app that handles the signal (close-with-grace, `process.once`)
+ * owns the shutdown: the trackers are flushed, not closed (the app's requests still in flight
+ * are yet to be tracked; the app closes them, e.g. the Fastify plugin in onClose), and the
+ * signal is not re-raised.
  */
 export interface LifecycleMember {
   flushOnExit(): Promise<unknown>;
-  closeForSignal(): Promise<unknown>;
+  /** `appHandles`: the app listens to the signal too, and ends the process itself. */
+  onSignal(appHandles: boolean): Promise<unknown>;
   readonly wantsSignals: boolean;
 }
 
@@ -32,12 +37,15 @@ function onBeforeExit(): void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  const closing = [...members].filter((member) => member.wantsSignals).map((member) => member.closeForSignal().catch(() => undefined));
+  // Asked now, while a one-shot (`process.once`) handler of the app is still registered: once
+  // it has run it is gone, and re-raising would kill the app in the middle of its shutdown.
+  const appListens = process.listeners(signal).some((listener) => listener !== onSignal);
+  const closing = [...members].filter((member) => member.wantsSignals).map((member) => member.onSignal(appListens).catch(() => undefined));
   void Promise.all(closing).then(() => {
     for (const name of SIGNALS) process.off(name, onSignal);
     listening = { ...listening, signals: false };
-    // Nobody else listens: do what the signal would have done without us.
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    // Nobody else listens, then or now: do what the signal would have done without us.
+    if (!appListens && process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   });
 }
 
@@ -51,7 +59,8 @@ function sync(): void {
   }
   if (signals !== listening.signals) {
     for (const name of SIGNALS) {
-      if (signals) process.on(name, onSignal);
+      // First in line, so it sees the app's handlers before any one-shot one removes itself.
+      if (signals) process.prependListener(name, onSignal);
       else process.off(name, onSignal);
     }
   }

@@ -49,7 +49,7 @@ export interface TrackerOptions extends HitOptions {
   closeTimeoutMs?: number | undefined;
   /** Flush on the process's `beforeExit`. @default true (false under Jest, whose test files are gone by then) */
   flushOnExit?: boolean | undefined;
-  /** Close on SIGTERM/SIGINT, then let the process exit as it would have. @default false */
+  /** Close on SIGTERM/SIGINT, then let the process exit as it would have; when the app handles the signal itself, only flush (the app closes, and exits). @default false */
   closeOnSignals?: boolean | undefined;
   /** Called with each delivered batch (the seed's success_cb). Errors in it are caught. */
   onSuccess?: ((report: DeliveryReport) => void) | undefined;

@@ -140,7 +140,7 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
   };
 
   const unregister = settings.flushOnExit || settings.closeOnSignals
-    ? lifecycle.register({ flushOnExit: () => (settings.flushOnExit ? flush() : Promise.resolve()), closeForSignal: () => close(), wantsSignals: settings.closeOnSignals })
+    ? lifecycle.register({ flushOnExit: () => (settings.flushOnExit ? flush() : Promise.resolve()), onSignal: (appHandles) => (appHandles ? flush() : close()), wantsSignals: settings.closeOnSignals })
     : () => undefined;
 
   return { track, flush, close, stats: () => readStats(accounting, batcher, stack, pending()), on: emitter.on };

@@ -56,6 +56,28 @@ describe('lifecycle', () => {
     await sink.close();
   });
 
+  for (const order of ['first', 'last']) {
+    it(`closeOnSignals does not re-raise SIGTERM over the app's own one-shot handler (registered ${order}): the app finishes its shutdown`, async () => {
+      const sink = await startSink();
+      const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/signal-once-child.ts', sink.url, order], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let stdout = '';
+      const ready = new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('ready')) resolve();
+      }));
+      const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+      await ready;
+      child.kill('SIGTERM');
+      const { code, signal } = await exit;
+      clearTimeout(guard);
+      assert.deepEqual({ code, signal }, { code: 0, signal: null }, 'ended by the app, not by a re-raised SIGTERM');
+      assert.match(stdout, /app shutdown done/);
+      assert.equal(sink.events().length, 1, 'and the tracker delivered what it held');
+      await sink.close();
+    });
+  }
+
   it('close() runs once; later calls share its promise; hits tracked after close are dropped as closed', async () => {
     const sink = await startSink();
     const { tracker } = testTracker(sink.url);

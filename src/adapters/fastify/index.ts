@@ -1,28 +1,30 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Tracker } from '../../delivery/tracker.js';
-import type { AdapterOptions } from '../shared/options.js';
+import { countHeadAsGet } from '../shared/head.js';
 import { observe } from '../shared/node-http.js';
 import { claimRequest } from '../shared/owner.js';
 import { CLIENT_CLOSED_STATUS, createRecorder } from '../shared/recorder.js';
-import { tidyRoutes, type DeclaredRoute } from '../shared/routes.js';
+import type { DeclaredRoute } from '../shared/routes.js';
+import { resolveFastifyOptions, type FastifyAdapterOptions } from './options.js';
+import { createRouteBook, type RouteBook } from './routes.js';
 
-export interface FastifyAdapterOptions extends AdapterOptions<FastifyRequest> {
-  /** The tracker; without it, one is made from FOOTFALL_GA4_* variables. */
-  tracker?: Tracker | undefined;
-}
+export type { FastifyAdapterOptions } from './options.js';
 
 const STARTED = Symbol('footfall.started');
-const routesSeen = new WeakMap<object, DeclaredRoute[]>();
+const routesSeen = new WeakMap<object, RouteBook>();
 
 type Done = (error?: Error) => void;
 
 /**
  * The Fastify 5 plugin: `app.register(trackRequests, { tracker })`, before your routes. It
  * is not encapsulated (it sees every route) and reads the template from `routeOptions.url`.
+ * `await app.close()` delivers every hit: the tracker is flushed (or closed) in `onClose`.
  */
 export function trackRequests(fastify: FastifyInstance, options: FastifyAdapterOptions, done: Done): void {
   let recorder: ReturnType<typeof createRecorder<FastifyRequest>>;
+  let closeTracker: boolean;
   try {
+    ({ closeTracker } = resolveFastifyOptions(options));
     recorder = createRecorder(options.tracker, options);
   } catch (error) {
     // A bad option fails app.ready(), where it was written, never a request.
@@ -30,17 +32,19 @@ export function trackRequests(fastify: FastifyInstance, options: FastifyAdapterO
     return;
   }
   const trustProxy = options.trustProxy === true;
-  const routes: DeclaredRoute[] = [];
+  // In initialConfig at run time (default true), though not in its type.
+  const routes = createRouteBook((fastify.initialConfig as { exposeHeadRoutes?: boolean }).exposeHeadRoutes !== false);
   routesSeen.set(fastify, routes);
   const finish = (request: FastifyRequest, status: number) => {
     const started = (request as unknown as Record<symbol, number | undefined>)[STARTED];
     if (started === undefined) return;
     (request as unknown as Record<symbol, number | undefined>)[STARTED] = undefined;
-    recorder.record(request, observe(request.raw, started, request.routeOptions.url ?? null, status, trustProxy));
+    const url = request.routeOptions.url;
+    const observed = observe(request.raw, started, url ?? null, status, trustProxy);
+    // A HEAD served by the route Fastify added for a GET is that GET, as on every other adapter.
+    recorder.record(request, countHeadAsGet(observed, url === undefined || !routes.headIsGenerated(url)));
   };
-  fastify.addHook('onRoute', (route: RouteOptions) => {
-    for (const method of [route.method].flat()) routes.push({ method, path: route.url });
-  });
+  fastify.addHook('onRoute', (route: RouteOptions) => routes.add(route));
   fastify.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, next: Done) => {
     try {
       if (claimRequest(request.raw) && recorder.wants(request, request.method)) {
@@ -59,7 +63,19 @@ export function trackRequests(fastify: FastifyInstance, options: FastifyAdapterO
     finish(request, CLIENT_CLOSED_STATUS);
     next();
   });
+  const tracker = recorder.tracker;
+  // Runs after the server closed (Fastify's own onClose comes first), so the last hits are in.
+  if (tracker !== undefined) fastify.addHook('onClose', () => settle(tracker, closeTracker));
   done();
+}
+
+/** Flushes or closes the tracker; never rejects into `app.close()`. */
+async function settle(tracker: Tracker, close: boolean): Promise<void> {
+  try {
+    await (close ? tracker.close() : tracker.flush());
+  } catch {
+    // Never into the app: what was not delivered is in tracker.stats().
+  }
 }
 
 // A plugin Fastify runs in the root context, named in its errors, without importing fastify-plugin.
@@ -69,9 +85,10 @@ Object.assign(trackRequests, {
   [Symbol.for('plugin-meta')]: { name: 'footfall', fastify: '5.x' },
 });
 
-/** The routes declared after the plugin was registered (HEAD routes Fastify adds for GET left out). */
+/**
+ * The routes declared after the plugin was registered, written as hits record them: HEAD
+ * routes Fastify added on its own for GET left out, no trailing slash.
+ */
 export function listRoutes(fastify: FastifyInstance): DeclaredRoute[] {
-  const routes = routesSeen.get(fastify) ?? [];
-  const gets = new Set(routes.filter((r) => r.method === 'GET').map((r) => r.path));
-  return tidyRoutes(routes.filter((r) => !(r.method === 'HEAD' && gets.has(r.path))));
+  return routesSeen.get(fastify)?.list() ?? [];
 }

@@ -1,3 +1,4 @@
+import { normalizeRoute } from '../../core/route.js';
 import { isHealthCheck } from './options.js';
 
 /** A declared endpoint, as `listRoutes()` returns it. */
@@ -13,11 +14,17 @@ export function joinPaths(...parts: string[]): string {
 }
 
 /**
- * Sorted, de-duplicated, upper-case methods. Routes the default `skip` never records (health
+ * Sorted, de-duplicated, upper-case methods, each path written as a hit records it (the core's
+ * `normalizeRoute`: no trailing slash, `:id(\\d+)` and `:id{[0-9]+}` as `:id`), so a listed
+ * route and its hits are the same string. Routes the default `skip` never records (health
  * checks by path, OPTIONS) are left out: in an inventory they could only ever show as unused.
  */
 export function tidyRoutes(routes: DeclaredRoute[]): DeclaredRoute[] {
   const seen = new Map<string, DeclaredRoute>();
-  for (const route of routes) if (route.method.toUpperCase() !== 'OPTIONS' && !isHealthCheck(route.path, false)) seen.set(`${route.method.toUpperCase()} ${route.path}`, { method: route.method.toUpperCase(), path: route.path });
+  for (const route of routes) {
+    const method = route.method.toUpperCase();
+    const path = normalizeRoute(route.path);
+    if (method !== 'OPTIONS' && !isHealthCheck(path, false)) seen.set(`${method} ${path}`, { method, path });
+  }
   return [...seen.values()].sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
 }
