@@ -56,6 +56,10 @@ export const ERROR_CODES = {
     message: 'better-sqlite3 is installed but its native module is not usable: expected %s, got %s.',
     hint: 'Build it with `npm rebuild better-sqlite3` (an .npmrc with ignore-scripts=true skips its install script; rebuild after each install, or after changing Node versions).',
   },
+  FOOTFALL_ERR_SQLITE_MISSING: {
+    message: 'The collector stores hits with better-sqlite3, which is not installed: expected %s, got %s.',
+    hint: 'Install it beside footfall: `npm i better-sqlite3@12` (an optional peer dependency, so installing the footfall library alone never builds a native module).',
+  },
   FOOTFALL_ERR_STORE_TOO_NEW: {
     message: 'The hit store %s has schema version %s, newer than this Footfall understands (%s).',
     hint: 'Upgrade Footfall, or point --db at another file.',
@@ -84,6 +88,14 @@ export class FootfallError extends Error {
     this.code = code;
     this.hint = entry.hint;
     Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /**
+   * `instanceof FootfallError` holds for an error from any copy of Footfall: the ESM and the
+   * CommonJS builds loaded side by side in one process are two copies (the dual-package hazard).
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isFootfallError(value);
   }
 }
 

@@ -4,15 +4,12 @@
 // through the shipped source maps. Everything runs against `npm pack`'s tarball, unpacked
 // into a scratch project whose other dependencies are links to this repository's.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
+import { PACK_TIMEOUT_MS, packAndInstall, run } from './helpers/packed.js';
 
-const run = promisify(execFile);
-const TIMEOUT_MS = 60_000;
+const TIMEOUT_MS = PACK_TIMEOUT_MS;
 const SUBPATHS = ['node', 'express', 'fastify', 'koa', 'hono'] as const;
 
 let root = '';
@@ -20,21 +17,8 @@ let project = '';
 let installed = '';
 let packedFiles: string[] = [];
 
-/** Packs this repository, unpacks it as node_modules/footfall of a scratch project, links the rest. */
-async function packAndInstall(): Promise<void> {
-  assert.ok(existsSync('dist/index.cjs'), 'dist is missing: run npm run build first');
-  root = mkdtempSync(join(tmpdir(), 'footfall-consumers-'));
-  const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', root], { timeout: TIMEOUT_MS });
-  const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
-  assert.ok(packed !== undefined);
-  packedFiles = packed.files.map((file) => file.path);
-  project = join(root, 'project');
-  installed = join(project, 'node_modules', 'footfall');
-  mkdirSync(installed, { recursive: true });
-  await run('tar', ['-xzf', join(root, packed.filename), '-C', installed, '--strip-components=1'], { timeout: TIMEOUT_MS });
-  for (const name of readdirSync('node_modules')) {
-    if (name !== 'footfall' && !name.startsWith('.')) symlinkSync(resolve('node_modules', name), join(project, 'node_modules', name), 'dir');
-  }
+async function packAndInstallHere(): Promise<void> {
+  ({ root, project, installed, files: packedFiles } = await packAndInstall());
 }
 
 const CONSUMER = `import { createTracker, ga4, type Tracker } from 'footfall';
@@ -71,7 +55,7 @@ async function typeCheck(name: string, compilerOptions: Record<string, unknown>,
 }
 
 describe('the packed package, as consumers see it (issue 11)', { timeout: 4 * TIMEOUT_MS }, () => {
-  before(packAndInstall, { timeout: 2 * TIMEOUT_MS });
+  before(packAndInstallHere, { timeout: 2 * TIMEOUT_MS });
   after(() => rmSync(root, { recursive: true, force: true }));
 
   for (const [name, compilerOptions, type] of [

@@ -44,6 +44,15 @@ describe('better-sqlite3 installed but not built', () => {
     assert.doesNotMatch(error.message, /directory exists/);
   });
 
+  it('says FOOTFALL_ERR_SQLITE_MISSING and the install command when better-sqlite3 is not installed at all (an optional peer)', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'footfall-no-sqlite-')); // no node_modules on the way up
+    const loadFromEmpty = createRequire(join(empty, 'index.js'));
+    const error = thrown(() => createSqliteStore({ file: ':memory:' }, (id) => loadFromEmpty(id)));
+    assert.equal(error.code, 'FOOTFALL_ERR_SQLITE_MISSING');
+    assert.match(error.hint, /npm i better-sqlite3@12/);
+    rmSync(empty, { recursive: true, force: true });
+  });
+
   it('keeps FOOTFALL_ERR_STORE_UNAVAILABLE for a store that cannot be opened with a working module', () => {
     const error = thrown(() => createSqliteStore({ file: join(dir, 'no-such-dir', 'hits.db') }));
     assert.equal(error.code, 'FOOTFALL_ERR_STORE_UNAVAILABLE');

@@ -79,15 +79,23 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
   res.end(method === 'HEAD' ? undefined : body);
 }
 
+/**
+ * uPlot's file: the copy the build put in dist/dashboard/vendor (so an installed footfall needs
+ * no uplot package), else the uplot package (running from source, where it is a dev dependency).
+ */
+function uplotFile(dir: string, name: string): string {
+  const copied = join(dir, 'vendor', name);
+  return existsSync(copied) ? copied : createRequire(import.meta.url).resolve(`uplot/dist/${name}`);
+}
+
 /** The files by URL path, or a message saying what is missing (served as a 500, so the API keeps working). */
 function loadAssets(dir: string | undefined): Map<string, Asset> | string {
   if (dir === undefined) return 'Footfall dashboard: assets not found (looked for dist/dashboard and src/collector/dashboard/assets next to footfall\'s package.json). Reinstall footfall, or rebuild it with `npm run build`.';
   try {
-    const require = createRequire(import.meta.url);
     const app = asset(readFileSync(join(dir, 'app.js')), JS, ASSET_CACHE);
     const style = asset(readFileSync(join(dir, 'style.css')), CSS, ASSET_CACHE);
-    const uplotJs = asset(readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js')), JS, ASSET_CACHE);
-    const uplotCss = asset(readFileSync(require.resolve('uplot/dist/uPlot.min.css')), CSS, ASSET_CACHE);
+    const uplotJs = asset(readFileSync(uplotFile(dir, 'uPlot.iife.min.js')), JS, ASSET_CACHE);
+    const uplotCss = asset(readFileSync(uplotFile(dir, 'uPlot.min.css')), CSS, ASSET_CACHE);
     const html = readFileSync(join(dir, 'index.html'), 'utf8')
       .replace('/assets/app.js', `/assets/app.js?v=${version(app)}`)
       .replace('/assets/style.css', `/assets/style.css?v=${version(style)}`)

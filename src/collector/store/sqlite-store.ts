@@ -79,11 +79,18 @@ const UNBUILT = /Could not locate the bindings file|better_sqlite3\.node|NODE_MO
 
 function storeError(file: string, error: unknown): FootfallError {
   const message = error instanceof Error ? error.message : String(error);
+  if (isMissing(error)) return new FootfallError('FOOTFALL_ERR_SQLITE_MISSING', 'the better-sqlite3 package (12.x)', JSON.stringify(firstLine(message)));
   if (UNBUILT.test(message)) {
     const expected = `build/Release/better_sqlite3.node built for Node ${process.versions.node} (NODE_MODULE_VERSION ${process.versions.modules})`;
     return new FootfallError('FOOTFALL_ERR_SQLITE_NOT_BUILT', expected, JSON.stringify(firstLine(message)));
   }
   return new FootfallError('FOOTFALL_ERR_STORE_UNAVAILABLE', JSON.stringify(file), message);
+}
+
+/** better-sqlite3 itself is not installed (not one of its own dependencies missing). */
+function isMissing(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'MODULE_NOT_FOUND' && typeof message === 'string' && message.includes("'better-sqlite3'");
 }
 
 function firstLine(text: string): string {
