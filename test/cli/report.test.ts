@@ -150,7 +150,7 @@ describe('footfall report (in-process)', () => {
     writeFileSync(notDb, 'hello, I am not SQLite '.repeat(100));
     const wrong = await cli('report', '--db', notDb);
     assert.equal(wrong.code, 1);
-    assert.match(wrong.stderr, /not-a-db\.txt.*could not be opened/);
+    assert.match(wrong.stderr, /not-a-db\.txt" is not a Footfall hit store: it is not SQLite \(a text file\)/);
     assert.equal(readFileSync(notDb, 'utf8').startsWith('hello'), true);
   });
 

@@ -5,7 +5,7 @@ import type { ReportFormat } from '../../collector/report-format.js';
 import { formatReport, REPORT_FORMATS } from '../../collector/report-format.js';
 import { applyInventory } from '../../collector/report-inventory.js';
 import { loadRoutesFile } from '../../collector/routes-file.js';
-import { createSqliteStore } from '../../collector/store/sqlite-store.js';
+import { openStoreForReading } from '../../collector/store/open-for-reading.js';
 import { parseTimeBound } from '../../collector/time-range.js';
 import type { EndpointsReport, TimeRange } from '../../collector/types.js';
 import { parseCount } from '../parse.js';
@@ -69,11 +69,11 @@ function rangeOf(flags: ReportFlags, nowMs: number, command: Command): TimeRange
   return { sinceMs: since.ms, untilMs: until.ms };
 }
 
-/** The store's report, measured against --routes when given. Never creates or alters --db. */
+/** The store's report, measured against --routes when given. Never creates or alters --db, nor adds files next to it. */
 function readReport(flags: ReportFlags, range: TimeRange): EndpointsReport {
   const routes = flags.routes === undefined ? undefined : loadRoutesFile(flags.routes);
   checkDbFile(flags.db);
-  const store = createSqliteStore({ file: flags.db });
+  const store = openStoreForReading(flags.db);
   try {
     const report = store.endpoints(range);
     return routes === undefined ? report : applyInventory(report, routes);

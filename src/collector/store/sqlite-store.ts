@@ -19,8 +19,11 @@ const BUSY_TIMEOUT_MS = 5000;
  * last commits, never corrupt the file. See docs/collector-storage.md for the schema.
  */
 export function createSqliteStore(options: StoreOptions = {}): Store {
-  const file = options.file ?? './footfall.db';
-  const db = open(file);
+  return createStoreOn(open(options.file ?? './footfall.db'));
+}
+
+/** The Store on a database already open and migrated (read-only ones too: see open-for-reading.ts). */
+export function createStoreOn(db: BetterSqlite3.Database): Store {
   const insert = createInsertHits(db);
   const endpoints = createEndpointsQuery(db);
   const timeseries = createTimeseriesQuery(db);
