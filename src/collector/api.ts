@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { VERSION } from '../version.js';
 import { sendError, sendJson } from './http-reply.js';
+import { expectedRoutes } from './expected-routes.js';
 import { readBody } from './read-body.js';
+import { applyInventory } from './report-inventory.js';
 import { parseRoutesInput } from './routes-file.js';
 import type { Store } from './store/store.js';
 import { parseDurationMs, parseTimeBound } from './time-range.js';
-import type { TimeRange, TimeSeriesQuery } from './types.js';
+import type { EndpointsReport, TimeRange, TimeSeriesQuery } from './types.js';
 
 export interface ApiContext {
   readonly store: Store;
@@ -14,6 +16,8 @@ export interface ApiContext {
   readonly storage: 'file' | 'memory';
   /** Hits received again since the collector started, and not stored. */
   readonly duplicateHits: () => number;
+  /** Expect hits on declared health checks too (see expected-routes.ts). */
+  readonly keepHealthRoutes: boolean;
 }
 
 const MAX_ROUTES_BODY_BYTES = 1_048_576;
@@ -27,7 +31,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, url: 
   const route = `${req.method ?? 'GET'} ${url.pathname}`;
   switch (route) {
     case 'GET /api/endpoints':
-      return withRange(res, url, context, (range) => sendJson(res, 200, context.store.endpoints(range)));
+      return withRange(res, url, context, (range) => sendJson(res, 200, endpointsReport(context, range)));
     case 'GET /api/hits':
       return sendHits(res, url, context);
     case 'GET /api/timeseries':
@@ -70,6 +74,12 @@ function withRange(res: ServerResponse, url: URL, context: ApiContext, then: (ra
     return sendError(res, 400, '?until= must be later than ?since=');
   }
   then(range);
+}
+
+/** Usage in the range against the stored inventory, health checks left out unless kept. */
+function endpointsReport(context: ApiContext, range: TimeRange): EndpointsReport {
+  const { store } = context;
+  return applyInventory(store.endpoints(range), expectedRoutes(store.routes(), context.keepHealthRoutes));
 }
 
 function sendHits(res: ServerResponse, url: URL, context: ApiContext): void {

@@ -27,6 +27,8 @@ export interface CollectorOptions extends FaultOptions {
   store?: Store;
   /** Declared routes to list unused ones against (replaces the stored inventory). */
   routes?: readonly DeclaredRoute[];
+  /** Expect hits on declared health checks (`/health`, `/v1/healthz`...), which the adapters do not record by default. @default false */
+  keepHealthRoutes?: boolean;
   /** How each hit is printed: a readable line, a JSON line, or nothing. @default 'text' */
   output?: 'text' | 'json' | 'none';
   /** Where lines are printed. @default process.stdout */
@@ -58,6 +60,7 @@ export interface ResolvedCollectorOptions {
   dbFile: string;
   store?: Store;
   routes?: readonly DeclaredRoute[];
+  keepHealthRoutes: boolean;
   output: 'text' | 'json' | 'none';
   log: (line: string) => void;
   clock: Clock;
@@ -78,6 +81,7 @@ export function resolveCollectorOptions(options: CollectorOptions = {}): Resolve
     host,
     port: integerOption('port', options.port, 8787, 0, 'an integer from 0 to 65535'),
     dbFile: booleanOption('memory', options.memory, false) ? ':memory:' : stringOption('dbFile', options.dbFile, './footfall.db'),
+    keepHealthRoutes: booleanOption('keepHealthRoutes', options.keepHealthRoutes, false),
     output: oneOfOption('output', options.output, ['text', 'json', 'none'] as const, 'text'),
     log: functionOption('log', options.log) ?? ((line: string) => void process.stdout.write(`${line}\n`)),
     clock: options.clock ?? systemClock,

@@ -13,6 +13,7 @@ interface CollectorFlags {
   db: string;
   memory?: boolean;
   routes?: string;
+  keepHealthRoutes?: boolean;
   token?: string;
   insecure?: boolean;
   apiSecret?: string;
@@ -38,6 +39,7 @@ export function registerCollector(program: Command, io: CliIo): void {
     .option('--db <file>', 'SQLite file to store hits in', './footfall.db')
     .option('--memory', 'keep hits in memory only (nothing is written to disk)')
     .option('--routes <file>', 'declared routes: an OpenAPI 3 document (JSON/YAML) or a JSON list; unused ones are listed')
+    .option('--keep-health-routes', 'expect hits on declared health checks (/health, /v1/healthz...) too; by default they are not listed unused')
     .option('--token <secret>', 'bearer token for the dashboard and /api (default: $FOOTFALL_COLLECTOR_TOKEN)')
     .option('--insecure', 'allow listening beyond loopback without a token')
     .option('--api-secret <secret>', 'refuse GA4 hits carrying another api_secret (default: $FOOTFALL_COLLECTOR_API_SECRET, or any)')
@@ -73,6 +75,7 @@ function toOptions(flags: CollectorFlags, io: CliIo): CollectorOptions {
   };
   if (flags.memory === true) options.memory = true;
   if (flags.insecure === true) options.insecure = true;
+  if (flags.keepHealthRoutes === true) options.keepHealthRoutes = true;
   const token = flags.token ?? io.env.FOOTFALL_COLLECTOR_TOKEN;
   if (token !== undefined && token !== '') options.token = token;
   const apiSecret = flags.apiSecret ?? io.env.FOOTFALL_COLLECTOR_API_SECRET;
