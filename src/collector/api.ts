@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { VERSION } from '../version.js';
+import { clientAlias } from './client-alias.js';
 import { sendError, sendJson } from './http-reply.js';
 import { expectedRoutes } from './expected-routes.js';
 import { readBody } from './read-body.js';
@@ -41,7 +42,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, url: 
     case 'POST /api/routes':
       return receiveRoutes(req, res, context);
     case 'GET /api/status':
-      return sendJson(res, 200, { version: VERSION, hits: context.store.count(), duplicateHits: context.duplicateHits(), startedMs: context.startedMs, storage: context.storage, declared: context.store.routes().length });
+      return sendStatus(res, context);
     default:
       return notFound(res, url.pathname);
   }
@@ -82,13 +83,23 @@ function endpointsReport(context: ApiContext, range: TimeRange): EndpointsReport
   return applyInventory(store.endpoints(range), expectedRoutes(store.routes(), context.keepHealthRoutes));
 }
 
+function sendStatus(res: ServerResponse, context: ApiContext): void {
+  const { store } = context;
+  const span = store.timeSpan();
+  sendJson(res, 200, {
+    version: VERSION, hits: store.count(), duplicateHits: context.duplicateHits(), startedMs: context.startedMs, storage: context.storage, declared: store.routes().length,
+    nowMs: context.nowMs(), firstHitMs: span?.firstMs ?? null, lastHitMs: span?.lastMs ?? null,
+  });
+}
+
 function sendHits(res: ServerResponse, url: URL, context: ApiContext): void {
   const text = url.searchParams.get('limit');
   const limit = text === null ? 100 : Number(text);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HITS_LIMIT) {
     return sendError(res, 400, `?limit= must be a whole number from 1 to ${MAX_HITS_LIMIT}, got ${JSON.stringify(text)}`);
   }
-  sendJson(res, 200, { hits: context.store.recentHits(limit) });
+  const hits = context.store.recentHits(limit, { byTime: true }).map((hit) => ({ ...hit, clientAlias: clientAlias(hit.client) }));
+  sendJson(res, 200, { hits });
 }
 
 function sendTimeseries(res: ServerResponse, url: URL, range: TimeRange, context: ApiContext): void {

@@ -27,13 +27,16 @@ export function createStoreOn(db: BetterSqlite3.Database): Store {
   const insert = createInsertHits(db);
   const endpoints = createEndpointsQuery(db);
   const timeseries = createTimeseriesQuery(db);
+  const recent = (order: string) => db.prepare(`SELECT h.id, h.time_ms, h.received_ms, h.protocol, e.method, e.route, h.status, h.duration_ms, c.client,
+        h.user_id, h.title, h.host, h.event_name, h.hit_id
+      FROM hits h JOIN endpoints e ON e.id = h.endpoint_id JOIN clients c ON c.id = h.client_id ORDER BY ${order} LIMIT ?`).raw();
   const q = {
     routes: db.prepare('SELECT method, route FROM routes').raw(),
     clearRoutes: db.prepare('DELETE FROM routes'),
     addRoute: db.prepare('INSERT OR IGNORE INTO routes (method, route) VALUES (?, ?)'),
-    recent: db.prepare(`SELECT h.id, h.time_ms, h.received_ms, h.protocol, e.method, e.route, h.status, h.duration_ms, c.client,
-        h.user_id, h.title, h.host, h.event_name, h.hit_id
-      FROM hits h JOIN endpoints e ON e.id = h.endpoint_id JOIN clients c ON c.id = h.client_id ORDER BY h.id DESC LIMIT ?`).raw(),
+    recent: recent('h.id DESC'),
+    recentByTime: recent('h.time_ms DESC, h.id DESC'),
+    span: db.prepare('SELECT min(time_ms), max(time_ms) FROM hits').raw(),
     count: db.prepare('SELECT count(*) FROM hits').pluck(),
   };
   const routes = (): DeclaredRoute[] => (q.routes.all() as unknown[][]).map(([method, route]) => ({ method: String(method), route: String(route) })).sort(compareRoutes);
@@ -46,7 +49,11 @@ export function createStoreOn(db: BetterSqlite3.Database): Store {
     setRoutes: (declared) => void setRoutes(declared),
     routes,
     endpoints: (range) => endpoints(range, routes()),
-    recentHits: (limit) => (q.recent.all(limit) as unknown[][]).map(toStoredHit),
+    recentHits: (limit, order) => ((order?.byTime === true ? q.recentByTime : q.recent).all(limit) as unknown[][]).map(toStoredHit),
+    timeSpan: () => {
+      const [first, last] = (q.span.get() as unknown[] | undefined) ?? [];
+      return first === null || first === undefined ? undefined : { firstMs: Number(first), lastMs: Number(last) };
+    },
     timeseries,
     count: () => Number(q.count.get()),
     close: () => {
