@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { createFaults, resolveFaults } from '../../collector/faults.js';
 import type { CollectorOptions } from '../../collector/options.js';
 import { loadRoutesFile } from '../../collector/routes-file.js';
@@ -37,7 +37,7 @@ export function registerCollector(program: Command, io: CliIo): void {
     .option('--host <address>', 'address to listen on (anything but loopback needs --token or --insecure)', '127.0.0.1')
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', parsePort, 8787)
     .option('--db <file>', 'SQLite file to store hits in', './footfall.db')
-    .option('--memory', 'keep hits in memory only (nothing is written to disk)')
+    .addOption(new Option('--memory', 'keep hits in memory only (nothing is written to disk)').conflicts('db'))
     .option('--routes <file>', 'declared routes: an OpenAPI 3 document (JSON/YAML) or a JSON list; unused ones are listed')
     .option('--keep-health-routes', 'expect hits on declared health checks (/health, /v1/healthz...) too; by default they are not listed unused')
     .option('--token <secret>', 'bearer token for the dashboard and /api (default: $FOOTFALL_COLLECTOR_TOKEN)')
