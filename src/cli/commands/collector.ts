@@ -69,11 +69,11 @@ function toOptions(flags: CollectorFlags, io: CliIo): CollectorOptions {
   const options: CollectorOptions = {
     host: flags.host,
     port: flags.port,
-    dbFile: flags.db,
     output: flags.quiet === true ? 'none' : flags.json === true ? 'json' : 'text',
     log: (line) => io.stdout(`${line}\n`),
   };
   if (flags.memory === true) options.memory = true;
+  else options.dbFile = flags.db; // --memory with --db is refused by commander (.conflicts)
   if (flags.insecure === true) options.insecure = true;
   if (flags.keepHealthRoutes === true) options.keepHealthRoutes = true;
   const token = flags.token ?? io.env.FOOTFALL_COLLECTOR_TOKEN;
