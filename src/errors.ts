@@ -64,6 +64,10 @@ export const ERROR_CODES = {
     message: 'The hit store %s has schema version %s, newer than this Footfall understands (%s).',
     hint: 'Upgrade Footfall, or point --db at another file.',
   },
+  FOOTFALL_ERR_NOT_A_STORE: {
+    message: 'The file %s is not a Footfall hit store: it is %s.',
+    hint: 'Point --db at the SQLite file a collector writes (`footfall collector --db <file>`, default ./footfall.db). A command that only reads never changes the file it is given.',
+  },
   FOOTFALL_ERR_UNSAFE_LISTEN: {
     message: 'The collector would listen on %s without a token.',
     hint: 'Anyone who reaches that address could read your API\'s usage. Pass --token <secret> (or FOOTFALL_COLLECTOR_TOKEN), listen on 127.0.0.1, or pass --insecure if the network is trusted.',

@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import type { DemoApi } from '../../examples/demo-api.js';
+import type { Tracker } from '../delivery/tracker.js';
 import { VERSION } from '../version.js';
 import { registerCollector } from './commands/collector.js';
 import { registerDemo } from './commands/demo.js';
@@ -16,6 +18,8 @@ export interface CliIo {
   untilStopped?: () => Promise<unknown>;
   /** All of standard input, for `footfall validate -`. @default reading process.stdin to its end */
   stdin?: () => Promise<string>;
+  /** Builds `footfall demo`'s API (tests make it fail). @default createDemoApi of examples/demo-api.ts */
+  loadDemoApi?: (tracker: Tracker) => Promise<DemoApi>;
 }
 
 /** Exit codes: 0 success, 1 the command ran and found a problem, 2 usage error. */

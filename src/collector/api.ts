@@ -1,11 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { VERSION } from '../version.js';
+import { clientAlias } from './client-alias.js';
 import { sendError, sendJson } from './http-reply.js';
+import { expectedRoutes } from './expected-routes.js';
 import { readBody } from './read-body.js';
+import { applyInventory } from './report-inventory.js';
 import { parseRoutesInput } from './routes-file.js';
 import type { Store } from './store/store.js';
 import { parseDurationMs, parseTimeBound } from './time-range.js';
-import type { TimeRange, TimeSeriesQuery } from './types.js';
+import type { EndpointsReport, TimeRange, TimeSeriesQuery } from './types.js';
 
 export interface ApiContext {
   readonly store: Store;
@@ -14,6 +17,8 @@ export interface ApiContext {
   readonly storage: 'file' | 'memory';
   /** Hits received again since the collector started, and not stored. */
   readonly duplicateHits: () => number;
+  /** Expect hits on declared health checks too (see expected-routes.ts). */
+  readonly keepHealthRoutes: boolean;
 }
 
 const MAX_ROUTES_BODY_BYTES = 1_048_576;
@@ -27,7 +32,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, url: 
   const route = `${req.method ?? 'GET'} ${url.pathname}`;
   switch (route) {
     case 'GET /api/endpoints':
-      return withRange(res, url, context, (range) => sendJson(res, 200, context.store.endpoints(range)));
+      return withRange(res, url, context, (range) => sendJson(res, 200, endpointsReport(context, range)));
     case 'GET /api/hits':
       return sendHits(res, url, context);
     case 'GET /api/timeseries':
@@ -37,7 +42,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, url: 
     case 'POST /api/routes':
       return receiveRoutes(req, res, context);
     case 'GET /api/status':
-      return sendJson(res, 200, { version: VERSION, hits: context.store.count(), duplicateHits: context.duplicateHits(), startedMs: context.startedMs, storage: context.storage, declared: context.store.routes().length });
+      return sendStatus(res, context);
     default:
       return notFound(res, url.pathname);
   }
@@ -72,13 +77,29 @@ function withRange(res: ServerResponse, url: URL, context: ApiContext, then: (ra
   then(range);
 }
 
+/** Usage in the range against the stored inventory, health checks left out unless kept. */
+function endpointsReport(context: ApiContext, range: TimeRange): EndpointsReport {
+  const { store } = context;
+  return applyInventory(store.endpoints(range), expectedRoutes(store.routes(), context.keepHealthRoutes));
+}
+
+function sendStatus(res: ServerResponse, context: ApiContext): void {
+  const { store } = context;
+  const span = store.timeSpan();
+  sendJson(res, 200, {
+    version: VERSION, hits: store.count(), duplicateHits: context.duplicateHits(), startedMs: context.startedMs, storage: context.storage, declared: store.routes().length,
+    nowMs: context.nowMs(), firstHitMs: span?.firstMs ?? null, lastHitMs: span?.lastMs ?? null,
+  });
+}
+
 function sendHits(res: ServerResponse, url: URL, context: ApiContext): void {
   const text = url.searchParams.get('limit');
   const limit = text === null ? 100 : Number(text);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HITS_LIMIT) {
     return sendError(res, 400, `?limit= must be a whole number from 1 to ${MAX_HITS_LIMIT}, got ${JSON.stringify(text)}`);
   }
-  sendJson(res, 200, { hits: context.store.recentHits(limit) });
+  const hits = context.store.recentHits(limit, { byTime: true }).map((hit) => ({ ...hit, clientAlias: clientAlias(hit.client) }));
+  sendJson(res, 200, { hits });
 }
 
 function sendTimeseries(res: ServerResponse, url: URL, range: TimeRange, context: ApiContext): void {

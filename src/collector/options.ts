@@ -27,6 +27,8 @@ export interface CollectorOptions extends FaultOptions {
   store?: Store;
   /** Declared routes to list unused ones against (replaces the stored inventory). */
   routes?: readonly DeclaredRoute[];
+  /** Expect hits on declared health checks (`/health`, `/v1/healthz`...), which the adapters do not record by default. @default false */
+  keepHealthRoutes?: boolean;
   /** How each hit is printed: a readable line, a JSON line, or nothing. @default 'text' */
   output?: 'text' | 'json' | 'none';
   /** Where lines are printed. @default process.stdout */
@@ -58,6 +60,7 @@ export interface ResolvedCollectorOptions {
   dbFile: string;
   store?: Store;
   routes?: readonly DeclaredRoute[];
+  keepHealthRoutes: boolean;
   output: 'text' | 'json' | 'none';
   log: (line: string) => void;
   clock: Clock;
@@ -77,7 +80,8 @@ export function resolveCollectorOptions(options: CollectorOptions = {}): Resolve
   const resolved: ResolvedCollectorOptions = {
     host,
     port: integerOption('port', options.port, 8787, 0, 'an integer from 0 to 65535'),
-    dbFile: booleanOption('memory', options.memory, false) ? ':memory:' : stringOption('dbFile', options.dbFile, './footfall.db'),
+    dbFile: dbFileOption(options),
+    keepHealthRoutes: booleanOption('keepHealthRoutes', options.keepHealthRoutes, false),
     output: oneOfOption('output', options.output, ['text', 'json', 'none'] as const, 'text'),
     log: functionOption('log', options.log) ?? ((line: string) => void process.stdout.write(`${line}\n`)),
     clock: options.clock ?? systemClock,
@@ -111,6 +115,13 @@ function checkFaults(options: FaultOptions): FaultOptions {
   return checked;
 }
 
+
+/** `:memory:` with `memory: true`, which leaves no room for a file. */
+function dbFileOption(options: CollectorOptions): string {
+  if (!booleanOption('memory', options.memory, false)) return stringOption('dbFile', options.dbFile, './footfall.db');
+  if (options.dbFile !== undefined) throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'dbFile', 'left out with `memory: true` (hits are then kept in memory only)', describeValue(options.dbFile));
+  return ':memory:';
+}
 
 function stringOption(name: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback;

@@ -3,6 +3,7 @@ import { METHODS } from 'node:http';
 import { isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { FootfallError } from '../errors.js';
+import { jsonErrorOffset } from './json-error-position.js';
 import { isJsonObject, kindOf, openApiRoutes } from './routes-openapi.js';
 import { compareRoutes } from './route-match.js';
 import type { DeclaredRoute } from './types.js';
@@ -25,7 +26,21 @@ const EXPECTED_DOCUMENT = 'expected an OpenAPI 3 document (with `openapi` and `p
  */
 export function loadRoutesFile(path: string): DeclaredRoute[] {
   const name = JSON.stringify(path);
-  return parseRoutesDocument(readRoutesText(path, name), name);
+  const text = readRoutesText(path, name);
+  return /\.json$/i.test(path) ? parseJsonFile(text, name) : parseRoutesDocument(text, name);
+}
+
+/** A `.json` file is JSON only: what YAML forgives (a trailing comma, YAML itself) is refused there. */
+function parseJsonFile(text: string, name: string): DeclaredRoute[] {
+  const body = text.replace(/^\uFEFF/, '');
+  if (body.trim() === '') throw invalid(name, 'the file is empty; ' + EXPECTED_DOCUMENT);
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    throw invalid(name, `a .json file must be JSON: ${jsonErrorReason(body, error)}`);
+  }
+  return parseRoutesInput(value, name);
 }
 
 function readRoutesText(path: string, name: string): string {
@@ -90,12 +105,14 @@ function toJs(document: ReturnType<typeof parseDocument>, name: string): unknown
 /** `line 3, column 5: JSON parse error: ...` from JSON.parse's "at position N". */
 function jsonErrorReason(body: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const position = /at position (\d+)/.exec(message);
-  if (position === null) return `JSON parse error: ${message}`;
-  const before = body.slice(0, Number(position[1]));
+  const offset = Number(/at position (\d+)/.exec(message)?.[1] ?? jsonErrorOffset(body));
+  // V8 quotes a snippet of the text ('..."ems/:id",\n]" is not valid JSON'); the position says more.
+  const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '');
+  if (offset < 0) return `JSON parse error: ${reason}`;
+  const before = body.slice(0, offset);
   const line = before.split('\n').length;
   const column = before.length - before.lastIndexOf('\n');
-  return `line ${line}, column ${column}: JSON parse error: ${message.replace(/ in JSON at position \d+.*$/s, '')}`;
+  return `line ${line}, column ${column}: JSON parse error: ${reason}`;
 }
 
 /**

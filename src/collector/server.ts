@@ -50,7 +50,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   const counts: Counts = { storedRequests: 0, storedHits: 0, duplicateHits: 0, faults: 0, refused: {} };
   const timers = new Set<{ cancel: () => void }>();
   const ingest = ingestContext(resolved, store, counts, timers);
-  const api = { store, nowMs: () => resolved.clock.now(), startedMs: resolved.clock.now(), storage: resolved.dbFile === ':memory:' ? ('memory' as const) : ('file' as const), duplicateHits: () => counts.duplicateHits };
+  const api = { store, nowMs: () => resolved.clock.now(), startedMs: resolved.clock.now(), storage: resolved.dbFile === ':memory:' ? ('memory' as const) : ('file' as const), duplicateHits: () => counts.duplicateHits, keepHealthRoutes: resolved.keepHealthRoutes };
   const dashboard = createDashboard();
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => sendError(res, 500, `internal error: ${error instanceof Error ? error.message : String(error)}`));

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import { startSink } from '../helpers/sink.js';
 import { assertAccounting, testTracker, waitFor } from '../helpers/tracker.js';
 import { validateGa4 } from '../../src/protocols/ga4/validate.js';
-import { ADAPTERS } from './apps.js';
+import { ADAPTERS, makeExpress4, makeExpress5 } from './apps.js';
 
 /** Sends raw bytes over a real socket; resolves with the response's status line ('' if the server just closed). */
 function raw(url: string, bytes: Buffer): Promise<string> {
@@ -56,3 +56,19 @@ for (const [name, makeApp] of ADAPTERS) {
     });
   });
 }
+
+describe('bad input through Express: the test apps print nothing', () => {
+  for (const [name, makeApp] of [['express 5', makeExpress5], ['express 4', makeExpress4]] as const) {
+    it(`${name}: a bad percent-escape in a route parameter is answered 400 by the app's own error handler, with no stack trace on stderr`, async () => {
+      const app = await makeApp(undefined);
+      const printed = mock.method(console, 'error', () => undefined);
+      try {
+        assert.equal(await raw(app.url, request('GET /v1/users/%E0%A4%A HTTP/1.1')), 'HTTP/1.1 400 Bad Request');
+        assert.deepEqual(printed.mock.calls.map((call) => String(call.arguments[0]).split('\n')[0]), []);
+      } finally {
+        printed.mock.restore();
+        await app.close();
+      }
+    });
+  }
+});

@@ -114,7 +114,7 @@ describe('footfall report (in-process)', () => {
     const result = await cli('report', '--db', bareDb, '--fail-on-unused');
     assert.equal(result.code, 1);
     assert.match(result.stdout, /No route inventory/);
-    assert.match(result.stderr, /--fail-on-unused needs a route inventory, and ".*bare\.db" holds none; pass --routes <file>/);
+    assert.match(result.stderr, /--fail-on-unused needs a route inventory, and ".*bare\.db" holds none \(health checks are left out unless --keep-health-routes\); pass --routes <file>/);
     assert.equal((await cli('report', '--db', bareDb)).code, 0);
   });
 
@@ -150,7 +150,7 @@ describe('footfall report (in-process)', () => {
     writeFileSync(notDb, 'hello, I am not SQLite '.repeat(100));
     const wrong = await cli('report', '--db', notDb);
     assert.equal(wrong.code, 1);
-    assert.match(wrong.stderr, /not-a-db\.txt.*could not be opened/);
+    assert.match(wrong.stderr, /not-a-db\.txt" is not a Footfall hit store: it is not SQLite \(a text file\)/);
     assert.equal(readFileSync(notDb, 'utf8').startsWith('hello'), true);
   });
 

@@ -50,6 +50,8 @@ describe('the dashboard in Chromium', () => {
   let context: BrowserContext;
   let collector: Collector;
   let secured: Collector;
+  /** A first-hour collector: 40 hits in the last 10 minutes, delivered out of order. */
+  let fresh: Collector;
   /** One page on the main collector, opened once: the tests below read it, sort it, filter it, then switch its range. */
   let page: Page;
   const problems: string[] = [];
@@ -63,6 +65,10 @@ describe('the dashboard in Chromium', () => {
     assert.equal(ingest.status, 204, 'the GA4 hit is stored');
     secured = await startCollector({ port: 0, memory: true, output: 'none', clock: createManualClock(NOW), token: TOKEN });
     secured.store.insert([{ timeMs: NOW - 60_000, protocol: 'ga4', method: 'GET', route: '/x/<img src=x onerror="window.pwned=1">', status: 200, client: 'c1', eventName: 'page_view' }], NOW);
+    fresh = await startCollector({ port: 0, memory: true, output: 'none', clock: createManualClock(NOW) });
+    const recent = dashboardHits(NOW, 40, 10 * 60_000, 3);
+    fresh.store.insert(recent.filter((_, i) => i % 2 === 1), NOW);
+    fresh.store.insert(recent.filter((_, i) => i % 2 === 0), NOW);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
     context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 900 } });
     page = await open(collector);
@@ -72,6 +78,7 @@ describe('the dashboard in Chromium', () => {
     await browser?.close();
     await collector?.close();
     await secured?.close();
+    await fresh?.close();
   });
 
   async function open(target: Collector, path = '/', state = 'ok'): Promise<Page> {
@@ -208,13 +215,58 @@ describe('the dashboard in Chromium', () => {
     const allowed = await open(secured, `/#token=${TOKEN}`);
     const rows = await readRows(allowed);
     assert.equal(rows.length, 1);
-    assert.equal(allowed.url(), `${secured.url}/?range=24h`, 'the token left the address bar');
+    assert.equal(allowed.url(), `${secured.url}/`, 'the token left the address bar');
     assert.equal(await allowed.evaluate(`sessionStorage.getItem('footfall.token')`), TOKEN);
     assert.equal(await allowed.textContent('#endpoints tbody code'), '/x/<img src=x onerror="window.pwned=1">', 'the route is text');
     assert.equal(await allowed.evaluate(`document.querySelectorAll('main img').length + (window.pwned ?? 0)`), 0, 'and never markup');
     await allowed.reload();
     await allowed.waitForSelector('#status[data-state="ok"]');
     assert.equal((await readRows(allowed)).length, 1, 'the token survives a reload in sessionStorage');
+  });
+
+  browserIt('with no range chosen, picks the smallest range that holds every hit (15 min for a first-hour collector), with 1 min buckets', async () => {
+    const first = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 900 } });
+    try {
+      const fresher = await first.newPage();
+      fresher.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      await fresher.goto(`${fresh.url}/`);
+      await fresher.waitForSelector('#status[data-state="ok"]');
+      assert.equal(await fresher.getAttribute('#range button[data-range="15m"]', 'aria-pressed'), 'true');
+      assert.equal(await fresher.getAttribute('#range button[data-range="24h"]', 'aria-pressed'), 'false');
+      assert.match(await fresher.textContent('#chart-note') ?? '', /1 min buckets · range fitted to the data/);
+      const report = await api<EndpointsReport>(fresh, '/api/endpoints?since=15m');
+      assert.equal(report.hits, 40);
+      assert.equal(await fresher.textContent('[data-total="hits"]'), '40');
+      // A range picked by hand is kept, and the fitting stops.
+      await fresher.click('#range button[data-range="7d"]');
+      await fresher.waitForSelector('#chart-note:text-matches("6 h buckets")');
+      assert.doesNotMatch(await fresher.textContent('#chart-note') ?? '', /fitted/);
+    } finally {
+      await first.close();
+    }
+  });
+
+  browserIt('recent hits are in time order, newest first, and name consumers by a short stable alias (the client id on hover)', async () => {
+    const first = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });
+    try {
+      const fresher = await first.newPage();
+      await fresher.goto(`${fresh.url}/`);
+      await fresher.waitForSelector('#status[data-state="ok"]');
+      const rows = await fresher.evaluate(`[...document.querySelectorAll('#hits tbody tr')].map((tr) => ({ time: Number(tr.dataset.time), consumer: tr.querySelector('td.client').textContent, title: tr.querySelector('td.client').title }))`) as { time: number; consumer: string; title: string }[];
+      assert.equal(rows.length, 40);
+      assert.deepEqual(rows.map((r) => r.time), rows.map((r) => r.time).sort((a, b) => b - a), 'never backwards');
+      const { hits } = await api<{ hits: { timeMs: number; client: string; clientAlias: string }[] }>(fresh, '/api/hits?limit=50');
+      assert.deepEqual(rows.map((r) => r.consumer), hits.map((h) => h.clientAlias));
+      assert.deepEqual(rows.map((r) => r.title), hits.map((h) => h.client));
+      for (const row of rows) assert.match(row.consumer, /^consumer-[0-9a-z]{4}$/);
+    } finally {
+      await first.close();
+    }
+  });
+
+  browserIt('calls the 5xx share "5xx rate", next to the "4xx" column', async () => {
+    assert.equal((await page.textContent('th[data-sort="errorRate"]'))?.trim(), '5xx rate');
+    assert.equal((await page.textContent('th[data-sort="clientErrors"]'))?.trim(), '4xx');
   });
 
   browserIt('runs under the Content-Security-Policy (uPlot included) with no violation and no script error, on every page the tests opened', async () => {

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import express from 'express';
 import { listRoutes } from '../../src/adapters/express/index.js';
 import { isFootfallError } from '../../src/errors.js';
+import { jsonErrorOffset } from '../../src/collector/json-error-position.js';
 import { loadRoutesFile, parseRoutesDocument, parseRoutesInput } from '../../src/collector/routes-file.js';
 
 let dir: string;
@@ -138,6 +139,15 @@ describe('loadRoutesFile: what it refuses, saying what it expected and what it f
 
   it('YAML that does not parse, with its line', () => {
     assertInvalid(() => loadRoutesFile(file('bad.yaml', 'openapi: 3.0.0\npaths:\n  /a: [1,\n  /b: }\n')), /line 4, column \d+: YAML parse error: /);
+  });
+
+  it('a .json file is JSON only: a trailing comma or YAML text, which YAML would take, is refused at its line and column', () => {
+    assertInvalid(() => loadRoutesFile(file('comma.json', '{\n  "routes": ["GET /a"],\n}')), /a \.json file must be JSON: line 3, column 1: JSON parse error: /);
+    assertInvalid(() => loadRoutesFile(file('yaml.JSON', '- GET /a\n- GET /b\n')), /a \.json file must be JSON: line 1, column 2: JSON parse error: /);
+    // Where V8's message names no position, Footfall finds it.
+    const cases: [string, number][] = [['{"a": 1,}', 8], ['["\\q"]', 2], ['[1] x', 4], ['{"a" 1}', 5], ['[1, 2', 5], ['{"a": [true, null, -1.5e3, "\\u00e9"]}', -1]];
+    assert.deepEqual(cases.map(([text]) => jsonErrorOffset(text)), cases.map(([, offset]) => offset));
+    assert.deepEqual(parseRoutesDocument('["GET /a",]', 'flow YAML, not a .json file'), [{ method: 'GET', route: '/a' }]);
   });
 
   it('JSON that does not parse (nor as YAML, which forgives a trailing comma), with its line and column', () => {

@@ -1,17 +1,34 @@
 import { spawn } from 'node:child_process';
 
+export interface RunOptions {
+  stdin?: string;
+  env?: Record<string, string>;
+  /** Extra node flags before the script, e.g. `['--import', './hooks.mjs']`. */
+  nodeArgs?: readonly string[];
+  /** Kill the process (SIGKILL) after this long and resolve with `timedOut: true`. @default none */
+  timeoutMs?: number;
+}
+
 /** Runs `footfall` from source as a real process (optionally feeding stdin) and resolves when it exits. */
-export function runFootfall(args: readonly string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runFootfall(args: readonly string[], options: RunOptions = {}): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, ...options.env };
     delete env.NODE_TEST_CONTEXT;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
+    const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), 'src/cli/main.ts', ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
+    let timedOut = false;
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, options.timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, timedOut });
+    });
     child.stdin.end(options.stdin ?? '');
   });
 }

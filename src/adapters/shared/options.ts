@@ -1,3 +1,4 @@
+import { isHealthCheckRoute } from '../../core/health-check.js';
 import { FootfallError, describeValue } from '../../errors.js';
 import { checkHitOverrides, type HitOverrides } from '../../hit-options.js';
 import { functionOption, rateOption } from '../../option-checks.js';
@@ -51,19 +52,11 @@ export function resolveAdapterOptions<Req>(options: AdapterOptions<Req> = {}): R
   });
 }
 
-/** Last path segments that name a health check (Kubernetes probes, load balancers, uptime monitors). */
-const HEALTH_NAMES = new Set(['health', 'healthz', 'healthcheck', 'health-check', 'health_check', 'ready', 'readyz', 'readiness', 'live', 'livez', 'liveness', 'ping']);
-
 /**
- * Health checks are not API usage: a page (route template) whose last segment is a health
- * name, under any prefix without parameters (`/health`, `/api/health-check`, `/v1/healthz`,
- * `/actuator/health/liveness`), or a request the app marked. `/clusters/:id/health` is an
- * endpoint of the API, and so is `/v1/users/:id/status` (`status` is no health name).
+ * Health checks are not API usage: a page (route template) that `isHealthCheckRoute` takes for
+ * one (the rule lives in core, shared with the collector's inventories), or a request the app
+ * marked.
  */
 export function isHealthCheck(page: string, marked: boolean): boolean {
-  if (marked) return true;
-  const segments = page.split('/').filter((segment) => segment.length > 0);
-  const last = segments.at(-1);
-  if (last === undefined || !HEALTH_NAMES.has(last.toLowerCase())) return false;
-  return !segments.some((segment) => /^:|[*{(]/.test(segment));
+  return marked || isHealthCheckRoute(page);
 }

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { createFaults, resolveFaults } from '../../collector/faults.js';
 import type { CollectorOptions } from '../../collector/options.js';
 import { loadRoutesFile } from '../../collector/routes-file.js';
@@ -13,6 +13,7 @@ interface CollectorFlags {
   db: string;
   memory?: boolean;
   routes?: string;
+  keepHealthRoutes?: boolean;
   token?: string;
   insecure?: boolean;
   apiSecret?: string;
@@ -36,8 +37,9 @@ export function registerCollector(program: Command, io: CliIo): void {
     .option('--host <address>', 'address to listen on (anything but loopback needs --token or --insecure)', '127.0.0.1')
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', parsePort, 8787)
     .option('--db <file>', 'SQLite file to store hits in', './footfall.db')
-    .option('--memory', 'keep hits in memory only (nothing is written to disk)')
+    .addOption(new Option('--memory', 'keep hits in memory only (nothing is written to disk)').conflicts('db'))
     .option('--routes <file>', 'declared routes: an OpenAPI 3 document (JSON/YAML) or a JSON list; unused ones are listed')
+    .option('--keep-health-routes', 'expect hits on declared health checks (/health, /v1/healthz...) too; by default they are not listed unused')
     .option('--token <secret>', 'bearer token for the dashboard and /api (default: $FOOTFALL_COLLECTOR_TOKEN)')
     .option('--insecure', 'allow listening beyond loopback without a token')
     .option('--api-secret <secret>', 'refuse GA4 hits carrying another api_secret (default: $FOOTFALL_COLLECTOR_API_SECRET, or any)')
@@ -67,12 +69,13 @@ function toOptions(flags: CollectorFlags, io: CliIo): CollectorOptions {
   const options: CollectorOptions = {
     host: flags.host,
     port: flags.port,
-    dbFile: flags.db,
     output: flags.quiet === true ? 'none' : flags.json === true ? 'json' : 'text',
     log: (line) => io.stdout(`${line}\n`),
   };
   if (flags.memory === true) options.memory = true;
+  else options.dbFile = flags.db; // --memory with --db is refused by commander (.conflicts)
   if (flags.insecure === true) options.insecure = true;
+  if (flags.keepHealthRoutes === true) options.keepHealthRoutes = true;
   const token = flags.token ?? io.env.FOOTFALL_COLLECTOR_TOKEN;
   if (token !== undefined && token !== '') options.token = token;
   const apiSecret = flags.apiSecret ?? io.env.FOOTFALL_COLLECTOR_API_SECRET;

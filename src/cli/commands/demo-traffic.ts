@@ -12,14 +12,14 @@ const CONSUMERS = [
 ] as const;
 
 /** Weighted calls; PATCH /v1/users/:id, DELETE /v1/orders/:orderId, /v1/reports/legacy and /v1/export.csv are never called. */
-const CALLS: readonly { weight: number; method: string; path: (n: number) => string; body?: string }[] = [
+const CALLS: readonly { weight: number; method: string; path: (n: number) => string; body?: string; healthCheck?: true }[] = [
   { weight: 30, method: 'GET', path: (n) => (n % 4 === 0 ? '/v1/users?page=2&api_key=sk_live_should_never_leave' : '/v1/users') },
   { weight: 30, method: 'GET', path: (n) => `/v1/users/${1 + (n % 14)}` },
   { weight: 5, method: 'POST', path: () => '/v1/users', body: '{"name":"new"}' },
   { weight: 10, method: 'GET', path: () => '/v1/orders?status=open' },
   { weight: 15, method: 'GET', path: (n) => `/v1/orders/ord_${1000 + (n % 97)}` },
   { weight: 5, method: 'POST', path: () => '/v1/orders', body: '{"items":[1,2]}' },
-  { weight: 3, method: 'GET', path: () => '/health' },
+  { weight: 3, method: 'GET', path: () => '/health', healthCheck: true },
   { weight: 2, method: 'GET', path: (n) => (n % 2 === 0 ? '/wp-login.php' : '/.env') },
 ];
 const TOTAL_WEIGHT = CALLS.reduce((sum, call) => sum + call.weight, 0);
@@ -39,12 +39,15 @@ export interface Traffic {
   readonly done: Promise<void>;
   stop(): void;
   readonly sent: () => number;
+  /** How many of the requests sent were health checks (the adapters do not record those by default). */
+  readonly healthChecks: () => number;
 }
 
 /** Calls the demo API at a steady rate with a seeded mix of consumers and endpoints. */
 export function startTraffic(options: TrafficOptions): Traffic {
   const random = createRandom(options.seed);
   let sent = 0;
+  let healthChecks = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let inFlight = 0;
@@ -61,7 +64,9 @@ export function startTraffic(options: TrafficOptions): Traffic {
     }
     sent++;
     inFlight++;
-    void callOnce(options.baseUrl, random, sent).finally(() => {
+    const call = pick(random());
+    if (call.healthCheck === true) healthChecks++;
+    void callOnce(options.baseUrl, call, random, sent).finally(() => {
       inFlight--;
       settle();
     });
@@ -71,6 +76,7 @@ export function startTraffic(options: TrafficOptions): Traffic {
   return {
     done,
     sent: () => sent,
+    healthChecks: () => healthChecks,
     stop() {
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);
@@ -79,8 +85,7 @@ export function startTraffic(options: TrafficOptions): Traffic {
   };
 }
 
-async function callOnce(baseUrl: string, random: () => number, n: number): Promise<void> {
-  const call = pick(random());
+async function callOnce(baseUrl: string, call: (typeof CALLS)[number], random: () => number, n: number): Promise<void> {
   const consumer = CONSUMERS[Math.floor(random() * CONSUMERS.length)] ?? CONSUMERS[0];
   const headers: Record<string, string> = { 'user-agent': consumer.agent };
   if (consumer.key !== undefined) headers['x-api-key'] = consumer.key;

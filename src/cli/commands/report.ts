@@ -3,9 +3,10 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ReportFormat } from '../../collector/report-format.js';
 import { formatReport, REPORT_FORMATS } from '../../collector/report-format.js';
+import { expectedRoutes } from '../../collector/expected-routes.js';
 import { applyInventory } from '../../collector/report-inventory.js';
 import { loadRoutesFile } from '../../collector/routes-file.js';
-import { createSqliteStore } from '../../collector/store/sqlite-store.js';
+import { openStoreForReading } from '../../collector/store/open-for-reading.js';
 import { parseTimeBound } from '../../collector/time-range.js';
 import type { EndpointsReport, TimeRange } from '../../collector/types.js';
 import { parseCount } from '../parse.js';
@@ -19,6 +20,7 @@ interface ReportFlags {
   until?: string;
   format: ReportFormat;
   failOnUnused?: boolean;
+  keepHealthRoutes?: boolean;
   limit?: number;
 }
 
@@ -40,6 +42,7 @@ export function registerReport(program: Command, io: CliIo, state: { code: numbe
     .option('--until <when>', 'end of the range (exclusive), same forms as --since (default: now)', parseWhen)
     .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('table'))
     .option('--fail-on-unused', 'exit 1 when a declared route had no hit in the range (after printing the report)')
+    .option('--keep-health-routes', 'expect hits on declared health checks (/health, /v1/healthz...) too; by default they are left out, as the adapters do not record them')
     .option('--limit <n>', 'show only the n endpoints with the most hits (1-100000); totals and unused routes stay whole', parseCount)
     .action((flags: ReportFlags, command: Command) => {
       const nowMs = Date.now();
@@ -69,14 +72,13 @@ function rangeOf(flags: ReportFlags, nowMs: number, command: Command): TimeRange
   return { sinceMs: since.ms, untilMs: until.ms };
 }
 
-/** The store's report, measured against --routes when given. Never creates or alters --db. */
+/** The store's report, measured against --routes when given. Never creates or alters --db, nor adds files next to it. */
 function readReport(flags: ReportFlags, range: TimeRange): EndpointsReport {
   const routes = flags.routes === undefined ? undefined : loadRoutesFile(flags.routes);
   checkDbFile(flags.db);
-  const store = createSqliteStore({ file: flags.db });
+  const store = openStoreForReading(flags.db);
   try {
-    const report = store.endpoints(range);
-    return routes === undefined ? report : applyInventory(report, routes);
+    return applyInventory(store.endpoints(range), expectedRoutes(routes ?? store.routes(), flags.keepHealthRoutes === true));
   } finally {
     store.close();
   }
@@ -96,7 +98,7 @@ function checkDbFile(file: string): void {
 /** Exit code for --fail-on-unused: a gate that cannot see an inventory fails rather than passes. */
 function checkUnused(report: EndpointsReport, flags: ReportFlags, io: CliIo): number {
   if (report.declared === 0) {
-    io.stderr(`footfall: --fail-on-unused needs a route inventory, and ${flags.routes === undefined ? `${JSON.stringify(flags.db)} holds none; pass --routes <file>` : `${JSON.stringify(flags.routes)} declares no routes`}.\n`);
+    io.stderr(`footfall: --fail-on-unused needs a route inventory, and ${flags.routes === undefined ? `${JSON.stringify(flags.db)} holds none (health checks are left out unless --keep-health-routes); pass --routes <file>` : `${JSON.stringify(flags.routes)} declares no routes`}.\n`);
     return EXIT.problem;
   }
   if (report.unused.length === 0) return EXIT.ok;

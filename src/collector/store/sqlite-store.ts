@@ -19,18 +19,24 @@ const BUSY_TIMEOUT_MS = 5000;
  * last commits, never corrupt the file. See docs/collector-storage.md for the schema.
  */
 export function createSqliteStore(options: StoreOptions = {}, load: LoadModule = defaultLoad): Store {
-  const file = options.file ?? './footfall.db';
-  const db = open(file, load);
+  return createStoreOn(open(options.file ?? './footfall.db', load));
+}
+
+/** The Store on a database already open and migrated (read-only ones too: see open-for-reading.ts). */
+export function createStoreOn(db: BetterSqlite3.Database): Store {
   const insert = createInsertHits(db);
   const endpoints = createEndpointsQuery(db);
   const timeseries = createTimeseriesQuery(db);
+  const recent = (order: string) => db.prepare(`SELECT h.id, h.time_ms, h.received_ms, h.protocol, e.method, e.route, h.status, h.duration_ms, c.client,
+        h.user_id, h.title, h.host, h.event_name, h.hit_id
+      FROM hits h JOIN endpoints e ON e.id = h.endpoint_id JOIN clients c ON c.id = h.client_id ORDER BY ${order} LIMIT ?`).raw();
   const q = {
     routes: db.prepare('SELECT method, route FROM routes').raw(),
     clearRoutes: db.prepare('DELETE FROM routes'),
     addRoute: db.prepare('INSERT OR IGNORE INTO routes (method, route) VALUES (?, ?)'),
-    recent: db.prepare(`SELECT h.id, h.time_ms, h.received_ms, h.protocol, e.method, e.route, h.status, h.duration_ms, c.client,
-        h.user_id, h.title, h.host, h.event_name, h.hit_id
-      FROM hits h JOIN endpoints e ON e.id = h.endpoint_id JOIN clients c ON c.id = h.client_id ORDER BY h.id DESC LIMIT ?`).raw(),
+    recent: recent('h.id DESC'),
+    recentByTime: recent('h.time_ms DESC, h.id DESC'),
+    span: db.prepare('SELECT min(time_ms), max(time_ms) FROM hits').raw(),
     count: db.prepare('SELECT count(*) FROM hits').pluck(),
   };
   const routes = (): DeclaredRoute[] => (q.routes.all() as unknown[][]).map(([method, route]) => ({ method: String(method), route: String(route) })).sort(compareRoutes);
@@ -43,7 +49,11 @@ export function createSqliteStore(options: StoreOptions = {}, load: LoadModule =
     setRoutes: (declared) => void setRoutes(declared),
     routes,
     endpoints: (range) => endpoints(range, routes()),
-    recentHits: (limit) => (q.recent.all(limit) as unknown[][]).map(toStoredHit),
+    recentHits: (limit, order) => ((order?.byTime === true ? q.recentByTime : q.recent).all(limit) as unknown[][]).map(toStoredHit),
+    timeSpan: () => {
+      const [first, last] = (q.span.get() as unknown[] | undefined) ?? [];
+      return first === null || first === undefined ? undefined : { firstMs: Number(first), lastMs: Number(last) };
+    },
     timeseries,
     count: () => Number(q.count.get()),
     close: () => {
@@ -57,11 +67,23 @@ export type LoadModule = (id: 'better-sqlite3') => unknown;
 
 const defaultLoad: LoadModule = (id) => createRequire(import.meta.url)(id);
 
+/**
+ * Opens a better-sqlite3 database made by `make`, turning the driver's own failures into
+ * Footfall's errors: not installed (an optional peer), installed but never built, or the file
+ * cannot be opened. Both the collector's store and the read-only one open through here.
+ */
+export function openWithDriver(file: string, make: (Database: typeof BetterSqlite3) => BetterSqlite3.Database, load: LoadModule = defaultLoad): BetterSqlite3.Database {
+  try {
+    return make(load('better-sqlite3') as typeof BetterSqlite3);
+  } catch (error) {
+    throw storeError(file, error);
+  }
+}
+
 function open(file: string, load: LoadModule): BetterSqlite3.Database {
   let db: BetterSqlite3.Database | undefined;
   try {
-    const Database = load('better-sqlite3') as typeof BetterSqlite3;
-    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    db = openWithDriver(file, (Database) => new Database(file, { timeout: BUSY_TIMEOUT_MS }), load);
     if (file !== ':memory:' && file !== '') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

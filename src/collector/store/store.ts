@@ -17,8 +17,13 @@ export interface Store {
   routes(): DeclaredRoute[];
   /** Per-endpoint usage in the range, most hits first, and the declared routes with no hits. */
   endpoints(range: TimeRange): EndpointsReport;
-  /** The most recent hits, newest first. */
-  recentHits(limit: number): StoredHit[];
+  /**
+   * The most recent hits, newest first: by arrival (the order they were stored), or with
+   * `{ byTime: true }` by the time of the request (a batch delivered late sorts in its place).
+   */
+  recentHits(limit: number, order?: { byTime?: boolean }): StoredHit[];
+  /** When the first and the last stored hits happened (epoch ms); undefined with no hits. */
+  timeSpan(): { readonly firstMs: number; readonly lastMs: number } | undefined;
   timeseries(query: TimeSeriesQuery): TimeSeries[];
   /** Total stored hits. */
   count(): number;

@@ -12,8 +12,11 @@ const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2'
 const TOKEN_KEY = 'footfall.token';
 
 const $ = (selector) => document.querySelector(selector);
+const PRESETS = ['15m', '1h', '24h', '7d', '30d'];
 const state = {
   range: initialRange(),
+  /** No range was chosen (none in the URL or kept): each refresh fits the range to the data. */
+  auto: initialRange() === null,
   sort: { key: 'hits', dir: 'descending' },
   filter: '',
   live: readSetting('footfall.live', 'on') === 'on',
@@ -58,9 +61,17 @@ function writeSetting(key, value) {
   try { localStorage.setItem(key, value); } catch { /* not kept */ }
 }
 
+/** The range in the URL or kept from last time; null when none was chosen. */
 function initialRange() {
-  const asked = new URLSearchParams(location.search).get('range') ?? readSetting('footfall.range', '24h');
-  return asked in RANGE_MS || asked === 'all' ? asked : '24h';
+  const asked = new URLSearchParams(location.search).get('range') ?? readSetting('footfall.range', null);
+  return asked !== null && (asked in RANGE_MS || asked === 'all') ? asked : null;
+}
+
+/** The smallest preset range that holds every stored hit (15 min when there are none yet). */
+function fittedRange(status) {
+  if (status.firstHitMs === null || status.firstHitMs === undefined) return PRESETS[0];
+  const span = status.nowMs - status.firstHitMs;
+  return PRESETS.find((range) => RANGE_MS[range] >= span) ?? 'all';
 }
 
 // ---- formatting ------------------------------------------------------------------------
@@ -116,13 +127,15 @@ async function errorText(response) {
 async function refresh() {
   const ticket = ++state.latest;
   state.busy = true;
-  const since = state.range === 'all' ? undefined : state.range;
   try {
-    const [report, timeseries, recent, status] = await Promise.all([
+    const status = await api('/api/status');
+    if (ticket !== state.latest) return;
+    if (state.auto) showRange(fittedRange(status));
+    const since = state.range === 'all' ? undefined : state.range;
+    const [report, timeseries, recent] = await Promise.all([
       api('/api/endpoints', { since }),
       api('/api/timeseries', { since, bucket: CHART_BUCKET[state.range] }),
       api('/api/hits', { limit: '50' }),
-      api('/api/status'),
     ]);
     if (ticket !== state.latest) return;
     state.report = report;
@@ -250,7 +263,7 @@ function renderUnused(report) {
 
 function renderHits(hits) {
   const rows = hits.map((hit) => {
-    const row = element('tr', { 'data-id': hit.id, 'data-route': hit.route, 'data-method': hit.method });
+    const row = element('tr', { 'data-id': hit.id, 'data-time': hit.timeMs, 'data-route': hit.route, 'data-method': hit.method });
     const status = hit.status === undefined ? '' : hit.status >= 500 ? 'num bad' : hit.status >= 400 ? 'num warn' : 'num';
     row.append(
       element('td', { title: new Date(hit.timeMs).toISOString() }, formatTime(hit.timeMs)),
@@ -258,7 +271,7 @@ function renderHits(hits) {
       element('td', { 'data-col': 'route' }, hit.route),
       element('td', { class: status }, hit.status === undefined ? '–' : String(hit.status)),
       element('td', { class: 'num' }, formatMs(hit.durationMs)),
-      element('td', { class: 'client', title: hit.client }, hit.client.length > 14 ? `${hit.client.slice(0, 13)}…` : hit.client),
+      element('td', { class: 'client', title: hit.client }, hit.clientAlias ?? hit.client),
     );
     return row;
   });
@@ -304,7 +317,7 @@ function renderChart(timeseries, report) {
   const box = $('#chart');
   $('#chart-empty').hidden = top.length > 0;
   $('#chart-note').textContent = top.length === 0 ? ''
-    : `· top ${top.length} of ${timeseries.series.length} endpoints, ${bucketLabel(timeseries.bucketMs)} buckets`;
+    : `· top ${top.length} of ${timeseries.series.length} endpoints, ${bucketLabel(timeseries.bucketMs)} buckets${state.auto ? ' · range fitted to the data' : ''}`;
   if (top.length === 0) return destroyChart();
   const data = chartData(timeseries, report, top);
   const key = top.map((s) => `${s.method} ${s.route}`).join('\n');
@@ -351,13 +364,19 @@ function destroyChart() {
 
 // ---- controls --------------------------------------------------------------------------
 
+/** A range chosen by hand: kept (setting and URL), and the fitting to the data stops. */
 function setRange(range) {
-  state.range = range;
+  state.auto = false;
+  showRange(range);
   writeSetting('footfall.range', range);
-  for (const button of document.querySelectorAll('#range button')) button.setAttribute('aria-pressed', String(button.dataset.range === range));
   const url = new URL(location.href);
   url.searchParams.set('range', range);
   history.replaceState(null, '', url.pathname + url.search);
+}
+
+function showRange(range) {
+  state.range = range;
+  for (const button of document.querySelectorAll('#range button')) button.setAttribute('aria-pressed', String(button.dataset.range === range));
 }
 
 function setSort(key) {
@@ -376,7 +395,8 @@ function setLive(on) {
 }
 
 function start() {
-  setRange(state.range);
+  if (state.auto) showRange(PRESETS[0]);
+  else setRange(state.range);
   $('#live').checked = state.live;
   setLive(state.live);
   $('#range').addEventListener('click', (event) => {
