@@ -13,6 +13,7 @@ import { withEnvEndpoint } from './env-endpoint.js';
 import { createSafeEmitter, type DropReason } from './events.js';
 import { createFlushLedger } from './flush-ledger.js';
 import * as lifecycle from './lifecycle.js';
+import { holdProcessWhile } from './process-hold.js';
 import { resolveTrackerOptions, type TrackerOptions } from './options.js';
 import { createEventLoopScheduler, type Scheduler } from './scheduler.js';
 import { createSender } from './sender.js';
@@ -90,7 +91,8 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
     }
   };
 
-  const flush = (): Promise<void> => {
+  /** Unheld: what `beforeExit` and close() use; the process may end meanwhile. */
+  const flushInBackground = (): Promise<void> => {
     if (flushing !== undefined && !ledger.currentBusy) return flushing;
     const release = drain.sendAll();
     const run = ledger.settled(ledger.cut()).finally(release);
@@ -121,7 +123,7 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
       unregister();
       let timer: ReturnType<typeof clock.setTimeout> | undefined;
       const deadline = new Promise<'deadline'>((resolve) => (timer = clock.setTimeout(() => resolve('deadline'), timeoutMs)));
-      const outcome = await Promise.race([flush().then(() => 'flushed' as const), deadline]);
+      const outcome = await Promise.race([flushInBackground().then(() => 'flushed' as const), deadline]);
       if (timer !== undefined) clock.clearTimeout(timer);
       if (outcome === 'deadline') await abandon();
       drain.stop();
@@ -132,8 +134,13 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
   };
 
   const unregister = settings.flushOnExit || settings.closeOnSignals
-    ? lifecycle.register({ flushOnExit: () => (settings.flushOnExit ? flush() : Promise.resolve()), closeForSignal: () => close(), wantsSignals: settings.closeOnSignals })
+    ? lifecycle.register({ flushOnExit: () => (settings.flushOnExit ? flushInBackground() : Promise.resolve()), closeForSignal: () => closeHeld(), wantsSignals: settings.closeOnSignals })
     : () => undefined;
 
-  return { track, flush, close, stats: () => readStats(accounting, batcher, stack, pending()), on: emitter.on };
+  // An awaited flush() or close() keeps the process alive until it settles: close() within its
+  // deadline, flush() at most as long as a request may retry (docs/delivery.md, "The process").
+  const flush = () => holdProcessWhile(flushInBackground(), clock, settings.maxRetryMs + settings.timeoutMs);
+  const closeHeld = (closeOptions?: { timeoutMs?: number }) => (closing ?? holdProcessWhile(close(closeOptions), clock));
+
+  return { track, flush, close: closeHeld, stats: () => readStats(accounting, batcher, stack, pending()), on: emitter.on };
 }
