@@ -12,6 +12,7 @@ import { createDrain } from './drain.js';
 import { withEnvEndpoint } from './env-endpoint.js';
 import { createSafeEmitter, type DropReason } from './events.js';
 import { createFlushLedger } from './flush-ledger.js';
+import { destinationLabel, failingDetail, lostDetail } from './loss-warnings.js';
 import * as lifecycle from './lifecycle.js';
 import { holdProcessWhile } from './process-hold.js';
 import { resolveTrackerOptions, type TrackerOptions } from './options.js';
@@ -43,12 +44,13 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
   const settings = resolveTrackerOptions(options);
   const { clock } = settings;
   const context = resolveHitOptions({ now: clock.now, ...options });
-  const format = createWireFormat(withEnvEndpoint(settings.destination, process.env));
+  const destination = withEnvEndpoint(settings.destination, process.env);
+  const format = createWireFormat(destination);
   const accounting = createAccounting();
   const emitter = createSafeEmitter();
   const ledger = createFlushLedger();
   const books = createBooks({ accounting, emitter, ledger, onSuccess: settings.onSuccess, onFailure: settings.onFailure });
-  const stack = createTransportStack(settings, { random: options.random ?? Math.random, onBreakerChange: (change) => emitter.emit('breaker', change), initialConcurrency: internals.initialConcurrency });
+  const stack = createTransportStack(settings, { random: options.random ?? Math.random, onBreakerChange: (change) => emitter.emit('breaker', change), onFailing: (summary) => warnOnce('FFWRN007', failingDetail(destinationLabel(destination), summary, clock.now(), accounting, pending())), initialConcurrency: internals.initialConcurrency });
   const shutdown = new AbortController();
   // Every attempt in flight listens to it (as many as maxInFlight): not a leak.
   setMaxListeners(0, shutdown.signal);
@@ -128,6 +130,9 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
       if (outcome === 'deadline') await abandon();
       drain.stop();
       void stack.retry.close(outcome === 'deadline').catch(() => undefined);
+      stack.watch.stop();
+      const lost = lostDetail(destinationLabel(destination), accounting);
+      if (lost !== undefined) warnOnce('FFWRN008', lost);
       return { sent: accounting.sent, failed: accounting.failed, dropped: accounting.dropped, pending: pending() };
     })();
     return closing;

@@ -1,0 +1,40 @@
+import type { Accounting } from './accounting.js';
+import type { FailingSummary } from './failure-watch.js';
+import type { Destination } from './options.js';
+
+/**
+ * Where hits go, for a warning: the URL without credentials, and for GA4 the measurement id
+ * with the API secret masked. Never the secret, never a password.
+ */
+export function destinationLabel(destination: Destination): string {
+  const url = new URL(destination.endpoint);
+  if (url.username !== '' || url.password !== '') {
+    url.username = '***';
+    url.password = '';
+  }
+  const base = url.toString();
+  return destination.kind === 'ga4' ? `${base}?measurement_id=${destination.measurementId}&api_secret=***` : base;
+}
+
+/** FFWRN007's detail: where, since when, how many attempts, and the hits so far. */
+export function failingDetail(label: string, summary: FailingSummary, nowMs: number, accounting: Accounting, pending: number): string {
+  const seconds = Math.round((nowMs - summary.sinceMs) / 1000);
+  return `Destination: ${label}. No attempt succeeded for ${seconds} s: ${summary.attempts} attempts failed (last: ${summary.last}). Hits so far: ${accounting.tracked} tracked, ${accounting.sent} sent, ${pending} waiting, ${accounting.failed} failed, ${accounting.dropped} dropped.`;
+}
+
+/** FFWRN008's detail, or undefined when nothing was lost: the lost hits by reason. */
+export function lostDetail(label: string, accounting: Accounting): string | undefined {
+  const lost = accounting.failed + accounting.dropped;
+  if (lost === 0) return undefined;
+  const failed = byReason(accounting.failedBy);
+  const dropped = byReason(accounting.droppedBy);
+  const parts = [failed === '' ? '' : `failed: ${failed}`, dropped === '' ? '' : `dropped: ${dropped}`].filter((part) => part !== '');
+  return `${lost} of ${accounting.tracked} hits were lost (${parts.join('; ')}); ${accounting.sent} sent. Destination: ${label}.`;
+}
+
+function byReason(counts: Readonly<Record<string, number>>): string {
+  return Object.entries(counts)
+    .filter(([, count]) => count > 0)
+    .map(([reason, count]) => `${reason} ${count}`)
+    .join(', ');
+}
