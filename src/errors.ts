@@ -41,8 +41,8 @@ export const ERROR_CODES = {
     hint: '"names" (the default) keeps parameter names and drops every value.',
   },
   FOOTFALL_ERR_NO_TRACKER: {
-    message: 'trackRequests() needs a tracker, got %s, and FOOTFALL_GA4_MEASUREMENT_ID / FOOTFALL_GA4_API_SECRET are not both set.',
-    hint: 'Pass one: trackRequests(createTracker({ destination: ga4({...}) })), or set both variables (FOOTFALL_DISABLED=1 turns tracking off).',
+    message: 'trackRequests() needs a tracker, got %s, and neither FOOTFALL_GA4_MEASUREMENT_ID with FOOTFALL_GA4_API_SECRET nor FOOTFALL_ENDPOINT is set.',
+    hint: 'Pass one: trackRequests(createTracker({ destination: ga4({...}) })); or set both GA4 variables; or set FOOTFALL_ENDPOINT=http://127.0.0.1:8787 to send to a local collector (npx footfall collector). FOOTFALL_DISABLED=1 turns tracking off.',
   },
   FOOTFALL_ERR_INVALID_ROUTES_FILE: {
     message: 'The routes file %s could not be used: %s.',

@@ -9,6 +9,8 @@ export type { QueryPolicy } from './privacy/query.js';
 
 export { ga4 } from './protocols/ga4/destination.js';
 export type { Ga4Destination, Ga4DestinationOptions } from './protocols/ga4/destination.js';
+export { collector } from './protocols/ga4/collector-destination.js';
+export type { CollectorDestinationOptions } from './protocols/ga4/collector-destination.js';
 export { encodeGa4 } from './protocols/ga4/encode.js';
 export type { Ga4EncodeOptions, Ga4EncodeResult, Ga4Event, Ga4Payload, Ga4Request } from './protocols/ga4/encode.js';
 export { validateGa4 } from './protocols/ga4/validate.js';
