@@ -60,6 +60,10 @@ export const ERROR_CODES = {
     message: 'The collector would listen on %s without a token.',
     hint: 'Anyone who reaches that address could read your API\'s usage. Pass --token <secret> (or FOOTFALL_COLLECTOR_TOKEN), listen on 127.0.0.1, or pass --insecure if the network is trusted.',
   },
+  FOOTFALL_ERR_UNKNOWN_EVENT: {
+    message: 'tracker.on() got %s%s, which is not an event; the events are %s.',
+    hint: 'Listen with tracker.on(event, fn); each event and its report are in docs/delivery.md ("What happens to a hit").',
+  },
 } as const satisfies Record<string, { message: string; hint: string }>;
 
 export type FootfallErrorCode = keyof typeof ERROR_CODES;

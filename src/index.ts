@@ -24,7 +24,7 @@ export { encodeUa } from './protocols/ua/encode.js';
 export { validateUa } from './protocols/ua/validate.js';
 
 export { createTracker } from './delivery/tracker.js';
-export type { Tracker, TrackerStats, CloseResult } from './delivery/tracker.js';
+export type { Tracker, TrackerStats, CloseOptions, CloseResult } from './delivery/tracker.js';
 export type { TrackerOptions } from './delivery/options.js';
 export type { TrackInput } from './delivery/track-input.js';
 export type { DeliveryReport, FailureReport, DropReport, DropReason, FailReason, TrackerEvent } from './delivery/events.js';

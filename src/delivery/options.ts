@@ -4,7 +4,8 @@ import type { Ga4Destination } from '../protocols/ga4/destination.js';
 import type { UaDestination } from '../protocols/ua/destination.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
-import { booleanOption, functionOption, integerOption, orderedOptions, rateOption, refuseUnknownKeys } from '../option-checks.js';
+import { booleanOption, functionOption, integerOption, optionKeys, orderedOptions, rateOption, refuseUnknownKeys } from '../option-checks.js';
+import type { CloseOptions } from './tracker-api.js';
 import type { BreakerSettings } from './breaker.js';
 import type { Transport } from './transport.js';
 import type { DeliveryReport, FailureReport } from './events.js';
@@ -143,4 +144,18 @@ function resolveBreaker(options: TrackerOptions): BreakerSettings {
     cooldownMs,
     maxCooldownMs,
   });
+}
+
+const CLOSE_KEYS = optionKeys<CloseOptions>({ timeoutMs: true });
+
+/** close()'s deadline: its `timeoutMs`, else `fallback`; throws a FootfallError for anything else. */
+export function resolveCloseTimeoutMs(options: CloseOptions | undefined, fallback: number): number {
+  if (options === undefined) return fallback;
+  if (options === null || typeof options !== 'object') throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'options', 'an object like { timeoutMs: 5000 }', describeValue(options));
+  refuseUnknownKeys(options, CLOSE_KEYS, 'close()');
+  const timeoutMs = options.timeoutMs ?? fallback;
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
+    throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'timeoutMs', 'a number of milliseconds >= 0', describeValue(timeoutMs));
+  }
+  return timeoutMs;
 }

@@ -2,7 +2,6 @@ import { randomInt } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { createHitIds, hitIdPrefix } from '../core/hit-id.js';
 import type { HitContext } from '../core/hit-context.js';
-import { FootfallError, describeValue } from '../errors.js';
 import { deriveHitContext, resolveHitOptions, type HitOverrides } from '../hit-options.js';
 import { warnOnce } from '../warnings.js';
 import { createAccounting } from './accounting.js';
@@ -15,15 +14,15 @@ import { createFlushLedger } from './flush-ledger.js';
 import { destinationLabel, failingDetail, lostDetail } from './loss-warnings.js';
 import * as lifecycle from './lifecycle.js';
 import { holdProcessWhile } from './process-hold.js';
-import { resolveTrackerOptions, type TrackerOptions } from './options.js';
+import { resolveCloseTimeoutMs, resolveTrackerOptions, type TrackerOptions } from './options.js';
 import { createEventLoopScheduler, type Scheduler } from './scheduler.js';
 import { createSender } from './sender.js';
-import { readStats, type CloseResult, type Tracker } from './tracker-api.js';
+import { readStats, type CloseOptions, type CloseResult, type Tracker } from './tracker-api.js';
 import { estimateBytes, toRequestInfo, type TrackInput } from './track-input.js';
 import { createTransportStack } from './transport-stack.js';
 import { createWireFormat } from './wire-format.js';
 
-export type { CloseResult, Tracker, TrackerStats } from './tracker-api.js';
+export type { CloseOptions, CloseResult, Tracker, TrackerStats } from './tracker-api.js';
 
 /** Hits held back for company at most; past it the oldest groups go as they are. */
 const MAX_HELD = 2_000;
@@ -114,12 +113,16 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
     await drain.idle();
   };
 
-  const close = (closeOptions: { timeoutMs?: number } = {}): Promise<CloseResult> => {
-    closing ??= (async () => {
-      const timeoutMs = closeOptions.timeoutMs ?? settings.closeTimeoutMs;
-      if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
-        throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'timeoutMs', 'a number of milliseconds >= 0', describeValue(timeoutMs));
-      }
+  const close = (closeOptions?: CloseOptions): Promise<CloseResult> => {
+    if (closing !== undefined) return closing;
+    let timeoutMs: number;
+    try {
+      timeoutMs = resolveCloseTimeoutMs(closeOptions, settings.closeTimeoutMs);
+    } catch (error) {
+      // A refused close() closes nothing: the next call may still close the tracker.
+      return Promise.reject(error as Error);
+    }
+    closing = (async () => {
       closed = true;
       stack.retry.hurry(clock.now() + timeoutMs);
       unregister();
@@ -145,7 +148,7 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
   // An awaited flush() or close() keeps the process alive until it settles: close() within its
   // deadline, flush() at most as long as a request may retry (docs/delivery.md, "The process").
   const flush = () => holdProcessWhile(flushInBackground(), clock, settings.maxRetryMs + settings.timeoutMs);
-  const closeHeld = (closeOptions?: { timeoutMs?: number }) => (closing ?? holdProcessWhile(close(closeOptions), clock));
+  const closeHeld = (closeOptions?: CloseOptions) => (closing ?? holdProcessWhile(close(closeOptions), clock));
 
   return { track, flush, close: closeHeld, stats: () => readStats(accounting, batcher, stack, pending()), on: emitter.on };
 }

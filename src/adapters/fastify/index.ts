@@ -23,7 +23,8 @@ type Done = (error?: Error) => void;
 export function trackRequests(fastify: FastifyInstance, options: FastifyAdapterOptions, done: Done): void {
   let recorder: ReturnType<typeof createRecorder<FastifyRequest>>;
   try {
-    recorder = createRecorder(options.tracker, options);
+    // Fastify's own register() options reach the plugin too.
+    recorder = createRecorder(options.tracker, options, { name: 'trackRequests (footfall/fastify)', ownKeys: ['tracker', 'prefix', 'logLevel', 'logSerializers'] });
   } catch (error) {
     // A bad option fails app.ready(), where it was written, never a request.
     done(error as Error);

@@ -6,7 +6,7 @@ import { ga4 } from '../../protocols/ga4/destination.js';
 import { warnOnce } from '../../warnings.js';
 import { templateFromPath } from '../../core/route.js';
 import { splitUrl } from '../../core/url.js';
-import { isHealthCheck, resolveAdapterOptions, type AdapterOptions } from './options.js';
+import { isHealthCheck, resolveAdapterOptions, type AdapterIdentity, type AdapterOptions } from './options.js';
 
 /** What an adapter knows when a response is done, in framework-neutral terms. */
 export interface Observed {
@@ -42,8 +42,8 @@ export interface Recorder<Req> {
  * The part every adapter shares: options validated once, the tracker (or one built from the
  * environment), skip and sampling, and recording that can never throw into the app.
  */
-export function createRecorder<Req>(tracker: Tracker | undefined, options: AdapterOptions<Req> = {}, env = process.env): Recorder<Req> {
-  const resolved = resolveAdapterOptions(options);
+export function createRecorder<Req>(tracker: Tracker | undefined, options: AdapterOptions<Req> = {}, adapter?: AdapterIdentity, env = process.env): Recorder<Req> {
+  const resolved = resolveAdapterOptions(options, adapter);
   const active = env.FOOTFALL_DISABLED === '1' ? undefined : (tracker ?? trackerFromEnv(env, options));
   const fail = () => warnOnce('FFWRN005');
   return {

@@ -1,5 +1,5 @@
 import { FootfallError, describeSecret, describeValue } from '../../errors.js';
-import { refuseUnknownKeys } from '../../option-checks.js';
+import { optionKeys, refuseUnknownKeys } from '../../option-checks.js';
 import { ga4, type Ga4Destination } from './destination.js';
 
 /** The measurement id sent to a Footfall collector, which needs one but no real one. */
@@ -12,7 +12,7 @@ export interface CollectorDestinationOptions {
   apiSecret?: string | undefined;
 }
 
-const KEYS = new Set<keyof CollectorDestinationOptions>(['apiSecret']);
+const KEYS = optionKeys<CollectorDestinationOptions>({ apiSecret: true });
 
 /**
  * A Footfall collector (`npx footfall collector`): GA4 Measurement Protocol to its
