@@ -10,7 +10,8 @@ import { startCollector } from '../src/collector/server.js';
 import { createTracker } from '../src/delivery/tracker.js';
 import { isFootfallError } from '../src/errors.js';
 import { closestName } from '../src/internal/closest-name.js';
-import { collector, ga4, ua } from '../src/index.js';
+import { collector, ga4, resolveHitOptions, toHit, ua } from '../src/index.js';
+import { startFakeCollector } from '../src/testing/fake-collector.js';
 
 /** Throws FOOTFALL_ERR_UNKNOWN_OPTION naming `key` and suggesting `meant` (or nothing). */
 function unknownOption(key: string, meant: string | undefined) {
@@ -70,15 +71,21 @@ describe('misspelled options are refused everywhere, with the closest known one'
     await fine.close();
   });
 
+  it('resolveHitOptions and toHit with plain options', () => {
+    assert.throws(() => resolveHitOptions({ hashKey: 'k'.repeat(16), sessionTimeoutMS: 1000 } as never, {}), unknownOption('sessionTimeoutMS', 'sessionTimeoutMs'));
+    assert.throws(() => toHit({ method: 'GET', url: '/a' }, { hashKey: 'k'.repeat(16), canonicalHots: 'api.example.com' } as never), unknownOption('canonicalHots', 'canonicalHost'));
+  });
+
   it('close({...})', async () => {
     const closing = createTracker({ destination, hashKey: 'k'.repeat(16), flushOnExit: false });
     await assert.rejects(closing.close({ timeout: 100 } as never), unknownOption('timeout', 'timeoutMs'));
     assert.deepEqual(await closing.close({ timeoutMs: 100 }), { sent: 0, failed: 0, dropped: 0, pending: 0 }, 'a refused close() did not close it');
   });
 
-  it('startCollector', async () => {
+  it('startCollector and startFakeCollector', async () => {
     await assert.rejects(startCollector({ port: 0, memory: true, output: 'none', failrate: 0.5 } as never), unknownOption('failrate', 'failRate'));
     await assert.rejects(startCollector({ port: 0, memory: true, output: 'none', dbfile: 'x.db' } as never), unknownOption('dbfile', 'dbFile'));
+    await assert.rejects(startFakeCollector({ hangrate: 0.2 } as never), unknownOption('hangrate', 'hangRate'));
   });
 });
 

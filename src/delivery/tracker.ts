@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { createHitIds, hitIdPrefix } from '../core/hit-id.js';
 import type { HitContext } from '../core/hit-context.js';
-import { deriveHitContext, resolveHitOptions, type HitOverrides } from '../hit-options.js';
+import { deriveHitContext, pickHitOptions, resolveHitOptions, type HitOverrides } from '../hit-options.js';
 import { warnOnce } from '../warnings.js';
 import { createAccounting } from './accounting.js';
 import { createBatcher } from './batcher.js';
@@ -42,7 +42,7 @@ export interface TrackerInternals {
 export function assembleTracker(options: TrackerOptions, internals: TrackerInternals = {}): Tracker {
   const settings = resolveTrackerOptions(options);
   const { clock } = settings;
-  const context = resolveHitOptions({ now: clock.now, ...options });
+  const context = resolveHitOptions({ now: clock.now, ...pickHitOptions(options) });
   const destination = withEnvEndpoint(settings.destination, process.env);
   const format = createWireFormat(destination);
   const accounting = createAccounting();
