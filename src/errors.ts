@@ -18,7 +18,7 @@ export const ERROR_CODES = {
   },
   FOOTFALL_ERR_INVALID_MEASUREMENT_ID: {
     message: '`measurementId` must be a GA4 measurement id like "G-XXXXXXXXXX", got %s.',
-    hint: 'Find it in Google Analytics under Admin > Data streams > (your stream) > Measurement ID. A "UA-..." id belongs to Universal Analytics: use ua({ trackingId }) for it.',
+    hint: 'Find it in Google Analytics under Admin > Data streams > (your stream) > Measurement ID. A "UA-..." id belongs to Universal Analytics: use ua({ trackingId }) for it. No Google account yet? collector(\'http://127.0.0.1:8787\') sends to a local Footfall collector without ids.',
   },
   FOOTFALL_ERR_INVALID_API_SECRET: {
     message: '`apiSecret` must be a non-empty Measurement Protocol API secret without spaces, got %s.',

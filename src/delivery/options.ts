@@ -14,7 +14,7 @@ export type Destination = Ga4Destination | UaDestination;
 
 /** Options of `createTracker`. Every one is optional but `destination`; defaults in docs/delivery.md. */
 export interface TrackerOptions extends HitOptions {
-  /** Where hits go: `ga4({...})` or `ua({...})`. */
+  /** Where hits go: `ga4({...})`, `collector(url)` (a local Footfall collector, no Google ids) or `ua({...})`. */
   destination: Destination;
   /** Longest deadline of one HTTP attempt; the deadline follows the destination's answers below it. @default 5_000 (the seed's timeout) */
   timeoutMs?: number | undefined;
@@ -98,7 +98,7 @@ export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerO
   refuseUnknownKeys(options, TRACKER_KEYS, 'createTracker', RETIRED);
   const destination = options.destination;
   if (destination === null || typeof destination !== 'object' || (destination.kind !== 'ga4' && destination.kind !== 'ua')) {
-    throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'destination', 'ga4({ measurementId, apiSecret }) or ua({ trackingId })', describeValue(destination));
+    throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'destination', 'ga4({ measurementId, apiSecret }), collector(url) or ua({ trackingId })', describeValue(destination));
   }
   const number = (name: keyof TrackerOptions, fallback: number, min = 1) => integerOption(name, options[name], fallback, min);
   const timeoutMs = number('timeoutMs', 5_000);
