@@ -4,19 +4,64 @@ import type { Clock } from './clock.js';
 const NEVER_MS = 2 ** 31 - 1;
 
 /**
- * Keeps the process alive while `work` is pending: a ref'd timer, held only while someone
- * awaits close() or flush(), so a script ending in `await tracker.close()` gets its answer
- * instead of exiting with code 13 ("unsettled top-level await"). Every other timer and
- * socket of the tracker stays unref'd. `capMs` (on the injected clock) bounds the hold, so
- * analytics can never keep a process alive for ever; undefined holds until `work` settles.
+ * A promise that keeps the process alive while someone waits for it. Its `then` (which
+ * `await`, `.then`, `.catch` and Promise.race all call, as it is not a plain Promise) starts
+ * one ref'd timer, cleared when the work settles; nobody waiting, nothing held. Derived
+ * promises are plain ones.
  */
-export function holdProcessWhile<T>(work: Promise<T>, clock: Clock, capMs?: number): Promise<T> {
-  const keepAlive = setInterval(() => undefined, NEVER_MS);
-  const cap = capMs === undefined ? undefined : clock.setTimeout(() => clearInterval(keepAlive), capMs);
+class AwaitedHold<T> extends Promise<T> {
+  static override get [Symbol.species]() {
+    return Promise;
+  }
+
+  #acquire: () => void = () => undefined;
+
+  /** Called once, right after construction: what `then` does first. */
+  onAwait(acquire: () => void): this {
+    this.#acquire = acquire;
+    return this;
+  }
+
+  override then<A = T, B = never>(onFulfilled?: ((value: T) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+    this.#acquire();
+    return super.then(onFulfilled, onRejected);
+  }
+}
+
+/**
+ * Wraps `work` so that awaiting it keeps the process alive until it settles, and no longer
+ * than `capMs` on the tracker's clock (undefined: until it settles; close() has its own
+ * deadline). A script that ends with `await tracker.close()` gets its answer instead of exiting
+ * with code 13 ("unsettled top-level await"); a flush nobody awaits holds nothing, and every
+ * other timer and socket of the tracker stays unref'd.
+ */
+export function holdWhileAwaited<T>(work: Promise<T>, clock: Clock, capMs?: number): Promise<T> {
+  let settled = false;
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+  let cap: ReturnType<Clock['setTimeout']> | undefined;
   const release = () => {
-    clearInterval(keepAlive);
+    settled = true;
+    if (keepAlive !== undefined) clearInterval(keepAlive);
     if (cap !== undefined) clock.clearTimeout(cap);
+    keepAlive = undefined;
+    cap = undefined;
   };
-  work.then(release, release);
-  return work;
+  const acquire = () => {
+    if (settled || keepAlive !== undefined) return;
+    keepAlive = setInterval(() => undefined, NEVER_MS);
+    if (capMs !== undefined) cap = clock.setTimeout(release, capMs);
+  };
+  const held = new AwaitedHold<T>((resolve, reject) => {
+    work.then(
+      (value) => {
+        release();
+        resolve(value);
+      },
+      (error: unknown) => {
+        release();
+        reject(error as Error);
+      },
+    );
+  });
+  return held.onAwait(acquire);
 }

@@ -13,7 +13,7 @@ import { createSafeEmitter, type DropReason } from './events.js';
 import { createFlushLedger } from './flush-ledger.js';
 import { destinationLabel, failingDetail, lostDetail } from './loss-warnings.js';
 import * as lifecycle from './lifecycle.js';
-import { holdProcessWhile } from './process-hold.js';
+import { holdWhileAwaited } from './process-hold.js';
 import { resolveCloseTimeoutMs, resolveTrackerOptions, type TrackerOptions } from './options.js';
 import { createEventLoopScheduler, type Scheduler } from './scheduler.js';
 import { createSender } from './sender.js';
@@ -147,8 +147,21 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
 
   // An awaited flush() or close() keeps the process alive until it settles: close() within its
   // deadline, flush() at most as long as a request may retry (docs/delivery.md, "The process").
-  const flush = () => holdProcessWhile(flushInBackground(), clock, settings.maxRetryMs + settings.timeoutMs);
-  const closeHeld = (closeOptions?: CloseOptions) => (closing ?? holdProcessWhile(close(closeOptions), clock));
+  // One wrapper per flush, so concurrent calls still get the same promise.
+  const heldFlushes = new WeakMap<Promise<void>, Promise<void>>();
+  const flush = () => {
+    const run = flushInBackground();
+    let held = heldFlushes.get(run);
+    if (held === undefined) heldFlushes.set(run, (held = holdWhileAwaited(run, clock, settings.maxRetryMs + settings.timeoutMs)));
+    return held;
+  };
+  let closeHeldOnce: Promise<CloseResult> | undefined;
+  const closeHeld = (closeOptions?: CloseOptions): Promise<CloseResult> => {
+    if (closeHeldOnce !== undefined) return closeHeldOnce;
+    const run = close(closeOptions);
+    // A refused close() (a bad option) closed nothing: its rejection is not the close.
+    return closing === undefined ? run : (closeHeldOnce = holdWhileAwaited(run, clock));
+  };
 
   return { track, flush, close: closeHeld, stats: () => readStats(accounting, batcher, stack, pending()), on: emitter.on };
 }

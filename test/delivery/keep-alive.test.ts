@@ -79,6 +79,19 @@ describe('an awaited close() or flush() keeps the process alive until it settles
     }
   });
 
+  it('a flush() nobody awaits holds nothing: the script ends at once, even against a collector that hangs', async () => {
+    const server = await startSlowServer('hang');
+    try {
+      const { code, stdout, killed, elapsedMs } = await runChild([server.url, 'unawaited']);
+      assert.equal(killed, false);
+      assert.equal(code, 0);
+      assert.equal(stdout, 'done');
+      assert.ok(elapsedMs < 10_000, `took ${elapsedMs} ms: something held the process`);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('top-level `await tracker.flush()` against a slow collector that fails once: exits 0 after printing', async () => {
     const server = await startSlowServer(400);
     try {
