@@ -1,4 +1,6 @@
+import { warnOnce } from '../warnings.js';
 import type { Accounting } from './accounting.js';
+import type { Clock } from './clock.js';
 import type { FailingSummary } from './failure-watch.js';
 import type { Destination } from './options.js';
 
@@ -37,4 +39,18 @@ function byReason(counts: Readonly<Record<string, number>>): string {
     .filter(([, count]) => count > 0)
     .map(([reason, count]) => `${reason} ${count}`)
     .join(', ');
+}
+
+/** The tracker's two loss warnings: FFWRN007 when the watch says the destination is failing, FFWRN008 at close when hits were lost. */
+export function createLossWarnings({ destination, accounting, pending, clock }: { destination: Destination; accounting: Accounting; pending: () => number; clock: Clock }) {
+  const label = destinationLabel(destination);
+  return {
+    failing(summary: FailingSummary): void {
+      warnOnce('FFWRN007', failingDetail(label, summary, clock.now(), accounting, pending()));
+    },
+    closed(): void {
+      const lost = lostDetail(label, accounting);
+      if (lost !== undefined) warnOnce('FFWRN008', lost);
+    },
+  };
 }

@@ -65,3 +65,27 @@ export function holdWhileAwaited<T>(work: Promise<T>, clock: Clock, capMs?: numb
   });
   return held.onAwait(acquire);
 }
+
+/**
+ * The tracker's flush() and close() as it hands them out: awaited, each holds the process
+ * until it settles (flush() at most `flushCapMs`; close() until its own deadline). One wrapper
+ * per flush, so concurrent calls still share one promise; a refused close() (a bad option,
+ * `isClosing()` still false) is passed on as it is, since it closed nothing.
+ */
+export function holdWhenAwaited<C, R>(run: { flush: () => Promise<void>; close: (options?: C) => Promise<R>; isClosing: () => boolean }, clock: Clock, flushCapMs: number) {
+  const flushes = new WeakMap<Promise<void>, Promise<void>>();
+  let closing: Promise<R> | undefined;
+  return {
+    flush(): Promise<void> {
+      const work = run.flush();
+      let held = flushes.get(work);
+      if (held === undefined) flushes.set(work, (held = holdWhileAwaited(work, clock, flushCapMs)));
+      return held;
+    },
+    close(options?: C): Promise<R> {
+      if (closing !== undefined) return closing;
+      const work = run.close(options);
+      return run.isClosing() ? (closing = holdWhileAwaited(work, clock)) : work;
+    },
+  };
+}

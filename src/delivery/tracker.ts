@@ -11,9 +11,9 @@ import { createDrain } from './drain.js';
 import { withEnvEndpoint } from './env-endpoint.js';
 import { createSafeEmitter, type DropReason } from './events.js';
 import { createFlushLedger } from './flush-ledger.js';
-import { destinationLabel, failingDetail, lostDetail } from './loss-warnings.js';
+import { createLossWarnings } from './loss-warnings.js';
 import * as lifecycle from './lifecycle.js';
-import { holdWhileAwaited } from './process-hold.js';
+import { holdWhenAwaited } from './process-hold.js';
 import { resolveCloseTimeoutMs, resolveTrackerOptions, type TrackerOptions } from './options.js';
 import { createEventLoopScheduler, type Scheduler } from './scheduler.js';
 import { createSender } from './sender.js';
@@ -46,10 +46,12 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
   const destination = withEnvEndpoint(settings.destination, process.env);
   const format = createWireFormat(destination);
   const accounting = createAccounting();
+  const pending = () => batcher.queued + sender.hits;
+  const losses = createLossWarnings({ destination, accounting, pending, clock });
   const emitter = createSafeEmitter();
   const ledger = createFlushLedger();
   const books = createBooks({ accounting, emitter, ledger, onSuccess: settings.onSuccess, onFailure: settings.onFailure });
-  const stack = createTransportStack(settings, { random: options.random ?? Math.random, onBreakerChange: (change) => emitter.emit('breaker', change), onFailing: (summary) => warnOnce('FFWRN007', failingDetail(destinationLabel(destination), summary, clock.now(), accounting, pending())), initialConcurrency: internals.initialConcurrency });
+  const stack = createTransportStack(settings, { random: options.random ?? Math.random, onBreakerChange: (change) => emitter.emit('breaker', change), onFailing: losses.failing, initialConcurrency: internals.initialConcurrency });
   const shutdown = new AbortController();
   // Every attempt in flight listens to it (as many as maxInFlight): not a leak.
   setMaxListeners(0, shutdown.signal);
@@ -63,7 +65,6 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
   let closing: Promise<CloseResult> | undefined;
   let flushing: Promise<void> | undefined;
 
-  const pending = () => batcher.queued + sender.hits;
   const contextFor = (overrides: Readonly<HitOverrides> | undefined): HitContext => {
     if (overrides === undefined) return context;
     let found = derived.get(overrides);
@@ -134,34 +135,19 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
       drain.stop();
       void stack.retry.close(outcome === 'deadline').catch(() => undefined);
       stack.watch.stop();
-      const lost = lostDetail(destinationLabel(destination), accounting);
-      if (lost !== undefined) warnOnce('FFWRN008', lost);
+      losses.closed();
       return { sent: accounting.sent, failed: accounting.failed, dropped: accounting.dropped, pending: pending() };
     })();
     return closing;
   };
 
   const unregister = settings.flushOnExit || settings.closeOnSignals
-    ? lifecycle.register({ flushOnExit: () => (settings.flushOnExit ? flushInBackground() : Promise.resolve()), closeForSignal: () => closeHeld(), wantsSignals: settings.closeOnSignals })
+    ? lifecycle.register({ flushOnExit: () => (settings.flushOnExit ? flushInBackground() : Promise.resolve()), closeForSignal: () => held.close(), wantsSignals: settings.closeOnSignals })
     : () => undefined;
 
-  // An awaited flush() or close() keeps the process alive until it settles: close() within its
+  // Awaited, flush() and close() keep the process alive until they settle: close() within its
   // deadline, flush() at most as long as a request may retry (docs/delivery.md, "The process").
-  // One wrapper per flush, so concurrent calls still get the same promise.
-  const heldFlushes = new WeakMap<Promise<void>, Promise<void>>();
-  const flush = () => {
-    const run = flushInBackground();
-    let held = heldFlushes.get(run);
-    if (held === undefined) heldFlushes.set(run, (held = holdWhileAwaited(run, clock, settings.maxRetryMs + settings.timeoutMs)));
-    return held;
-  };
-  let closeHeldOnce: Promise<CloseResult> | undefined;
-  const closeHeld = (closeOptions?: CloseOptions): Promise<CloseResult> => {
-    if (closeHeldOnce !== undefined) return closeHeldOnce;
-    const run = close(closeOptions);
-    // A refused close() (a bad option) closed nothing: its rejection is not the close.
-    return closing === undefined ? run : (closeHeldOnce = holdWhileAwaited(run, clock));
-  };
+  const held = holdWhenAwaited({ flush: flushInBackground, close, isClosing: () => closing !== undefined }, clock, settings.maxRetryMs + settings.timeoutMs);
 
-  return { track, flush, close: closeHeld, stats: () => readStats(accounting, batcher, stack, pending()), on: emitter.on };
+  return { track, flush: held.flush, close: held.close, stats: () => readStats(accounting, batcher, stack, pending()), on: emitter.on };
 }
