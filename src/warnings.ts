@@ -11,7 +11,7 @@ export const WARNINGS = {
   FFWRN005: 'A framework adapter met an error while recording a request (a bug in Footfall, or a userId/skip/title option that threw); the request was not affected. Reported once.',
   FFWRN004: 'Hits are being dropped because the queue is full (maxQueueSize / maxQueueBytes); see tracker.stats().dropped. This is reported once.',
   FFWRN007: 'Analytics delivery has been failing for a while: no attempt has succeeded, and the destination cannot be reached or refuses every request (connection refused, DNS, TLS, timeouts, 5xx, or a 4xx each time). Hits wait in the bounded queue and are lost if it does not recover. Check the endpoint, the ids and the network; tracker.stats() has the counts. Reported once.',
-  FFWRN008: 'Hits were lost: when the tracker closed, some had failed or been dropped (counts by reason below; tracker.stats() has them too). Reported once.',
+  FFWRN008: 'Hits were lost: when the tracker closed (or the process ended without closing it), some had failed, been dropped or were still pending (counts by reason below; tracker.stats() has them too). Reported once.',
 } as const;
 
 export type WarningCode = keyof typeof WARNINGS;

@@ -24,13 +24,14 @@ export function failingDetail(label: string, summary: FailingSummary, nowMs: num
   return `Destination: ${label}. No attempt succeeded for ${seconds} s: ${summary.attempts} attempts failed (last: ${summary.last}). Hits so far: ${accounting.tracked} tracked, ${accounting.sent} sent, ${pending} waiting, ${accounting.failed} failed, ${accounting.dropped} dropped.`;
 }
 
-/** FFWRN008's detail, or undefined when nothing was lost: the lost hits by reason. */
-export function lostDetail(label: string, accounting: Accounting): string | undefined {
-  const lost = accounting.failed + accounting.dropped;
+/** FFWRN008's detail, or undefined when nothing was lost: the lost hits by reason (and those still pending when the process ends). */
+export function lostDetail(label: string, accounting: Accounting, pendingAtExit = 0): string | undefined {
+  const lost = accounting.failed + accounting.dropped + pendingAtExit;
   if (lost === 0) return undefined;
   const failed = byReason(accounting.failedBy);
   const dropped = byReason(accounting.droppedBy);
-  const parts = [failed === '' ? '' : `failed: ${failed}`, dropped === '' ? '' : `dropped: ${dropped}`].filter((part) => part !== '');
+  const ending = pendingAtExit > 0 ? `still pending when the process ended ${pendingAtExit}` : '';
+  const parts = [failed === '' ? '' : `failed: ${failed}`, dropped === '' ? '' : `dropped: ${dropped}`, ending].filter((part) => part !== '');
   return `${lost} of ${accounting.tracked} hits were lost (${parts.join('; ')}); ${accounting.sent} sent. Destination: ${label}.`;
 }
 
@@ -41,7 +42,10 @@ function byReason(counts: Readonly<Record<string, number>>): string {
     .join(', ');
 }
 
-/** The tracker's two loss warnings: FFWRN007 when the watch says the destination is failing, FFWRN008 at close when hits were lost. */
+/**
+ * The tracker's two loss warnings: FFWRN007 when the watch says the destination is failing;
+ * FFWRN008 at close, or when the process ends without a close, if hits were lost.
+ */
 export function createLossWarnings({ destination, accounting, pending, clock }: { destination: Destination; accounting: Accounting; pending: () => number; clock: Clock }) {
   const label = destinationLabel(destination);
   return {
@@ -50,6 +54,10 @@ export function createLossWarnings({ destination, accounting, pending, clock }: 
     },
     closed(): void {
       const lost = lostDetail(label, accounting);
+      if (lost !== undefined) warnOnce('FFWRN008', lost);
+    },
+    processEnding(): void {
+      const lost = lostDetail(label, accounting, pending());
       if (lost !== undefined) warnOnce('FFWRN008', lost);
     },
   };

@@ -142,7 +142,7 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
   };
 
   const unregister = settings.flushOnExit || settings.closeOnSignals
-    ? lifecycle.register({ flushOnExit: () => (settings.flushOnExit ? flushInBackground() : Promise.resolve()), closeForSignal: () => held.close(), wantsSignals: settings.closeOnSignals })
+    ? lifecycle.register({ flushOnExit: () => (settings.flushOnExit ? flushInBackground() : Promise.resolve()), processEnding: losses.processEnding, closeForSignal: () => held.close(), wantsSignals: settings.closeOnSignals })
     : () => undefined;
 
   // Awaited, flush() and close() keep the process alive until they settle: close() within its
