@@ -18,7 +18,7 @@ export const ERROR_CODES = {
   },
   FOOTFALL_ERR_INVALID_MEASUREMENT_ID: {
     message: '`measurementId` must be a GA4 measurement id like "G-XXXXXXXXXX", got %s.',
-    hint: 'Find it in Google Analytics under Admin > Data streams > (your stream) > Measurement ID. A "UA-..." id belongs to Universal Analytics: use ua({ trackingId }) for it.',
+    hint: 'Find it in Google Analytics under Admin > Data streams > (your stream) > Measurement ID. A "UA-..." id belongs to Universal Analytics: use ua({ trackingId }) for it. No Google account yet? collector(\'http://127.0.0.1:8787\') sends to a local Footfall collector without ids.',
   },
   FOOTFALL_ERR_INVALID_API_SECRET: {
     message: '`apiSecret` must be a non-empty Measurement Protocol API secret without spaces, got %s.',
@@ -41,8 +41,8 @@ export const ERROR_CODES = {
     hint: '"names" (the default) keeps parameter names and drops every value.',
   },
   FOOTFALL_ERR_NO_TRACKER: {
-    message: 'trackRequests() needs a tracker, got %s, and FOOTFALL_GA4_MEASUREMENT_ID / FOOTFALL_GA4_API_SECRET are not both set.',
-    hint: 'Pass one: trackRequests(createTracker({ destination: ga4({...}) })), or set both variables (FOOTFALL_DISABLED=1 turns tracking off).',
+    message: 'trackRequests() needs a tracker, got %s, and neither FOOTFALL_GA4_MEASUREMENT_ID with FOOTFALL_GA4_API_SECRET nor FOOTFALL_ENDPOINT is set.',
+    hint: 'Pass one: trackRequests(createTracker({ destination: ga4({...}) })); or set both GA4 variables; or set FOOTFALL_ENDPOINT=http://127.0.0.1:8787 to send to a local collector (npx footfall collector). FOOTFALL_DISABLED=1 turns tracking off.',
   },
   FOOTFALL_ERR_INVALID_ROUTES_FILE: {
     message: 'The routes file %s could not be used: %s.',
@@ -71,6 +71,10 @@ export const ERROR_CODES = {
   FOOTFALL_ERR_UNSAFE_LISTEN: {
     message: 'The collector would listen on %s without a token.',
     hint: 'Anyone who reaches that address could read your API\'s usage. Pass --token <secret> (or FOOTFALL_COLLECTOR_TOKEN), listen on 127.0.0.1, or pass --insecure if the network is trusted.',
+  },
+  FOOTFALL_ERR_UNKNOWN_EVENT: {
+    message: 'tracker.on() got %s%s, which is not an event; the events are %s.',
+    hint: 'Listen with tracker.on(event, fn); each event and its report are in docs/delivery.md ("What happens to a hit").',
   },
 } as const satisfies Record<string, { message: string; hint: string }>;
 

@@ -10,7 +10,7 @@ import { normalizeHost, webProtocol } from './core/url.js';
 import { FootfallError, describeSecret, describeValue } from './errors.js';
 import { createKeyedHasher } from './privacy/hash.js';
 import { compileQueryPolicy, type QueryPolicy } from './privacy/query.js';
-import { booleanOption, functionOption, integerOption, oneOfOption } from './option-checks.js';
+import { booleanOption, functionOption, integerOption, oneOfOption, refuseUnknownKeys } from './option-checks.js';
 import { detectTestRunner, type RunnerEnv } from './internal/test-runner.js';
 import { warnOnce } from './warnings.js';
 
@@ -48,6 +48,15 @@ export interface HitOptions {
 /** Every key of HitOptions, for the option resolvers that refuse unknown keys. */
 export const HIT_OPTION_KEYS: readonly (keyof HitOptions)[] = ['hashKey', 'query', 'title', 'canonicalHost', 'trustProxy', 'clientId', 'referrer', 'userAgent', 'sessionTimeoutMs', 'maxSessions', 'now', 'random'];
 
+const HIT_KEYS: ReadonlySet<string> = new Set(HIT_OPTION_KEYS);
+
+/** The hit options among a larger options object (the tracker's). */
+export function pickHitOptions(options: HitOptions): HitOptions {
+  const picked: Record<string, unknown> = {};
+  for (const key of HIT_OPTION_KEYS) if (options[key] !== undefined) picked[key] = options[key];
+  return picked as HitOptions;
+}
+
 export interface ResolveEnv extends RunnerEnv {
   readonly FOOTFALL_HASH_KEY?: string | undefined;
 }
@@ -57,6 +66,7 @@ export function resolveHitOptions(options: HitOptions = {}, env: ResolveEnv = pr
   if (options === null || typeof options !== 'object') {
     throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'options', 'an object', describeValue(options));
   }
+  refuseUnknownKeys(options, HIT_KEYS, 'resolveHitOptions');
   const maxSessions = integerOption('maxSessions', options.maxSessions, 10_000, 1, 'a positive integer');
   const context: HitContext = Object.freeze({
     hasher: createKeyedHasher(resolveHashKey(options.hashKey, env)),

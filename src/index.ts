@@ -9,6 +9,8 @@ export type { QueryPolicy } from './privacy/query.js';
 
 export { ga4 } from './protocols/ga4/destination.js';
 export type { Ga4Destination, Ga4DestinationOptions } from './protocols/ga4/destination.js';
+export { collector } from './protocols/ga4/collector-destination.js';
+export type { CollectorDestinationOptions } from './protocols/ga4/collector-destination.js';
 export { encodeGa4 } from './protocols/ga4/encode.js';
 export type { Ga4EncodeOptions, Ga4EncodeResult, Ga4Event, Ga4Payload, Ga4Request } from './protocols/ga4/encode.js';
 export { validateGa4 } from './protocols/ga4/validate.js';
@@ -22,7 +24,7 @@ export { encodeUa } from './protocols/ua/encode.js';
 export { validateUa } from './protocols/ua/validate.js';
 
 export { createTracker } from './delivery/tracker.js';
-export type { Tracker, TrackerStats, CloseResult } from './delivery/tracker.js';
+export type { Tracker, TrackerStats, CloseOptions, CloseResult } from './delivery/tracker.js';
 export type { TrackerOptions } from './delivery/options.js';
 export type { TrackInput } from './delivery/track-input.js';
 export type { DeliveryReport, FailureReport, DropReport, DropReason, FailReason, TrackerEvent } from './delivery/events.js';

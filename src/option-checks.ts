@@ -1,4 +1,5 @@
 import { FootfallError, describeValue } from './errors.js';
+import { closestName } from './internal/closest-name.js';
 
 /**
  * The checks every options resolver shares (hit options, tracker, adapters): each returns the
@@ -37,17 +38,26 @@ export function rateOption(name: string, value: unknown, fallback: number): numb
 }
 
 /**
- * Refuses keys that are not options (a typo would otherwise be ignored in silence). `renamed`
- * maps retired option names to what replaced them, for the message.
+ * Refuses keys that are not options (a typo would otherwise be ignored in silence), naming
+ * the closest known one (`flushIntervalMS` -> `flushIntervalMs`, `measurmentId` ->
+ * `measurementId`). `renamed` maps retired option names to what replaced them, for the message.
  */
 export function refuseUnknownKeys(options: object, known: ReadonlySet<string>, owner: string, renamed: Readonly<Record<string, string>> = {}): void {
   for (const key of Object.keys(options)) {
     if (known.has(key)) continue;
     const replacement = renamed[key];
-    const close = replacement === undefined ? [...known].find((name) => name.toLowerCase() === key.toLowerCase()) : undefined;
+    const close = replacement === undefined ? closestName(key, known) : undefined;
     const hint = replacement !== undefined ? ` (it was replaced by ${replacement})` : close !== undefined ? ` (did you mean \`${close}\`?)` : '';
     throw new FootfallError('FOOTFALL_ERR_UNKNOWN_OPTION', key, owner, hint);
   }
+}
+
+/**
+ * The option names of an options type, from a record that must list every one of them (the
+ * compiler says when an option is added to the type and not here).
+ */
+export function optionKeys<T extends object>(keys: { readonly [K in keyof Required<T>]: true }): ReadonlySet<string> {
+  return new Set(Object.keys(keys));
 }
 
 /** Throws when `low` is greater than `high` (two options that bound each other). */

@@ -17,7 +17,7 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
 /** The public names of `footfall`, as a snapshot: a change here is a change of the contract. */
 const PUBLIC_NAMES = [
   'ERROR_CODES', 'FootfallError', 'createTracker', 'GA4_LIMITS', 'GA4_VALIDATION_CODES', 'UNMATCHED_ROUTE', 'VERSION', 'WARNINGS',
-  'encodeGa4', 'encodeUa', 'ga4', 'isFootfallError', 'resolveHitOptions', 'toHit', 'ua', 'validateGa4', 'validateUa',
+  'collector', 'encodeGa4', 'encodeUa', 'ga4', 'isFootfallError', 'resolveHitOptions', 'toHit', 'ua', 'validateGa4', 'validateUa',
 ].sort();
 
 describe('package', () => {

@@ -1,7 +1,7 @@
 import type { Clock } from '../delivery/clock.js';
 import { systemClock } from '../delivery/clock.js';
 import { FootfallError, describeSecret, describeValue } from '../errors.js';
-import { booleanOption, functionOption, integerOption, oneOfOption, rateOption } from '../option-checks.js';
+import { booleanOption, functionOption, integerOption, oneOfOption, optionKeys, rateOption, refuseUnknownKeys } from '../option-checks.js';
 import type { FaultOptions, ResolvedFaults } from './faults.js';
 import { resolveFaults } from './faults.js';
 import type { Store } from './store/store.js';
@@ -70,8 +70,15 @@ export interface ResolvedCollectorOptions {
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
 
-/** Validates every option once, at start; throws FOOTFALL_ERR_INVALID_OPTION naming the option. */
+const COLLECTOR_KEYS = optionKeys<CollectorOptions>({
+  host: true, port: true, token: true, insecure: true, apiSecret: true, dbFile: true, memory: true, store: true, routes: true, keepHealthRoutes: true, output: true, log: true, clock: true, onRequest: true,
+  failRate: true, hangRate: true, hangMs: true, hangStores: true, delayMs: true, status: true, retryAfterS: true, seed: true,
+});
+
+/** Validates every option once, at start; throws FOOTFALL_ERR_INVALID_OPTION naming the option (FOOTFALL_ERR_UNKNOWN_OPTION for a key that is none). */
 export function resolveCollectorOptions(options: CollectorOptions = {}): ResolvedCollectorOptions {
+  if (options === null || typeof options !== 'object') throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'options', 'an object', describeValue(options));
+  refuseUnknownKeys(options, COLLECTOR_KEYS, 'startCollector()');
   const host = stringOption('host', options.host, '127.0.0.1');
   const token = secretOption('token', options.token);
   if (!LOOPBACK.test(host) && token === undefined && !booleanOption('insecure', options.insecure, false)) {

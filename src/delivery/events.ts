@@ -1,5 +1,7 @@
 import type { Hit } from '../core/hit.js';
 import type { BreakerChange } from './breaker.js';
+import { FootfallError, describeValue } from '../errors.js';
+import { closestName } from '../internal/closest-name.js';
 import { warnOnce } from '../warnings.js';
 import type { TrackInput } from './track-input.js';
 import type { FailureReason } from './transport.js';
@@ -54,6 +56,8 @@ export function createSafeEmitter(): SafeEmitter {
   const listeners: { [E in TrackerEvent]: ((report: TrackerEvents[E]) => void)[] } = { sent: [], failed: [], dropped: [], breaker: [] };
   return {
     on(event, listener) {
+      if (!Object.hasOwn(listeners, event)) throw unknownEvent(event, Object.keys(listeners));
+      if (typeof listener !== 'function') throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'listener', 'a function', describeValue(listener));
       listeners[event].push(listener);
       return () => {
         const list = listeners[event];
@@ -66,6 +70,12 @@ export function createSafeEmitter(): SafeEmitter {
     },
     has: (event) => listeners[event].length > 0,
   };
+}
+
+function unknownEvent(event: unknown, events: readonly string[]): FootfallError {
+  const meant = typeof event === 'string' ? closestName(event, events) : undefined;
+  const suggestion = meant === undefined ? '' : ` (did you mean "${meant}"?)`;
+  return new FootfallError('FOOTFALL_ERR_UNKNOWN_EVENT', describeValue(event), suggestion, events.map((name) => `"${name}"`).join(', '));
 }
 
 /** Calls a user callback; whatever it throws (or rejects with) is caught and reported once. */

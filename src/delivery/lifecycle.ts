@@ -9,6 +9,8 @@
  */
 export interface LifecycleMember {
   flushOnExit(): Promise<unknown>;
+  /** `beforeExit` came again after that flush: nothing is left to run, the process ends now. */
+  processEnding(): void;
   /** `appHandles`: the app listens to the signal too, and ends the process itself. */
   onSignal(appHandles: boolean): Promise<unknown>;
   readonly wantsSignals: boolean;
@@ -30,7 +32,10 @@ export function register(member: LifecycleMember): () => void {
 
 function onBeforeExit(): void {
   for (const member of members) {
-    if (flushedOnExit.has(member)) continue;
+    if (flushedOnExit.has(member)) {
+      member.processEnding();
+      continue;
+    }
     flushedOnExit.add(member);
     void member.flushOnExit().catch(() => undefined);
   }

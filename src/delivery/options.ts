@@ -4,7 +4,8 @@ import type { Ga4Destination } from '../protocols/ga4/destination.js';
 import type { UaDestination } from '../protocols/ua/destination.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
-import { booleanOption, functionOption, integerOption, orderedOptions, rateOption, refuseUnknownKeys } from '../option-checks.js';
+import { booleanOption, functionOption, integerOption, optionKeys, orderedOptions, rateOption, refuseUnknownKeys } from '../option-checks.js';
+import type { CloseOptions } from './tracker-api.js';
 import type { BreakerSettings } from './breaker.js';
 import type { Transport } from './transport.js';
 import type { DeliveryReport, FailureReport } from './events.js';
@@ -13,7 +14,7 @@ export type Destination = Ga4Destination | UaDestination;
 
 /** Options of `createTracker`. Every one is optional but `destination`; defaults in docs/delivery.md. */
 export interface TrackerOptions extends HitOptions {
-  /** Where hits go: `ga4({...})` or `ua({...})`. */
+  /** Where hits go: `ga4({...})`, `collector(url)` (a local Footfall collector, no Google ids) or `ua({...})`. */
   destination: Destination;
   /** Longest deadline of one HTTP attempt; the deadline follows the destination's answers below it. @default 5_000 (the seed's timeout) */
   timeoutMs?: number | undefined;
@@ -109,7 +110,7 @@ export function resolveTrackerOptions(options: TrackerOptions, { underJest = fal
   refuseUnknownKeys(options, TRACKER_KEYS, 'createTracker', RETIRED);
   const destination = options.destination;
   if (destination === null || typeof destination !== 'object' || (destination.kind !== 'ga4' && destination.kind !== 'ua')) {
-    throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'destination', 'ga4({ measurementId, apiSecret }) or ua({ trackingId })', describeValue(destination));
+    throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'destination', 'ga4({ measurementId, apiSecret }), collector(url) or ua({ trackingId })', describeValue(destination));
   }
   const number = (name: keyof TrackerOptions, fallback: number, min = 1) => integerOption(name, options[name], fallback, min);
   const timeoutMs = number('timeoutMs', 5_000);
@@ -156,4 +157,18 @@ function resolveBreaker(options: TrackerOptions): BreakerSettings {
     cooldownMs,
     maxCooldownMs,
   });
+}
+
+const CLOSE_KEYS = optionKeys<CloseOptions>({ timeoutMs: true });
+
+/** close()'s deadline: its `timeoutMs`, else `fallback`; throws a FootfallError for anything else. */
+export function resolveCloseTimeoutMs(options: CloseOptions | undefined, fallback: number): number {
+  if (options === undefined) return fallback;
+  if (options === null || typeof options !== 'object') throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'options', 'an object like { timeoutMs: 5000 }', describeValue(options));
+  refuseUnknownKeys(options, CLOSE_KEYS, 'close()');
+  const timeoutMs = options.timeoutMs ?? fallback;
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
+    throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'timeoutMs', 'a number of milliseconds >= 0', describeValue(timeoutMs));
+  }
+  return timeoutMs;
 }

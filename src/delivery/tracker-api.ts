@@ -35,6 +35,11 @@ export interface TrackerStats {
   readonly pausedUntilMs: number;
 }
 
+export interface CloseOptions {
+  /** How long close() may take. @default the tracker's `closeTimeoutMs` (5_000) */
+  timeoutMs?: number | undefined;
+}
+
 export interface CloseResult {
   readonly sent: number;
   readonly failed: number;
@@ -48,7 +53,7 @@ export interface Tracker {
   /** Sends everything queued now; resolves when it is delivered or failed. Concurrent calls join. */
   flush(): Promise<void>;
   /** Once: stops taking hits, flushes within `timeoutMs`, abandons the rest. Later calls get the same promise. */
-  close(options?: { timeoutMs?: number }): Promise<CloseResult>;
+  close(options?: CloseOptions): Promise<CloseResult>;
   stats(): TrackerStats;
   on<E extends TrackerEvent>(event: E, listener: (report: TrackerEvents[E]) => void): () => void;
 }

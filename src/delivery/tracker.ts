@@ -2,8 +2,7 @@ import { randomInt } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { createHitIds, hitIdPrefix } from '../core/hit-id.js';
 import type { HitContext } from '../core/hit-context.js';
-import { FootfallError, describeValue } from '../errors.js';
-import { deriveHitContext, resolveHitOptions, type HitOverrides } from '../hit-options.js';
+import { deriveHitContext, pickHitOptions, resolveHitOptions, type HitOverrides } from '../hit-options.js';
 import { detectTestRunner } from '../internal/test-runner.js';
 import { warnOnce } from '../warnings.js';
 import { createAccounting } from './accounting.js';
@@ -13,17 +12,19 @@ import { createDrain } from './drain.js';
 import { withEnvEndpoint } from './env-endpoint.js';
 import { createSafeEmitter, type DropReason } from './events.js';
 import { createFlushLedger } from './flush-ledger.js';
+import { createLossWarnings } from './loss-warnings.js';
 import * as lifecycle from './lifecycle.js';
-import { resolveTrackerOptions, type TrackerOptions } from './options.js';
+import { holdWhenAwaited } from './process-hold.js';
+import { resolveCloseTimeoutMs, resolveTrackerOptions, type TrackerOptions } from './options.js';
 import { createEventLoopScheduler, type Scheduler } from './scheduler.js';
 import { createSender } from './sender.js';
 import { heldBackInTests } from './test-guard.js';
-import { readStats, type CloseResult, type Tracker } from './tracker-api.js';
+import { readStats, type CloseOptions, type CloseResult, type Tracker } from './tracker-api.js';
 import { estimateBytes, toRequestInfo, type TrackInput } from './track-input.js';
 import { createTransportStack } from './transport-stack.js';
 import { createWireFormat } from './wire-format.js';
 
-export type { CloseResult, Tracker, TrackerStats } from './tracker-api.js';
+export type { CloseOptions, CloseResult, Tracker, TrackerStats } from './tracker-api.js';
 
 /** Hits held back for company at most; past it the oldest groups go as they are. */
 const MAX_HELD = 2_000;
@@ -45,16 +46,18 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
   // Jest drops a test file's modules when the file ends: no timer or exit hook of ours may outlive it.
   const settings = resolveTrackerOptions(options, { underJest: runner === 'jest' && internals.scheduler === undefined });
   const { clock } = settings;
-  const context = resolveHitOptions({ now: clock.now, ...options });
+  const context = resolveHitOptions({ now: clock.now, ...pickHitOptions(options) });
   const destination = withEnvEndpoint(settings.destination, process.env);
   const heldBack = heldBackInTests({ destination, injectedTransport: settings.transport !== undefined, sendInTests: settings.sendInTests, env: process.env });
   if (heldBack !== undefined) warnOnce('FFWRN006', `(${heldBack} detected; endpoint ${destination.endpoint})`);
   const format = createWireFormat(destination);
   const accounting = createAccounting();
+  const pending = () => batcher.queued + sender.hits;
+  const losses = createLossWarnings({ destination, accounting, pending, clock });
   const emitter = createSafeEmitter();
   const ledger = createFlushLedger();
   const books = createBooks({ accounting, emitter, ledger, onSuccess: settings.onSuccess, onFailure: settings.onFailure });
-  const stack = createTransportStack(settings, { random: options.random ?? Math.random, onBreakerChange: (change) => emitter.emit('breaker', change), initialConcurrency: internals.initialConcurrency });
+  const stack = createTransportStack(settings, { random: options.random ?? Math.random, onBreakerChange: (change) => emitter.emit('breaker', change), onFailing: losses.failing, initialConcurrency: internals.initialConcurrency });
   const shutdown = new AbortController();
   // Every attempt in flight listens to it (as many as maxInFlight): not a leak.
   setMaxListeners(0, shutdown.signal);
@@ -68,7 +71,6 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
   let closing: Promise<CloseResult> | undefined;
   let flushing: Promise<void> | undefined;
 
-  const pending = () => batcher.queued + sender.hits;
   const contextFor = (overrides: Readonly<HitOverrides> | undefined): HitContext => {
     if (overrides === undefined) return context;
     let found = derived.get(overrides);
@@ -98,7 +100,8 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
     }
   };
 
-  const flush = (): Promise<void> => {
+  /** Unheld: what `beforeExit` and close() use; the process may end meanwhile. */
+  const flushInBackground = (): Promise<void> => {
     if (flushing !== undefined && !ledger.currentBusy) return flushing;
     const release = drain.sendAll();
     const run = ledger.settled(ledger.cut()).finally(release);
@@ -118,30 +121,40 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
     await drain.idle();
   };
 
-  const close = (closeOptions: { timeoutMs?: number } = {}): Promise<CloseResult> => {
-    closing ??= (async () => {
-      const timeoutMs = closeOptions.timeoutMs ?? settings.closeTimeoutMs;
-      if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
-        throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'timeoutMs', 'a number of milliseconds >= 0', describeValue(timeoutMs));
-      }
+  const close = (closeOptions?: CloseOptions): Promise<CloseResult> => {
+    if (closing !== undefined) return closing;
+    let timeoutMs: number;
+    try {
+      timeoutMs = resolveCloseTimeoutMs(closeOptions, settings.closeTimeoutMs);
+    } catch (error) {
+      // A refused close() closes nothing: the next call may still close the tracker.
+      return Promise.reject(error as Error);
+    }
+    closing = (async () => {
       closed = true;
       stack.retry.hurry(clock.now() + timeoutMs);
       unregister();
       let timer: ReturnType<typeof clock.setTimeout> | undefined;
       const deadline = new Promise<'deadline'>((resolve) => (timer = clock.setTimeout(() => resolve('deadline'), timeoutMs)));
-      const outcome = await Promise.race([flush().then(() => 'flushed' as const), deadline]);
+      const outcome = await Promise.race([flushInBackground().then(() => 'flushed' as const), deadline]);
       if (timer !== undefined) clock.clearTimeout(timer);
       if (outcome === 'deadline') await abandon();
       drain.stop();
       void stack.retry.close(outcome === 'deadline').catch(() => undefined);
+      stack.watch.stop();
+      losses.closed();
       return { sent: accounting.sent, failed: accounting.failed, dropped: accounting.dropped, pending: pending() };
     })();
     return closing;
   };
 
   const unregister = settings.flushOnExit || settings.closeOnSignals
-    ? lifecycle.register({ flushOnExit: () => (settings.flushOnExit ? flush() : Promise.resolve()), onSignal: (appHandles) => (appHandles ? flush() : close()), wantsSignals: settings.closeOnSignals })
+    ? lifecycle.register({ flushOnExit: () => (settings.flushOnExit ? flushInBackground() : Promise.resolve()), processEnding: losses.processEnding, onSignal: (appHandles) => (appHandles ? held.flush() : held.close()), wantsSignals: settings.closeOnSignals })
     : () => undefined;
 
-  return { track, flush, close, stats: () => readStats(accounting, batcher, stack, pending()), on: emitter.on };
+  // Awaited, flush() and close() keep the process alive until they settle: close() within its
+  // deadline, flush() at most as long as a request may retry (docs/delivery.md, "The process").
+  const held = holdWhenAwaited({ flush: flushInBackground, close, isClosing: () => closing !== undefined }, clock, settings.maxRetryMs + settings.timeoutMs);
+
+  return { track, flush: held.flush, close: held.close, stats: () => readStats(accounting, batcher, stack, pending()), on: emitter.on };
 }

@@ -5,6 +5,7 @@ import { createTimeoutEstimator } from './timeout-estimator.js';
 import type { Transport } from './transport.js';
 import { createUndiciTransport } from './undici-transport.js';
 import type { EncodedRequest } from './wire-format.js';
+import { createFailureWatch, withFailureWatch, type FailingSummary, type FailureWatch } from './failure-watch.js';
 import { withBreaker } from './with-breaker.js';
 import { withConcurrency, type ConcurrencyLayer } from './with-concurrency.js';
 import { withRetry, type RetryLayer } from './with-retry.js';
@@ -16,23 +17,25 @@ export interface TransportStack {
   readonly concurrency: ConcurrencyLayer<EncodedRequest>;
   readonly breaker: Breaker;
   readonly timeout: TimeoutLayer<EncodedRequest>;
+  readonly watch: FailureWatch;
 }
 
 /** Attempts allowed in flight before the first answer; the limit grows from here. */
 export const INITIAL_CONCURRENCY = 8;
 
 /**
- * withRetry(withConcurrency(withBreaker(withTimeout(transport)))): retries outermost, so a
+ * withRetry(withConcurrency(withFailureWatch(withBreaker(withTimeout(transport))))): retries outermost, so a
  * request waiting for its next attempt holds no slot; the breaker inside the slot, so it
  * judges and holds back attempts, not requests; the adaptive deadline around the wire.
  */
-export function createTransportStack(settings: ResolvedTrackerOptions, deps: { random: () => number; onBreakerChange: (change: BreakerChange) => void; initialConcurrency?: number | undefined }): TransportStack {
+export function createTransportStack(settings: ResolvedTrackerOptions, deps: { random: () => number; onBreakerChange: (change: BreakerChange) => void; onFailing: (summary: FailingSummary) => void; initialConcurrency?: number | undefined }): TransportStack {
   const { clock } = settings;
   const transport: Transport<EncodedRequest> = settings.transport ?? createUndiciTransport({ connections: settings.maxInFlight, clock });
   const timeout = withTimeout(transport, createTimeoutEstimator({ minMs: settings.minTimeoutMs, maxMs: settings.timeoutMs }), clock);
   const breaker = createBreaker(settings.breaker, clock, deps.onBreakerChange);
   const limit = createConcurrencyLimit({ initial: deps.initialConcurrency ?? INITIAL_CONCURRENCY, max: settings.maxInFlight });
-  const concurrency = withConcurrency(withBreaker(timeout, breaker), limit);
+  const watch = createFailureWatch({ clock, breakerState: () => breaker.state, onFailing: deps.onFailing });
+  const concurrency = withConcurrency(withFailureWatch(withBreaker(timeout, breaker), watch), limit);
   const retry = withRetry(concurrency, {
     maxRetryMs: settings.maxRetryMs,
     retryBaseMs: settings.retryBaseMs,
@@ -41,5 +44,5 @@ export function createTransportStack(settings: ResolvedTrackerOptions, deps: { r
     random: deps.random,
     weight: (request) => request.hits.length,
   });
-  return { retry, concurrency, breaker, timeout };
+  return { retry, concurrency, breaker, timeout, watch };
 }

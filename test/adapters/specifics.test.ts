@@ -177,6 +177,8 @@ describe('shared options', () => {
       delete process.env.FOOTFALL_GA4_MEASUREMENT_ID;
       assert.doesNotThrow(() => expressAdapter.trackRequests(), 'disabled: no tracker needed');
       delete process.env.FOOTFALL_DISABLED;
+      assert.doesNotThrow(() => expressAdapter.trackRequests(), 'FOOTFALL_ENDPOINT alone: a local collector, no Google ids needed');
+      delete process.env.FOOTFALL_ENDPOINT;
       assert.throws(() => expressAdapter.trackRequests(), (error) => isFootfallError(error) && error.code === 'FOOTFALL_ERR_NO_TRACKER');
     } finally {
       process.env = saved;

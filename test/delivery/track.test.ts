@@ -121,7 +121,8 @@ describe('createTracker options', () => {
       assert.throws(() => createTracker({ destination, hashKey: 'k'.repeat(16), flushOnExit: false, ...options }), (error) => isFootfallError(error) && error.code === 'FOOTFALL_ERR_UNKNOWN_OPTION' && pattern.test(error.message));
     unknown({ breakerThreshold: 5 }, /`breakerThreshold` is not an option of createTracker \(it was replaced by `breakerFailureRatio` and `breakerMinAttempts`/);
     unknown({ timeoutms: 5 }, /`timeoutms` is not an option of createTracker \(did you mean `timeoutMs`\?\)/);
-    unknown({ flushInterval: 5 }, /`flushInterval` is not an option of createTracker\./);
+    unknown({ flushInterval: 5 }, /`flushInterval` is not an option of createTracker \(did you mean `flushIntervalMs`\?\)/);
+    unknown({ colour: 5 }, /`colour` is not an option of createTracker\./);
   });
 
   it('checks options that bound each other', () => {

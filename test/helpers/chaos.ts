@@ -23,6 +23,12 @@ export async function throughChaos(t: TestContext, holdMs: number, options: Part
   // 300th) one request takes ten attempts and close() ~27 s: still delivered, but the time
   // then measures the draw, not the engine.
   const collector = await startFakeCollector({ failRate: 0.2, hangRate: 0.2, hangMs: holdMs, hangStores: true, seed: 2 });
+  // Ordinary flakiness is no "failing destination" (FFWRN007) and loses nothing (FFWRN008).
+  const loud: string[] = [];
+  const onWarning = (warning: Error & { code?: string }) => {
+    if (warning.code === 'FFWRN007' || warning.code === 'FFWRN008') loud.push(warning.message);
+  };
+  process.on('warning', onWarning);
   try {
     const tracker = createTracker({ destination: ga4({ measurementId: 'G-CHAOS1234', apiSecret: 's', endpoint: collector.endpoint }), hashKey: TEST_KEY, flushOnExit: false, ...options });
     const sentIds: string[] = [];
@@ -42,8 +48,11 @@ export async function throughChaos(t: TestContext, holdMs: number, options: Part
     assert.deepEqual(result, { sent: HITS, failed: 0, dropped: 0, pending: 0 }, JSON.stringify(stats));
     assertAccounting(tracker);
     assertStoredOnce(collector, sentIds);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(loud, [], 'no failing-destination or lost-hits warning through the chaos mix');
     return { stats, collector: collector.stats() };
   } finally {
+    process.off('warning', onWarning);
     await collector.close();
   }
 }

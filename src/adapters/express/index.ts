@@ -24,7 +24,7 @@ export interface ExpressRequest extends IncomingMessage {
  * the first of these middlewares a request meets records it, once.
  */
 export function trackRequests(tracker?: Tracker, options: AdapterOptions<ExpressRequest> = {}) {
-  const recorder = createRecorder(tracker, options);
+  const recorder = createRecorder(tracker, options, { name: 'trackRequests (footfall/express)' });
   const trustProxy = options.trustProxy === true;
   return function footfallMiddleware(req: ExpressRequest, res: ServerResponse, next: (error?: unknown) => void): void {
     try {

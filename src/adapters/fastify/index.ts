@@ -5,7 +5,7 @@ import { observe } from '../shared/node-http.js';
 import { claimRequest } from '../shared/owner.js';
 import { CLIENT_CLOSED_STATUS, createRecorder } from '../shared/recorder.js';
 import type { DeclaredRoute } from '../shared/routes.js';
-import { resolveFastifyOptions, type FastifyAdapterOptions } from './options.js';
+import { FASTIFY_OWN_KEYS, resolveFastifyOptions, type FastifyAdapterOptions } from './options.js';
 import { createRouteBook, type RouteBook } from './routes.js';
 
 export type { FastifyAdapterOptions } from './options.js';
@@ -25,7 +25,8 @@ export function trackRequests(fastify: FastifyInstance, options: FastifyAdapterO
   let closeTracker: boolean;
   try {
     ({ closeTracker } = resolveFastifyOptions(options));
-    recorder = createRecorder(options.tracker, options);
+    // Fastify's own register() options reach the plugin too.
+    recorder = createRecorder(options.tracker, options, { name: 'trackRequests (footfall/fastify)', ownKeys: FASTIFY_OWN_KEYS });
   } catch (error) {
     // A bad option fails app.ready(), where it was written, never a request.
     done(error as Error);

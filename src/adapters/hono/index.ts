@@ -18,7 +18,7 @@ interface RouteEntry {
  * an abandoned request is recorded as 499) and as a plain fetch handler.
  */
 export function trackRequests(tracker?: Tracker, options: AdapterOptions<Context> = {}): MiddlewareHandler {
-  const recorder = createRecorder(tracker, options);
+  const recorder = createRecorder(tracker, options, { name: 'trackRequests (footfall/hono)' });
   const trustProxy = options.trustProxy === true;
   return async function footfallMiddleware(c, next) {
     let started: number | undefined;

@@ -22,7 +22,7 @@ export interface KoaContext {
 
 /** Koa 3 middleware: `app.use(trackRequests(tracker))`, first. Templates come from @koa/router. */
 export function trackRequests(tracker?: Tracker, options: AdapterOptions<KoaContext> = {}) {
-  const recorder = createRecorder(tracker, options);
+  const recorder = createRecorder(tracker, options, { name: 'trackRequests (footfall/koa)' });
   const trustProxy = options.trustProxy === true;
   return function footfallMiddleware(ctx: KoaContext, next: () => Promise<unknown>): Promise<unknown> {
     try {

@@ -21,7 +21,7 @@ export interface NodeAdapterOptions extends AdapterOptions<IncomingMessage> {
  * becomes a hit: `server.on('request', trackRequests(tracker, { routes }))`.
  */
 export function trackRequests(tracker?: Tracker, options: NodeAdapterOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
-  const recorder = createRecorder(tracker, options);
+  const recorder = createRecorder(tracker, options, { name: 'trackRequests (footfall/node)', ownKeys: ['routes', 'route'] });
   const routeOf = options.route;
   const declared = routeOf === undefined ? compileRoutes(options.routes) : undefined;
   const trustProxy = options.trustProxy === true;

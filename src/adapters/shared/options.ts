@@ -1,7 +1,7 @@
 import { isHealthCheckRoute } from '../../core/health-check.js';
 import { FootfallError, describeValue } from '../../errors.js';
 import { checkHitOverrides, type HitOverrides } from '../../hit-options.js';
-import { functionOption, rateOption } from '../../option-checks.js';
+import { functionOption, optionKeys, rateOption, refuseUnknownKeys } from '../../option-checks.js';
 import type { QueryPolicy } from '../../privacy/query.js';
 
 /** Options every adapter takes, validated once when the adapter is created. */
@@ -34,10 +34,19 @@ export interface ResolvedAdapterOptions<Req> {
   readonly random: () => number;
 }
 
-export function resolveAdapterOptions<Req>(options: AdapterOptions<Req> = {}): ResolvedAdapterOptions<Req> {
+const ADAPTER_KEYS = optionKeys<AdapterOptions<unknown>>({ title: true, userId: true, skip: true, sampleRate: true, query: true, canonicalHost: true, trustProxy: true, random: true });
+
+/** Which adapter takes the options, for messages, and the options of its own (node:http's `routes`). */
+export interface AdapterIdentity {
+  readonly name: string;
+  readonly ownKeys?: readonly string[];
+}
+
+export function resolveAdapterOptions<Req>(options: AdapterOptions<Req> = {}, adapter: AdapterIdentity = { name: 'trackRequests' }): ResolvedAdapterOptions<Req> {
   if (options === null || typeof options !== 'object') {
     throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'options', 'an object', describeValue(options));
   }
+  refuseUnknownKeys(options, adapter.ownKeys === undefined ? ADAPTER_KEYS : new Set([...ADAPTER_KEYS, ...adapter.ownKeys]), adapter.name);
   const sampleRate = rateOption('sampleRate', options.sampleRate, 1);
   const overrides = { query: options.query, canonicalHost: options.canonicalHost, trustProxy: options.trustProxy };
   const any = Object.values(overrides).some((value) => value !== undefined);

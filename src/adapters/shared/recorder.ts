@@ -1,11 +1,12 @@
 import { FootfallError } from '../../errors.js';
 import { createTracker, type Tracker } from '../../delivery/tracker.js';
 import type { TrackInput } from '../../delivery/track-input.js';
+import { collector } from '../../protocols/ga4/collector-destination.js';
 import { ga4 } from '../../protocols/ga4/destination.js';
 import { warnOnce } from '../../warnings.js';
 import { templateFromPath } from '../../core/route.js';
 import { splitUrl } from '../../core/url.js';
-import { isHealthCheck, resolveAdapterOptions, type AdapterOptions } from './options.js';
+import { isHealthCheck, resolveAdapterOptions, type AdapterIdentity, type AdapterOptions } from './options.js';
 
 /** What an adapter knows when a response is done, in framework-neutral terms. */
 export interface Observed {
@@ -41,8 +42,8 @@ export interface Recorder<Req> {
  * The part every adapter shares: options validated once, the tracker (or one built from the
  * environment), skip and sampling, and recording that can never throw into the app.
  */
-export function createRecorder<Req>(tracker: Tracker | undefined, options: AdapterOptions<Req> = {}, env = process.env): Recorder<Req> {
-  const resolved = resolveAdapterOptions(options);
+export function createRecorder<Req>(tracker: Tracker | undefined, options: AdapterOptions<Req> = {}, adapter?: AdapterIdentity, env = process.env): Recorder<Req> {
+  const resolved = resolveAdapterOptions(options, adapter);
   const active = env.FOOTFALL_DISABLED === '1' ? undefined : (tracker ?? trackerFromEnv(env, options));
   const fail = () => warnOnce('FFWRN005');
   return {
@@ -88,9 +89,18 @@ function pageOf(observed: Observed): string {
   return typeof observed.route === 'string' ? observed.route : templateFromPath(splitUrl(observed.url).path);
 }
 
+/**
+ * The zero-code path: GA4 from FOOTFALL_GA4_MEASUREMENT_ID and FOOTFALL_GA4_API_SECRET (sent
+ * to FOOTFALL_ENDPOINT when it is set), else a Footfall collector at FOOTFALL_ENDPOINT alone
+ * (FOOTFALL_GA4_API_SECRET, when set, is its --api-secret).
+ */
 function trackerFromEnv<Req>(env: NodeJS.ProcessEnv, options: AdapterOptions<Req>): Tracker {
-  const measurementId = env.FOOTFALL_GA4_MEASUREMENT_ID;
-  const apiSecret = env.FOOTFALL_GA4_API_SECRET;
-  if (measurementId === undefined || apiSecret === undefined) throw new FootfallError('FOOTFALL_ERR_NO_TRACKER', 'none');
-  return createTracker({ destination: ga4({ measurementId, apiSecret }), query: options.query, canonicalHost: options.canonicalHost, trustProxy: options.trustProxy });
+  // An empty variable (`FOOTFALL_GA4_MEASUREMENT_ID=` in a .env file) is an unset one.
+  const measurementId = env.FOOTFALL_GA4_MEASUREMENT_ID || undefined;
+  const apiSecret = env.FOOTFALL_GA4_API_SECRET || undefined;
+  const endpoint = env.FOOTFALL_ENDPOINT || undefined;
+  const hitOptions = { query: options.query, canonicalHost: options.canonicalHost, trustProxy: options.trustProxy };
+  if (measurementId !== undefined && apiSecret !== undefined) return createTracker({ destination: ga4({ measurementId, apiSecret }), ...hitOptions });
+  if (endpoint !== undefined) return createTracker({ destination: collector(endpoint, { apiSecret }), ...hitOptions });
+  throw new FootfallError('FOOTFALL_ERR_NO_TRACKER', 'none');
 }

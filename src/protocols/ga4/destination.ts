@@ -1,4 +1,5 @@
 import { FootfallError, describeSecret, describeValue } from '../../errors.js';
+import { optionKeys, refuseUnknownKeys } from '../../option-checks.js';
 import { hideSecret, parseEndpoint } from '../endpoint.js';
 
 export interface Ga4DestinationOptions {
@@ -33,8 +34,11 @@ const REGION_ENDPOINTS = {
   eu: 'https://region1.google-analytics.com/mp/collect',
 } as const;
 
+const GA4_KEYS = optionKeys<Ga4DestinationOptions>({ measurementId: true, apiSecret: true, endpoint: true, region: true, validate: true });
+
 /** Describes where GA4 hits go; validates every option at once and throws a FootfallError. */
 export function ga4(options: Ga4DestinationOptions): Ga4Destination {
+  if (options !== null && typeof options === 'object') refuseUnknownKeys(options, GA4_KEYS, 'ga4()');
   const { measurementId, apiSecret, region = 'global', validate = false } = options ?? ({} as Ga4DestinationOptions);
   if (typeof measurementId !== 'string' || !/^G-[A-Z0-9]{4,20}$/.test(measurementId)) {
     throw new FootfallError('FOOTFALL_ERR_INVALID_MEASUREMENT_ID', describeValue(measurementId));

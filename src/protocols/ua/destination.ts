@@ -1,4 +1,5 @@
 import { FootfallError, describeValue } from '../../errors.js';
+import { optionKeys, refuseUnknownKeys } from '../../option-checks.js';
 import { parseEndpoint } from '../endpoint.js';
 
 export interface UaDestinationOptions {
@@ -20,11 +21,14 @@ export interface UaDestination {
   readonly customEndpoint: boolean;
 }
 
+const UA_KEYS = optionKeys<UaDestinationOptions>({ trackingId: true, endpoint: true });
+
 /**
  * Universal Analytics, the seed's protocol. Google stopped processing UA hits in July 2023;
  * it is kept for the seed's system and for collectors that still speak it (Footfall's own).
  */
 export function ua(options: UaDestinationOptions): UaDestination {
+  if (options !== null && typeof options === 'object') refuseUnknownKeys(options, UA_KEYS, 'ua()');
   const { trackingId, endpoint } = options ?? ({} as UaDestinationOptions);
   if (typeof trackingId !== 'string' || !/^UA-\d+-\d+$/.test(trackingId)) {
     throw new FootfallError('FOOTFALL_ERR_INVALID_TRACKING_ID', describeValue(trackingId));

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, it } from 'node:test';
+
+/** A port nothing listens on now (it was free a moment ago). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('hits lost when a process ends without close()', () => {
+  it('the process still ends on its own, and says how many hits it lost (FFWRN008), without the secret', async () => {
+    const port = await freePort();
+    const { code, stderr, killed } = await new Promise<{ code: number | null; stderr: string; killed: boolean }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/lost-at-exit-child.ts', `http://127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let text = '';
+      let wasKilled = false;
+      child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      const guard = setTimeout(() => {
+        wasKilled = true;
+        child.kill('SIGKILL');
+      }, 20_000);
+      child.on('exit', (exitCode) => {
+        clearTimeout(guard);
+        resolve({ code: exitCode, stderr: text, killed: wasKilled });
+      });
+    });
+    assert.equal(killed, false, 'something kept the process alive');
+    assert.equal(code, 0);
+    assert.match(stderr, /\[FFWRN008\] FootfallWarning: Hits were lost/);
+    assert.match(stderr, /2 of 2 hits were lost \(still pending when the process ended 2\); 0 sent/);
+    assert.ok(stderr.includes(`http://127.0.0.1:${port}/mp/collect?measurement_id=G-FOOTFALL&api_secret=***`), stderr);
+  });
+});
