@@ -8,7 +8,7 @@ import type { Store } from './store.js';
 /** The first 16 bytes of every SQLite database file. */
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 /** Tables every Footfall store has had since schema version 1. */
-const FOOTFALL_TABLES = ['clients', 'endpoints', 'hits', 'routes'];
+const STORE_TABLES = ['clients', 'endpoints', 'hits', 'routes'];
 
 /**
  * A store for commands that only read (`footfall report`): the file must already be a
@@ -79,7 +79,7 @@ function checkTables(db: BetterSqlite3.Database, file: string): void {
   }
   if (version > SCHEMA_VERSION) throw new FootfallError('FOOTFALL_ERR_STORE_TOO_NEW', JSON.stringify(file), String(version), String(SCHEMA_VERSION));
   if (tables.length === 0) throw notAStore(file, 'a SQLite database with no tables');
-  if (version === 0 || FOOTFALL_TABLES.some((name) => !tables.includes(name))) {
+  if (version === 0 || STORE_TABLES.some((name) => !tables.includes(name))) {
     const listed = tables.length > 6 ? `${tables.slice(0, 6).join(', ')}, ...` : tables.join(', ');
     throw notAStore(file, `a SQLite database without Footfall's tables (it has: ${listed})`);
   }
