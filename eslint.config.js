@@ -11,7 +11,7 @@ const pureLayers = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.readme-snippets/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
