@@ -1,15 +1,22 @@
 // bench/delivery: hits per second delivered over loopback to a local sink (another process),
 // batched (25 events a request) against one request per hit, as the seed did, in one run.
-// Run: `npm run bench:delivery` (writes docs/benchmarks.md).
+// Run: `npm run bench:delivery` (writes docs/benchmarks.md). With BENCH_BASELINE_DIST=<another
+// build's dist folder> (e.g. a worktree of an older commit, built), the batched workload also
+// runs on that build, alternating with this one in the same process against the same sink.
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { machine, writeSection } from './report.js';
 import { startSinkProcess } from './sink.js';
 import { loadFootfall } from './built.js';
 
-const { createTracker, ga4 } = await loadFootfall();
+type Library = Awaited<ReturnType<typeof loadFootfall>>;
+const current = await loadFootfall();
+const baselineDir = process.env.BENCH_BASELINE_DIST;
+const baseline = baselineDir === undefined ? undefined : ((await import(pathToFileURL(join(resolve(baselineDir), 'index.js')).href)) as Library);
 
 const sink = await startSinkProcess('ok');
 
-async function run(name: string, hits: number, clientId: 'auto' | 'random'): Promise<{ name: string; hits: number; perSecond: number; requests: number }> {
+async function run(name: string, hits: number, clientId: 'auto' | 'random', { createTracker, ga4 }: Library = current): Promise<{ name: string; hits: number; perSecond: number; requests: number }> {
   const tracker = createTracker({
     destination: ga4({ measurementId: 'G-BENCH123', apiSecret: 's', endpoint: `${sink.url}/mp/collect` }),
     hashKey: 'bench-key-0123456789abcdef',
@@ -35,11 +42,14 @@ async function run(name: string, hits: number, clientId: 'auto' | 'random'): Pro
 // Warm up both paths, then measure them alternately, three times each; keep the medians.
 await run('warm-up', 5000, 'auto');
 await run('warm-up', 1000, 'random');
+if (baseline !== undefined) await run('warm-up', 5000, 'auto', baseline);
 const batched: number[] = [];
 const single: number[] = [];
+const batchedBaseline: number[] = [];
 let requests = { batched: 0, single: 0 };
 for (let i = 0; i < 3; i++) {
   const b = await run('batched', 100_000, 'auto');
+  if (baseline !== undefined) batchedBaseline.push((await run('batched, baseline', 100_000, 'auto', baseline)).perSecond);
   const s = await run('one request per hit', 10_000, 'random');
   batched.push(b.perSecond);
   single.push(s.perSecond);
@@ -58,6 +68,7 @@ const body = [
   '|---|---|---|---|---|',
   `| batched: 40 consumers, up to 25 events a request | 100 000 | ${requests.batched} | ${Math.round(b).toLocaleString('en-US')} | ${(b / s).toFixed(1)}× |`,
   `| one request per hit (\`clientId: 'random'\`, the seed's way) | 10 000 | ${requests.single} | ${Math.round(s).toLocaleString('en-US')} | 1.0× |`,
+  ...(baseline === undefined ? [] : [`| batched, on the baseline build (\`${baselineDir ?? ''}\`), alternating with the row above | 100 000 | | ${Math.round(median(batchedBaseline)).toLocaleString('en-US')} | ${(median(batchedBaseline) / s).toFixed(1)}× (this build: ${(b / median(batchedBaseline)).toFixed(2)}× the baseline) |`]),
   '',
   `Goal: at least 50 000 hits/s batched: **${b >= 50_000 ? 'met' : 'NOT met'}**.`,
 ].join('\n');
