@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { runCli } from '../../src/cli/run.js';
 import { cli } from '../helpers/cli.js';
 import { runFootfall } from '../helpers/cli-process.js';
+import { freePort } from '../helpers/ports.js';
 
 describe('footfall demo (what npm start runs)', () => {
   it('runs collector, instrumented API and traffic end to end, then reports used and never-called endpoints', async () => {
@@ -31,15 +31,6 @@ describe('footfall demo (what npm start runs)', () => {
     assert.match(stderr, /--rate <per-second>.*expected a whole number of requests per second from 1 to 1000, got "0"/);
   });
 });
-
-/** A port nothing listens on (the OS picks it; it is closed again before it is used). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Whether something accepts connections on the port. */
 function listening(port: number): Promise<boolean> {

@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { createManualClock } from '../../src/delivery/clock.js';
 import { T0 } from '../helpers/context.js';
 import { settle } from '../helpers/sink.js';
 import { drive, requestFor, testTracker } from '../helpers/tracker.js';
-
-/** A port nothing listens on now (it was free a moment ago). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { freePort } from '../helpers/ports.js';
 
 // Warnings are emitted once per process: this file is the only one that expects FFWRN007/8.
 describe('a destination that never accepts anything is not silent', () => {

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { startCollector } from '../../src/collector/server.js';
 import type { BreakerChange } from '../../src/delivery/breaker.js';
@@ -10,15 +8,7 @@ import { startFakeCollector } from '../../src/testing/fake-collector.js';
 import { T0 } from '../helpers/context.js';
 import { assertAccounting, drive, requestFor, testTracker } from '../helpers/tracker.js';
 import { createManualClock, type ManualClock } from '../../src/delivery/clock.js';
-
-/** A port nothing listens on now (it was free a moment ago). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { freePort } from '../helpers/ports.js';
 
 /** The real undici transport, with the clock time of every attempt written down. */
 function recordingTransport(clock: ManualClock, attempts: number[]): Transport {
