@@ -1,6 +1,6 @@
 // Issue 13: each way a routes file cannot be used has its own message (what, where, how to fix).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -48,6 +48,14 @@ describe('a routes file that cannot be read', () => {
     mkdirSync(join(dir, 'specs'), { recursive: true });
     const message = assertRefused(() => loadRoutesFile(join(dir, 'specs')), UNREADABLE, /is a directory/, /file inside it/);
     assert.doesNotMatch(message, OPENAPI_HINT);
+  });
+
+  it('over 20 MB, or gzip that decompresses to more: says the size and the limit', () => {
+    const big = file('huge.yaml', '');
+    truncateSync(big, 20 * 1024 * 1024 + 1); // sparse: no 20 MB written
+    assertRefused(() => loadRoutesFile(big), UNREADABLE, /it is 20\.0 MB \(20971521 bytes\), more than the 20 MB a routes file may be/);
+    const bomb = file('bomb.json.gz', gzipSync(Buffer.alloc(20 * 1024 * 1024 + 1, 0x20)));
+    assertRefused(() => loadRoutesFile(bomb), UNREADABLE, /gzip that decompresses to more than the 20 MB/);
   });
 
   it('a gzip file (.json.gz) is read as what it holds', () => {

@@ -75,6 +75,13 @@ describe('YAML merge keys, as js-yaml and PyYAML read them', () => {
   });
 });
 
+describe('a key repeated in one YAML map', () => {
+  it('is taken as PyYAML takes it: the last one wins', () => {
+    const yaml = 'openapi: 3.0.3\npaths:\n  /a: { get: {} }\n  /b: { get: {} }\n  /a: { post: {} }\n';
+    assert.deepEqual(parseRoutesDocument(yaml, 'doc'), [{ method: 'POST', route: '/a' }, { method: 'GET', route: '/b' }]);
+  });
+});
+
 describe('OpenAPI 3.1 without paths', () => {
   it('a webhooks-only 3.1 document is zero routes: webhooks are calls the API makes, not endpoints', () => {
     const yaml = 'openapi: 3.1.0\ninfo: { title: hooks, version: "1" }\nwebhooks:\n  newPet:\n    post: { responses: { "200": { description: ok } } }\n';
@@ -89,8 +96,8 @@ describe('OpenAPI 3.1 without paths', () => {
 });
 
 describe('a big YAML document, generated here', () => {
-  it('reads every operation of ~2 MB of YAML with anchors and merge keys', () => {
-    const count = 4000;
+  it('reads every operation of ~0.6 MB of YAML with anchors and merge keys', () => {
+    const count = 2500;
     const lines = ['openapi: 3.0.3', 'info: { title: big, version: "1" }', 'x-ok: &ok', '  responses:', '    "200": { description: ok }', 'paths:'];
     for (let i = 0; i < count; i++) {
       lines.push(`  /things${i}/{id}:`, '    parameters:', '      - { name: id, in: path, required: true, schema: { type: string } }');
@@ -98,7 +105,7 @@ describe('a big YAML document, generated here', () => {
       if (i % 2 === 0) lines.push(`    delete: { operationId: deleteThing${i}, responses: { "204": { description: gone } } }`);
     }
     const text = `${lines.join('\n')}\n`;
-    assert.ok(text.length > 1_000_000);
+    assert.ok(text.length > 500_000, `${text.length} characters`);
     const expected: Route[] = [];
     for (let i = 0; i < count; i++) {
       expected.push({ method: 'GET', route: `/things${i}/:id` });
