@@ -46,7 +46,15 @@ export const ERROR_CODES = {
   },
   FOOTFALL_ERR_INVALID_ROUTES_FILE: {
     message: 'The routes file %s could not be used: %s.',
-    hint: 'Give an OpenAPI 3 document (JSON or YAML) with a `paths` object, or a JSON list like ["GET /users/:id"] or [{"method":"GET","route":"/users/:id"}] (what listRoutes(app) returns).',
+    hint: 'Give an OpenAPI 3 or Swagger 2.0 document (JSON or YAML) with a `paths` object (optional in OpenAPI 3.1), or a JSON list like ["GET /users/:id"] or [{"method":"GET","route":"/users/:id"}] (what listRoutes(app) returns).',
+  },
+  FOOTFALL_ERR_ROUTES_FILE_UNREADABLE: {
+    message: 'The routes file %s could not be read: %s.',
+    hint: 'Pass the path of the file itself: a JSON or YAML document (gzip is read too) of at most 20 MB. docs/routes.md says what a routes file may hold.',
+  },
+  FOOTFALL_ERR_ROUTES_FILE_SYNTAX: {
+    message: 'The routes file %s could not be used: %s.',
+    hint: 'Fix the text at that line and column (an editor or `npx @redocly/cli lint FILE` points at the same place); a .json file, or a file that starts with { or [, is read as JSON only.',
   },
   FOOTFALL_ERR_STORE_UNAVAILABLE: {
     message: 'The hit store %s could not be opened: %s.',

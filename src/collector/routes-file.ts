@@ -1,15 +1,11 @@
-import { readFileSync, statSync } from 'node:fs';
 import { METHODS } from 'node:http';
-import { isAbsolute, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import { FootfallError } from '../errors.js';
-import { jsonErrorOffset } from './json-error-position.js';
+import { readRoutesFileText } from './routes-file-read.js';
+import { parseJsonText, parseYamlText } from './routes-file-syntax.js';
 import { isJsonObject, kindOf, openApiRoutes } from './routes-openapi.js';
 import { compareRoutes } from './route-match.js';
 import type { DeclaredRoute } from './types.js';
 
-/** Largest routes file read; an OpenAPI document of thousands of operations is far smaller. */
-const MAX_FILE_BYTES = 20 * 1024 * 1024;
 /** Most routes an inventory may hold. */
 const MAX_ROUTES = 100_000;
 /** Longest route template accepted. */
@@ -17,102 +13,43 @@ const MAX_ROUTE_CHARS = 1000;
 /** Methods node:http knows (GET ... PROPFIND ...), plus ALL for "any method". */
 const KNOWN_METHODS = new Set([...METHODS, 'ALL']);
 const EXPECTED_ITEM = 'expected a string like "GET /users/:id" or an object like {"method": "GET", "route": "/users/:id"}';
-const EXPECTED_DOCUMENT = 'expected an OpenAPI 3 document (with `openapi` and `paths`), a list like ["GET /users/:id"] or [{"method": "GET", "route": "/users/:id"}], or {"routes": [...]}';
+const EXPECTED_DOCUMENT = 'expected an OpenAPI 3 document or Swagger 2.0 (with `openapi` or `swagger`, and `paths`), a list like ["GET /users/:id"] or [{"method": "GET", "route": "/users/:id"}], or {"routes": [...]}';
+
+/** Which parser a text gets: decided once, never a second parser after the first fails. */
+type Format = 'json-file' | 'json' | 'yaml';
 
 /**
- * Reads a route inventory from a file: an OpenAPI 3.x / Swagger 2.0 document (JSON or YAML)
- * or a JSON list (what `listRoutes(app)` returns). Synchronous: CLI and startup code.
- * Throws FOOTFALL_ERR_INVALID_ROUTES_FILE saying what was expected and what was found.
+ * Reads a route inventory from a file: an OpenAPI 3.x / Swagger 2.0 document (JSON or YAML,
+ * gzip-compressed or not) or a JSON list (what `listRoutes(app)` returns). Synchronous: CLI
+ * and startup code. A `.json` file is JSON only, a `.yaml`/`.yml` file YAML; otherwise the
+ * first character decides. Throws FOOTFALL_ERR_ROUTES_FILE_UNREADABLE, _SYNTAX or
+ * FOOTFALL_ERR_INVALID_ROUTES_FILE saying what was expected and what was found.
  */
 export function loadRoutesFile(path: string): DeclaredRoute[] {
-  const name = JSON.stringify(path);
-  const text = readRoutesText(path, name);
-  return /\.json$/i.test(path) ? parseJsonFile(text, name) : parseRoutesDocument(text, name);
-}
-
-/** A `.json` file is JSON only: what YAML forgives (a trailing comma, YAML itself) is refused there. */
-function parseJsonFile(text: string, name: string): DeclaredRoute[] {
-  const body = text.replace(/^\uFEFF/, '');
-  if (body.trim() === '') throw invalid(name, 'the file is empty; ' + EXPECTED_DOCUMENT);
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch (error) {
-    throw invalid(name, `a .json file must be JSON: ${jsonErrorReason(body, error)}`);
-  }
-  return parseRoutesInput(value, name);
-}
-
-function readRoutesText(path: string, name: string): string {
-  try {
-    const stats = statSync(path);
-    if (stats.isDirectory()) throw invalid(name, 'it is a directory, expected a file');
-    if (stats.size > MAX_FILE_BYTES) throw invalid(name, `it is ${stats.size} bytes, more than the ${MAX_FILE_BYTES / 1024 / 1024} MB a routes file may be`);
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    if (error instanceof FootfallError) throw error;
-    const code = (error as { code?: string }).code;
-    if (code === 'ENOENT') throw invalid(name, `file not found${isAbsolute(path) ? '' : ` (looked for ${resolve(path)})`}`);
-    if (code === 'EACCES') throw invalid(name, 'permission denied: the file is not readable');
-    throw invalid(name, error instanceof Error ? error.message : String(error));
-  }
+  const { text, formatName } = readRoutesFileText(path);
+  return parseText(text, JSON.stringify(path), formatOfName(formatName));
 }
 
 /**
- * Parses the text of a routes file: JSON when it starts with `{` or `[` (YAML when that
- * fails), YAML otherwise. `name` says in errors which input it was (e.g. a file path).
+ * Parses the text of a routes file: JSON (only) when it starts with `{` or `[`, YAML
+ * otherwise. `name` says in errors which input it was (e.g. a file path).
  */
 export function parseRoutesDocument(text: string, name: string): DeclaredRoute[] {
+  return parseText(text, name, undefined);
+}
+
+function formatOfName(path: string): Format | undefined {
+  if (/\.json$/i.test(path)) return 'json-file';
+  if (/\.ya?ml$/i.test(path)) return 'yaml';
+  return undefined;
+}
+
+function parseText(text: string, name: string, byName: Format | undefined): DeclaredRoute[] {
   const body = text.replace(/^\uFEFF/, '');
   if (body.trim() === '') throw invalid(name, 'the file is empty; ' + EXPECTED_DOCUMENT);
-  return /^\s*[[{]/.test(body) ? parseJson(body, name) : parseRoutesInput(parseYaml(body, name), name);
-}
-
-/** JSON; a YAML flow document (`{openapi: 3.0.0, ...}`) is taken too, else the JSON error is told. */
-function parseJson(body: string, name: string): DeclaredRoute[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch (error) {
-    try {
-      return parseRoutesInput(parseYaml(body, name), name);
-    } catch {
-      throw invalid(name, jsonErrorReason(body, error));
-    }
-  }
-  return parseRoutesInput(value, name);
-}
-
-function parseYaml(body: string, name: string): unknown {
-  const yaml = parseDocument(body);
-  const first = yaml.errors[0];
-  if (first !== undefined) {
-    const at = first.linePos?.[0];
-    const message = (first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-    throw invalid(name, `${at === undefined ? '' : `line ${at.line}, column ${at.col}: `}YAML parse error: ${message}`);
-  }
-  return toJs(yaml, name);
-}
-
-function toJs(document: ReturnType<typeof parseDocument>, name: string): unknown {
-  try {
-    return document.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    throw invalid(name, `YAML could not be read: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-/** `line 3, column 5: JSON parse error: ...` from JSON.parse's "at position N". */
-function jsonErrorReason(body: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const offset = Number(/at position (\d+)/.exec(message)?.[1] ?? jsonErrorOffset(body));
-  // V8 quotes a snippet of the text ('..."ems/:id",\n]" is not valid JSON'); the position says more.
-  const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '');
-  if (offset < 0) return `JSON parse error: ${reason}`;
-  const before = body.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return `line ${line}, column ${column}: JSON parse error: ${reason}`;
+  const format = byName ?? (/^\s*[[{]/.test(body) ? 'json' : 'yaml');
+  if (format === 'yaml') return parseRoutesInput(parseYamlText(body, name), name);
+  return parseRoutesInput(parseJsonText(body, name, format === 'json-file' ? 'a .json file must be JSON: ' : ''), name);
 }
 
 /**
@@ -134,8 +71,9 @@ function routesOf(value: unknown, name: string): DeclaredRoute[] {
   if (Array.isArray(value.routes)) return listRoutes(value.routes, name);
   if ('routes' in value) throw invalid(name, `\`routes\` is ${kindOf(value.routes)}, expected a list like ["GET /users/:id"]`);
   if ('paths' in value) throw invalid(name, 'found `paths` but no `openapi: 3.x` (or `swagger: "2.0"`) field; add it so the document is read as OpenAPI');
-  const keys = Object.keys(value).slice(0, 5).map((key) => JSON.stringify(key)).join(', ');
-  throw invalid(name, `found an object with ${keys === '' ? 'no keys' : `keys ${keys}`}; ${EXPECTED_DOCUMENT}`);
+  const all = Object.keys(value);
+  const keys = all.slice(0, 8).map((key) => JSON.stringify(key)).join(', ') + (all.length > 8 ? `, ... (${all.length} in all)` : '');
+  throw invalid(name, `found an object with ${keys === '' ? 'no keys' : `keys ${keys}`}: not an OpenAPI or Swagger document (no \`openapi\` or \`swagger\` field) nor a list of routes; ${EXPECTED_DOCUMENT}`);
 }
 
 function listRoutes(items: readonly unknown[], name: string): DeclaredRoute[] {

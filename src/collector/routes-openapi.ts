@@ -35,6 +35,8 @@ export function openApiRoutes(doc: JsonObject, name: string): DeclaredRoute[] {
   };
   const prefix = 'swagger' in doc ? swaggerPrefix(doc, fail) : openApiPrefix(doc, fail);
   const paths = doc.paths;
+  // OpenAPI 3.1 made `paths` optional (a webhooks-only API); webhooks are calls the API makes, not endpoints.
+  if (paths === undefined && isOpenApi31OrLater(doc)) return [];
   if (paths === undefined) fail('`paths` is missing: expected an object like {"/users/{id}": {"get": {...}}}');
   if (!isJsonObject(paths)) return fail(`\`paths\` is ${kindOf(paths)}, expected an object like {"/users/{id}": {"get": {...}}}`);
   const routes: DeclaredRoute[] = [];
@@ -56,7 +58,40 @@ function openApiPrefix(doc: JsonObject, fail: (reason: string) => never): string
   if (!Array.isArray(servers)) return fail(`\`servers\` is ${kindOf(servers)}, expected a list like [{"url": "https://api.example.com/v1"}]`);
   const first: unknown = servers[0];
   if (!isJsonObject(first) || typeof first.url !== 'string') return fail(`\`servers[0].url\` is ${kindOf(isJsonObject(first) ? first.url : first)}, expected a URL like "https://api.example.com/v1" or "/v1"`);
-  return serverUrlPath(first.url);
+  return serverUrlPath(withVariableDefaults(first.url, isJsonObject(first.variables) ? first.variables : {}));
+}
+
+function isOpenApi31OrLater(doc: JsonObject): boolean {
+  return !('swagger' in doc) && /^3\.(?:[1-9]|\d{2,})/.test(String(doc.openapi));
+}
+
+/**
+ * A server URL with its variables' `default`s put in. A leading variable that is not a scheme
+ * (`{baseUrl}/api`, not `{protocol}://...`) stands for scheme and host: its default counts
+ * only for the path it holds (`https://x.example.com/gw` -> `/gw`, `/gw` -> `/gw`,
+ * `api.example.com/gw` -> `/gw`), and without a default it adds no path. A variable with no
+ * default elsewhere stays a parameter (`/{version}` -> `/:version`).
+ */
+export function withVariableDefaults(url: string, variables: JsonObject): string {
+  const trimmed = url.trim();
+  const leading = /^\{([^{}/]+)\}(?!:\/\/)/.exec(trimmed);
+  const rest = leading === null ? trimmed : `${leadingPath(defaultOf(variables, leading[1] ?? ''))}${trimmed.slice(leading[0].length)}`;
+  return rest.replace(/\{([^{}/]+)\}/g, (whole, variable: string) => defaultOf(variables, variable) ?? whole);
+}
+
+function defaultOf(variables: JsonObject, name: string): string | undefined {
+  const variable = Object.hasOwn(variables, name) ? variables[name] : undefined;
+  if (!isJsonObject(variable)) return undefined;
+  const value = variable.default;
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+
+/** The path a leading server variable's default holds, whether it is a URL, a path or a host. */
+function leadingPath(value: string | undefined): string {
+  if (value === undefined) return '';
+  if (value.startsWith('/') || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return serverUrlPath(value);
+  const slash = value.indexOf('/');
+  return slash < 0 ? '' : serverUrlPath(value.slice(slash));
 }
 
 function swaggerPrefix(doc: JsonObject, fail: (reason: string) => never): string {

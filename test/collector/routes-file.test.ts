@@ -23,9 +23,14 @@ function file(name: string, text: string): string {
 
 /** Asserts FOOTFALL_ERR_INVALID_ROUTES_FILE whose message matches every pattern. */
 function assertInvalid(run: () => unknown, ...patterns: RegExp[]): void {
+  assertCode('FOOTFALL_ERR_INVALID_ROUTES_FILE', run, ...patterns);
+}
+
+/** Asserts a FootfallError with `code` whose message matches every pattern. */
+function assertCode(code: string, run: () => unknown, ...patterns: RegExp[]): void {
   assert.throws(run, (error: unknown) => {
     assert.ok(isFootfallError(error), `expected a FootfallError, got ${String(error)}`);
-    assert.equal(error.code, 'FOOTFALL_ERR_INVALID_ROUTES_FILE');
+    assert.equal(error.code, code);
     for (const pattern of patterns) assert.match(error.message, pattern);
     return true;
   });
@@ -128,9 +133,9 @@ describe('loadRoutesFile: JSON lists', () => {
 
 describe('loadRoutesFile: what it refuses, saying what it expected and what it found', () => {
   it('a missing file, or a directory', () => {
-    assertInvalid(() => loadRoutesFile(join(dir, 'nope.yaml')), /nope\.yaml/, /file not found/);
+    assertCode('FOOTFALL_ERR_ROUTES_FILE_UNREADABLE', () => loadRoutesFile(join(dir, 'nope.yaml')), /nope\.yaml/, /file not found/);
     mkdirSync(join(dir, 'folder'), { recursive: true });
-    assertInvalid(() => loadRoutesFile(join(dir, 'folder')), /is a directory, expected a file/);
+    assertCode('FOOTFALL_ERR_ROUTES_FILE_UNREADABLE', () => loadRoutesFile(join(dir, 'folder')), /is a directory, expected a file/);
   });
 
   it('an empty file', () => {
@@ -138,21 +143,22 @@ describe('loadRoutesFile: what it refuses, saying what it expected and what it f
   });
 
   it('YAML that does not parse, with its line', () => {
-    assertInvalid(() => loadRoutesFile(file('bad.yaml', 'openapi: 3.0.0\npaths:\n  /a: [1,\n  /b: }\n')), /line 4, column \d+: YAML parse error: /);
+    assertCode('FOOTFALL_ERR_ROUTES_FILE_SYNTAX', () => loadRoutesFile(file('bad.yaml', 'openapi: 3.0.0\npaths:\n  /a: [1,\n  /b: }\n')), /line 4, column \d+: YAML parse error: /);
   });
 
   it('a .json file is JSON only: a trailing comma or YAML text, which YAML would take, is refused at its line and column', () => {
-    assertInvalid(() => loadRoutesFile(file('comma.json', '{\n  "routes": ["GET /a"],\n}')), /a \.json file must be JSON: line 3, column 1: JSON parse error: /);
-    assertInvalid(() => loadRoutesFile(file('yaml.JSON', '- GET /a\n- GET /b\n')), /a \.json file must be JSON: line 1, column 2: JSON parse error: /);
+    assertCode('FOOTFALL_ERR_ROUTES_FILE_SYNTAX', () => loadRoutesFile(file('comma.json', '{\n  "routes": ["GET /a"],\n}')), /a \.json file must be JSON: line 3, column 1: JSON parse error: /);
+    assertCode('FOOTFALL_ERR_ROUTES_FILE_SYNTAX', () => loadRoutesFile(file('yaml.JSON', '- GET /a\n- GET /b\n')), /a \.json file must be JSON: line 1, column 2: JSON parse error: /);
     // Where V8's message names no position, Footfall finds it.
     const cases: [string, number][] = [['{"a": 1,}', 8], ['["\\q"]', 2], ['[1] x', 4], ['{"a" 1}', 5], ['[1, 2', 5], ['{"a": [true, null, -1.5e3, "\\u00e9"]}', -1]];
     assert.deepEqual(cases.map(([text]) => jsonErrorOffset(text)), cases.map(([, offset]) => offset));
-    assert.deepEqual(parseRoutesDocument('["GET /a",]', 'flow YAML, not a .json file'), [{ method: 'GET', route: '/a' }]);
+    // Content that starts with [ or { is JSON only too (issue 13): no YAML attempt after the JSON error.
+    assertCode('FOOTFALL_ERR_ROUTES_FILE_SYNTAX', () => parseRoutesDocument('["GET /a",]', 'not a .json file'), /line 1, column 11: JSON parse error: /);
   });
 
-  it('JSON that does not parse (nor as YAML, which forgives a trailing comma), with its line and column', () => {
-    assertInvalid(() => loadRoutesFile(file('bad.json', '[\n  "GET /a"\n  "GET /b"\n]')), /line 3, column 3: JSON parse error: /);
-    assertInvalid(() => loadRoutesFile(file('cut.json', '{\n  "openapi": "3.0.0",\n  "paths": {"/a": {"get": {}}}\n')), /line 4, column 1: JSON parse error: /);
+  it('JSON that does not parse, with its line and column; a file cut short ends early', () => {
+    assertCode('FOOTFALL_ERR_ROUTES_FILE_SYNTAX', () => loadRoutesFile(file('bad.json', '[\n  "GET /a"\n  "GET /b"\n]')), /line 3, column 3: JSON parse error: /);
+    assertCode('FOOTFALL_ERR_ROUTES_FILE_SYNTAX', () => loadRoutesFile(file('cut.json', '{\n  "openapi": "3.0.0",\n  "paths": {"/a": {"get": {}}}\n')), /JSON parse error: the file ends early at line 3, column 31/);
   });
 
   it('an OpenAPI document without paths, or with paths of the wrong type', () => {
@@ -193,7 +199,7 @@ describe('loadRoutesFile: what it refuses, saying what it expected and what it f
 
   it('anything else: a scalar, or an object of another shape', () => {
     assertInvalid(() => parseRoutesDocument('just some text', 'notes.txt'), /notes\.txt/, /found a string \("just some text"\); expected an OpenAPI 3 document/);
-    assertInvalid(() => parseRoutesInput({ endpoints: [] }, 'body'), /found an object with keys "endpoints"; expected/);
+    assertInvalid(() => parseRoutesInput({ endpoints: [] }, 'body'), /found an object with keys "endpoints": not an OpenAPI or Swagger document .*; expected/);
     assertInvalid(() => parseRoutesInput({ routes: 'GET /a' }, 'body'), /`routes` is a string \("GET \/a"\), expected a list/);
     assertInvalid(() => parseRoutesInput(null, 'body'), /found null; expected/);
   });
