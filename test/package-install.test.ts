@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { PACK_TIMEOUT_MS, packAndInstall, run, type PackedProject } from './helpers/packed.js';
 
 /** Packages the library must not need at run time: the CLI's, the collector's and the dashboard's. */
-const NOT_INSTALLED = ['commander', 'yaml', 'uplot', 'better-sqlite3'];
+const NOT_INSTALLED = ['commander', 'js-yaml', 'yaml', 'uplot', 'better-sqlite3'];
 
 /** The child's environment without the test runner's marks, so it runs as an app would. */
 function appEnv(): NodeJS.ProcessEnv {
@@ -100,7 +100,7 @@ describe('the package as users install it (issue 12)', { timeout: 4 * PACK_TIMEO
     }
   });
 
-  it("the CLI runs from the tarball without commander or yaml installed (bundled into the CLI's own chunks)", async () => {
+  it("the CLI runs from the tarball without commander or js-yaml installed (bundled into the CLI's own chunks)", async () => {
     const { code, stdout, stderr } = await node(packed.project, join(packed.installed, 'dist', 'cli', 'main.js'), undefined, ['--help']);
     assert.equal(code, 0, stderr);
     assert.match(stdout, /collector/);

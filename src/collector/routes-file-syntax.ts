@@ -1,9 +1,6 @@
-import { parse, YAMLParseError } from 'yaml';
+import { load, YAMLException } from 'js-yaml';
 import { FootfallError } from '../errors.js';
 import { jsonErrorOffset } from './json-error-position.js';
-
-/** How many aliases (`*anchor`) a YAML document may use: enough for shared responses, not for a billion laughs. */
-const MAX_YAML_ALIASES = 10_000;
 
 /**
  * JSON only: no YAML attempt after a JSON error (YAML would forgive a trailing comma, and a
@@ -19,25 +16,27 @@ export function parseJsonText(body: string, name: string, context = ''): unknown
 }
 
 /**
- * YAML as js-yaml and PyYAML read it (the parsers of Swagger UI and Redocly): merge keys
- * (`<<: *anchor`) on. A key repeated in one map is taken as PyYAML takes it (the last one
- * wins): `yaml`'s uniqueness check compares each key with every earlier one, which doubles
- * the time of a document with thousands of paths. Plain data only, no document model kept.
+ * YAML read by js-yaml, the parser of Swagger UI and Redocly, so a document reads here as it
+ * does in those tools: merge keys (`<<: *anchor`) on; a key repeated in one map is taken as
+ * they and PyYAML take it, the last one wins (`json: true`). Aliases are shared objects, not
+ * copies. js-yaml reads a 7 MB description ~9x faster than the `yaml` package, in a third of
+ * the memory (bench/routes-file).
  */
 export function parseYamlText(body: string, name: string): unknown {
   try {
-    return parse(body, { merge: true, uniqueKeys: false, maxAliasCount: MAX_YAML_ALIASES, prettyErrors: true });
+    return load(body, { json: true, filename: name });
   } catch (error) {
-    if (error instanceof YAMLParseError) throw syntax(name, yamlErrorReason(error));
+    if (error instanceof YAMLException) throw syntax(name, yamlErrorReason(error));
     throw syntax(name, `YAML could not be read: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
-function yamlErrorReason(error: YAMLParseError): string {
-  const at = error.linePos?.[0];
-  const message = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-  const fix = error.code === 'TAB_AS_INDENT' ? '; indent with spaces instead' : '';
-  return `${at === undefined ? '' : `line ${at.line}, column ${at.col}: `}YAML parse error: ${message}${fix}`;
+function yamlErrorReason(error: YAMLException): string {
+  const { mark } = error as YAMLException & { mark?: { line: number; column: number } };
+  const reason = error.reason.length > 0 ? error.reason : (error.message.split('\n')[0] ?? '');
+  const fix = /tab characters/i.test(reason) ? '; indent with spaces instead' : '';
+  const at = mark === undefined ? '' : `line ${mark.line + 1}, column ${mark.column + 1}: `;
+  return `${at}YAML parse error: ${reason.charAt(0).toUpperCase()}${reason.slice(1)}${fix}`;
 }
 
 /**

@@ -99,7 +99,7 @@ describe('footfall report --routes (runCli)', () => {
     ['a missing file', () => join(dir, 'absent.json'), /file not found/],
     ['a directory', () => { mkdirSync(join(dir, 'd'), { recursive: true }); return join(dir, 'd'); }, /is a directory/],
     ['a truncated JSON', () => file('short.json', '[\n  "GET /a",\n  "GET /b"'), /ends early at line 3, column 11/],
-    ['a YAML tab', () => file('tab.yml', 'paths:\n\t/a: {}\n'), /line 2, column 1: YAML parse error: Tabs/],
+    ['a YAML tab', () => file('tab.yml', 'paths:\n\t/a: {}\n'), /line 2, column 1: YAML parse error: Tab/],
   ];
   for (const [what, make, pattern] of cases) {
     it(`${what}: exit 1 and the message names the problem`, async () => {
