@@ -4,7 +4,6 @@ import { clientAlias } from './client-alias.js';
 import { sendError, sendJson } from './http-reply.js';
 import { expectedRoutes } from './expected-routes.js';
 import { readBody } from './read-body.js';
-import { applyInventory } from './report-inventory.js';
 import { parseRoutesInput } from './routes-file.js';
 import type { Store } from './store/store.js';
 import { parseDurationMs, parseTimeBound } from './time-range.js';
@@ -80,7 +79,7 @@ function withRange(res: ServerResponse, url: URL, context: ApiContext, then: (ra
 /** Usage in the range against the stored inventory, health checks left out unless kept. */
 function endpointsReport(context: ApiContext, range: TimeRange): EndpointsReport {
   const { store } = context;
-  return applyInventory(store.endpoints(range), expectedRoutes(store.routes(), context.keepHealthRoutes));
+  return store.endpoints(range, expectedRoutes(store.routes(), context.keepHealthRoutes));
 }
 
 function sendStatus(res: ServerResponse, context: ApiContext): void {

@@ -9,7 +9,11 @@ export interface ClientCounts {
   readonly total: number;
 }
 
-export type CountClients = (plan: RangePlan, split: FoldSplit) => ClientCounts;
+/**
+ * Counts per endpoint, or per group when `groupOf` maps endpoint ids to group ids (a client of
+ * two endpoints of one group counts once); endpoints not in `groupOf` are their own group.
+ */
+export type CountClients = (plan: RangePlan, split: FoldSplit, groupOf?: ReadonlyMap<number, number>) => ClientCounts;
 
 /** Hourly spans one report may read: up to two hour edges outside whole days and the unfolded days. */
 const HOUR_SPANS = 3;
@@ -23,17 +27,20 @@ const EMPTY: Span = [0, 0];
  */
 export function createCountClients(db: BetterSqlite3.Database): CountClients {
   const hours = Array.from({ length: HOUR_SPANS }, (_, i) => `SELECT endpoint_id, client_id FROM hourly_clients WHERE hour >= @h${i}from AND hour < @h${i}to`);
-  const statement = db.prepare(`WITH pairs AS MATERIALIZED (
+  const pairs = `pairs AS MATERIALIZED (
       SELECT endpoint_id, client_id FROM client_days WHERE block >= @firstBlock AND block <= @lastBlock
         AND (days & CASE block WHEN @firstBlock THEN @firstMask WHEN @lastBlock THEN @lastMask ELSE 4294967295 END) != 0
       UNION ${hours.join(' UNION ')}
       UNION SELECT endpoint_id, client_id FROM hits WHERE time_ms >= @r0from AND time_ms < @r0to
       UNION SELECT endpoint_id, client_id FROM hits WHERE time_ms >= @r1from AND time_ms < @r1to
-    )
-    SELECT endpoint_id, count(*) FROM pairs GROUP BY endpoint_id
-    UNION ALL SELECT NULL, count(DISTINCT client_id) FROM pairs`).raw();
-  return (plan, split) => {
-    const params: Record<string, number> = { firstBlock: 1, lastBlock: 0, firstMask: 0, lastMask: 0 };
+    )`;
+  const overall = 'UNION ALL SELECT NULL, count(DISTINCT client_id) FROM pairs';
+  const ungrouped = db.prepare(`WITH ${pairs} SELECT endpoint_id, count(*) FROM pairs GROUP BY endpoint_id ${overall}`).raw();
+  // The grouping comes in as JSON ([[endpoint id, group id], ...]), so read-only stores need no temporary table.
+  const grouped = db.prepare(`WITH ${pairs}, groups AS MATERIALIZED (SELECT value ->> 0 AS endpoint_id, value ->> 1 AS grp FROM json_each(@groups))
+    SELECT coalesce(g.grp, p.endpoint_id), count(DISTINCT p.client_id) FROM pairs p LEFT JOIN groups g ON g.endpoint_id = p.endpoint_id GROUP BY 1 ${overall}`).raw();
+  return (plan, split, groupOf) => {
+    const params: Record<string, number | string> = { firstBlock: 1, lastBlock: 0, firstMask: 0, lastMask: 0 };
     if (split.daily !== null) {
       const { first, last } = blockMasks(split.daily);
       Object.assign(params, { firstBlock: first.block, lastBlock: last.block, firstMask: first.mask, lastMask: last.mask });
@@ -42,6 +49,9 @@ export function createCountClients(db: BetterSqlite3.Database): CountClients {
     spans(params, 'r', plan.raw, 2);
     const perEndpoint = new Map<number, number>();
     let total = 0;
+    const moved = groupOf === undefined ? [] : [...groupOf].filter(([id, group]) => id !== group);
+    const statement = moved.length === 0 ? ungrouped : grouped;
+    if (moved.length > 0) params.groups = JSON.stringify(moved);
     for (const [endpointId, count] of statement.all(params) as unknown[][]) {
       if (endpointId === null) total = Number(count);
       else perEndpoint.set(Number(endpointId), Number(count));
@@ -50,7 +60,7 @@ export function createCountClients(db: BetterSqlite3.Database): CountClients {
   };
 }
 
-function spans(params: Record<string, number>, prefix: string, given: readonly Span[], slots: number): void {
+function spans(params: Record<string, number | string>, prefix: string, given: readonly Span[], slots: number): void {
   if (given.length > slots) throw new Error(`internal: ${given.length} spans for ${slots} slots`);
   for (let i = 0; i < slots; i++) {
     const [from, to] = given[i] ?? EMPTY;

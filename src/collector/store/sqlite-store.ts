@@ -48,7 +48,7 @@ export function createStoreOn(db: BetterSqlite3.Database): Store {
     insert,
     setRoutes: (declared) => void setRoutes(declared),
     routes,
-    endpoints: (range) => endpoints(range, routes()),
+    endpoints: (range, declared) => endpoints(range, declared ?? routes()),
     recentHits: (limit, order) => ((order?.byTime === true ? q.recentByTime : q.recent).all(limit) as unknown[][]).map(toStoredHit),
     timeSpan: () => {
       const [first, last] = (q.span.get() as unknown[] | undefined) ?? [];
