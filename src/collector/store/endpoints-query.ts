@@ -43,7 +43,7 @@ export function createEndpointsQuery(db: BetterSqlite3.Database): EndpointsQuery
     for (const row of durationRows(q, plan, split)) addDurations(row, tally);
     const inventory = declared.length === 0 ? undefined : matchInventory(declared);
     const groups = groupEndpoints(new Map([...tallies].map(([id, t]) => [id, t.hits])), endpointNames(q), inventory);
-    return summarise(range, mergeTallies(tallies, groups), countClients(plan, split, groups.groupOf), groups, inventory, declared.length);
+    return summarise(range, mergeTallies(tallies, groups), countClients(plan, split, groups.groupOf), groups, inventory, new Set(declared.map((route) => `${route.method.toUpperCase()} ${route.route}`)).size);
   });
 }
 
