@@ -119,7 +119,7 @@ function sendTimeseries(res: ServerResponse, url: URL, range: TimeRange, context
   if (route !== null && route !== '') query.route = route;
   const method = url.searchParams.get('method');
   if (method !== null && method !== '') query.method = method.toUpperCase();
-  sendJson(res, 200, { bucketMs: chosen, series: context.store.timeseries(query) });
+  sendJson(res, 200, { bucketMs: chosen, series: context.store.timeseries(query, expectedRoutes(context.store.routes(), context.keepHealthRoutes)) });
 }
 
 async function receiveRoutes(req: IncomingMessage, res: ServerResponse, context: ApiContext): Promise<void> {

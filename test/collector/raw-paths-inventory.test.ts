@@ -62,6 +62,11 @@ describe('raw paths are reported under their declared template', () => {
       assert.deepEqual(report.unused, EXPECTED_UNUSED);
       assert.equal(report.hits, SENT.length);
       assert.equal(report.clients, 3);
+      // The dashboard's chart of one row reads the same grouping.
+      const series = (await (await fetch(`${collector.url}/api/timeseries?route=${encodeURIComponent('/repos/:owner/:repo/issues/:issue_number')}`)).json()) as { series: { method: string; route: string; points: [number, number][] }[] };
+      assert.deepEqual(series.series.map((s) => [s.method, s.route, s.points.reduce((sum, [, hits]) => sum + hits, 0)]), [['GET', '/repos/:owner/:repo/issues/:issue_number', 3]]);
+      const all = (await (await fetch(`${collector.url}/api/timeseries`)).json()) as { series: { route: string }[] };
+      assert.deepEqual(all.series.map((s) => s.route).sort(), EXPECTED.map(([, route]) => String(route)).sort());
     } finally {
       await collector.close();
     }

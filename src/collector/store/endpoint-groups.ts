@@ -27,7 +27,7 @@ export function groupEndpoints(hitsById: ReadonlyMap<number, number>, names: Rea
   for (const [id, hits] of hitsById) {
     const name = names.get(id);
     if (name === undefined || hits === 0) continue;
-    const row = rowOf(name, inventory);
+    const row = reportedAs(name, inventory);
     const key = `${row.method} ${row.route}`;
     const entry = keyed.get(key) ?? { ...row, ids: [], hits: 0 };
     entry.ids.push(id);
@@ -39,7 +39,8 @@ export function groupEndpoints(hitsById: ReadonlyMap<number, number>, names: Rea
   return indexGroups(entries);
 }
 
-function rowOf(name: DeclaredRoute, inventory: InventoryMatch | undefined): { method: string; route: string; declared: boolean } {
+/** The row a stored endpoint is reported under (before the `(undeclared)` fold): its template, or itself with the :id fallback. */
+export function reportedAs(name: DeclaredRoute, inventory: InventoryMatch | undefined): { method: string; route: string; declared: boolean } {
   if (inventory === undefined) return { ...name, declared: false };
   const template = inventory.templateOf(name.method, name.route);
   if (template !== undefined) return { method: name.method, route: template.route, declared: true };

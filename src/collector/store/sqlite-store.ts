@@ -54,7 +54,7 @@ export function createStoreOn(db: BetterSqlite3.Database): Store {
       const [first, last] = (q.span.get() as unknown[] | undefined) ?? [];
       return first === null || first === undefined ? undefined : { firstMs: Number(first), lastMs: Number(last) };
     },
-    timeseries,
+    timeseries: (query, declared) => timeseries(query, declared ?? routes()),
     count: () => Number(q.count.get()),
     close: () => {
       if (db.open) db.close();

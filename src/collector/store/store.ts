@@ -28,7 +28,8 @@ export interface Store {
   recentHits(limit: number, order?: { byTime?: boolean }): StoredHit[];
   /** When the first and the last stored hits happened (epoch ms); undefined with no hits. */
   timeSpan(): { readonly firstMs: number; readonly lastMs: number } | undefined;
-  timeseries(query: TimeSeriesQuery): TimeSeries[];
+  /** Hits per bucket per endpoint, named as `endpoints(range, declared)` names them (stored inventory when not given). */
+  timeseries(query: TimeSeriesQuery, declared?: readonly DeclaredRoute[]): TimeSeries[];
   /** Total stored hits. */
   count(): number;
   close(): void;
