@@ -23,7 +23,9 @@ const EMPTY: Span = [0, 0];
  * Distinct clients per endpoint and overall, counted inside SQLite: the (endpoint, client)
  * pairs of the folded days (client_days masks), of the other whole hours (hourly_clients) and
  * of the raw edges are deduplicated by UNION into one materialized set, which is counted
- * twice. Only 1 + endpoints rows come back, not a row per pair.
+ * twice. Only 1 + endpoints rows come back, plus the pairs of the endpoints that share a
+ * report row with others (raw paths under one template: their clients are counted once per
+ * row, here; a join on a JSON mapping instead had no index and took seconds).
  */
 export function createCountClients(db: BetterSqlite3.Database): CountClients {
   const hours = Array.from({ length: HOUR_SPANS }, (_, i) => `SELECT endpoint_id, client_id FROM hourly_clients WHERE hour >= @h${i}from AND hour < @h${i}to`);
@@ -34,11 +36,12 @@ export function createCountClients(db: BetterSqlite3.Database): CountClients {
       UNION SELECT endpoint_id, client_id FROM hits WHERE time_ms >= @r0from AND time_ms < @r0to
       UNION SELECT endpoint_id, client_id FROM hits WHERE time_ms >= @r1from AND time_ms < @r1to
     )`;
-  const overall = 'UNION ALL SELECT NULL, count(DISTINCT client_id) FROM pairs';
-  const ungrouped = db.prepare(`WITH ${pairs} SELECT endpoint_id, count(*) FROM pairs GROUP BY endpoint_id ${overall}`).raw();
-  // The grouping comes in as JSON ([[endpoint id, group id], ...]), so read-only stores need no temporary table.
-  const grouped = db.prepare(`WITH ${pairs}, groups AS MATERIALIZED (SELECT value ->> 0 AS endpoint_id, value ->> 1 AS grp FROM json_each(@groups))
-    SELECT coalesce(g.grp, p.endpoint_id), count(DISTINCT p.client_id) FROM pairs p LEFT JOIN groups g ON g.endpoint_id = p.endpoint_id GROUP BY 1 ${overall}`).raw();
+  // Rows tagged 0: clients per endpoint; 1: clients overall; 2: the (endpoint, client) pairs of
+  // the endpoints given in @ids (those grouped with others), for the groups to be counted here.
+  const statement = db.prepare(`WITH ${pairs}
+    SELECT 0, endpoint_id, count(*) FROM pairs GROUP BY endpoint_id
+    UNION ALL SELECT 1, NULL, count(DISTINCT client_id) FROM pairs
+    UNION ALL SELECT 2, endpoint_id, client_id FROM pairs WHERE endpoint_id IN (SELECT value FROM json_each(@ids))`).raw();
   return (plan, split, groupOf) => {
     const params: Record<string, number | string> = { firstBlock: 1, lastBlock: 0, firstMask: 0, lastMask: 0 };
     if (split.daily !== null) {
@@ -47,17 +50,39 @@ export function createCountClients(db: BetterSqlite3.Database): CountClients {
     }
     spans(params, 'h', hourSpans(plan, split), HOUR_SPANS);
     spans(params, 'r', plan.raw, 2);
-    const perEndpoint = new Map<number, number>();
-    let total = 0;
-    const moved = groupOf === undefined ? [] : [...groupOf].filter(([id, group]) => id !== group);
-    const statement = moved.length === 0 ? ungrouped : grouped;
-    if (moved.length > 0) params.groups = JSON.stringify(moved);
-    for (const [endpointId, count] of statement.all(params) as unknown[][]) {
-      if (endpointId === null) total = Number(count);
-      else perEndpoint.set(Number(endpointId), Number(count));
-    }
-    return { perEndpoint, total };
+    const shared = sharedGroups(groupOf);
+    params.ids = JSON.stringify([...shared.keys()]);
+    return tally(statement.all(params) as unknown[][], shared);
   };
+}
+
+/** Endpoint id -> group id, for the endpoints whose group has other endpoints too. */
+function sharedGroups(groupOf: ReadonlyMap<number, number> | undefined): Map<number, number> {
+  const shared = new Map<number, number>();
+  if (groupOf === undefined) return shared;
+  const grouped = new Set<number>();
+  for (const [id, group] of groupOf) if (id !== group) grouped.add(group);
+  for (const [id, group] of groupOf) if (grouped.has(group)) shared.set(id, group);
+  return shared;
+}
+
+function tally(rows: readonly unknown[][], shared: ReadonlyMap<number, number>): ClientCounts {
+  const perEndpoint = new Map<number, number>();
+  const clientsOf = new Map<number, Set<unknown>>();
+  let total = 0;
+  for (const [tag, endpointId, value] of rows) {
+    if (tag === 1) total = Number(value);
+    else if (tag === 0) perEndpoint.set(Number(endpointId), Number(value));
+    else {
+      const group = shared.get(Number(endpointId)) ?? Number(endpointId);
+      const clients = clientsOf.get(group) ?? new Set();
+      clients.add(value);
+      clientsOf.set(group, clients);
+    }
+  }
+  for (const id of shared.keys()) perEndpoint.delete(id);
+  for (const [group, clients] of clientsOf) perEndpoint.set(group, clients.size);
+  return { perEndpoint, total };
 }
 
 function spans(params: Record<string, number | string>, prefix: string, given: readonly Span[], slots: number): void {
