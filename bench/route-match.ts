@@ -91,7 +91,7 @@ store.close();
 
 const body = `## Matching raw paths to an inventory (bench/route-match.ts)
 
-${machine()}; median of ${RUNS} runs. Run with: `npm run bench:route-match`.
+${machine()}; median of ${RUNS} runs. Run with: \`npm run bench:route-match\` (2 cores shared with other jobs make times upper bounds).
 
 | what | time |
 |---|---|
