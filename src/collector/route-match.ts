@@ -10,7 +10,10 @@ import type { DeclaredRoute } from './types.js';
  */
 export function routeShape(route: string): string {
   if (!route.startsWith('/')) return route;
-  return `/${pathSegments(route).map((segment) => segmentShape(parseSegment(segment))).join('/')}`;
+  const segments = pathSegments(route);
+  // A raw path (no parameter, rest or escape to read) is its own shape: the common case, kept cheap.
+  if (!/[:*\\]/.test(route)) return `/${segments.join('/')}`;
+  return `/${segments.map((segment) => segmentShape(parseSegment(segment))).join('/')}`;
 }
 
 export interface InventoryMatch {
