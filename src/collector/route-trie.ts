@@ -23,7 +23,9 @@ function newNode(): Node {
  * A segment trie of declared routes. `find` walks it as routers do: at each segment a literal
  * child first, then segments mixing literals and parameters, then a parameter, then a rest
  * parameter, backtracking when a branch has no route for the method; so the first route found
- * is the most specific, left to right. Routes must be sorted (tie-break: route text).
+ * is the most specific, left to right. Each node is reached at one depth only, so a walk visits
+ * a node at most once: at worst the trie's size, never exponential. Routes must be sorted
+ * (tie-break: route text).
  */
 export function buildTrie(routes: readonly DeclaredRoute[]): Node {
   const root = newNode();
