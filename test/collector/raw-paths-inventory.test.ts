@@ -47,7 +47,7 @@ function rows(report: EndpointsReport) {
 }
 
 describe('raw paths are reported under their declared template', () => {
-  it('UA hits to /collect over HTTP with dp=<raw path>: GET /api/endpoints counts them under the template', async () => {
+  it('UA hits to /collect over HTTP with dp=<raw path>, and a GA4 page_location: GET /api/endpoints counts them under the template', async () => {
     const collector = await startCollector({ port: 0, memory: true, output: 'none', routes: DECLARED });
     try {
       for (const [cid, method, path] of SENT) {
@@ -56,15 +56,20 @@ describe('raw paths are reported under their declared template', () => {
         assert.equal(response.status, 200, path);
         await response.arrayBuffer();
       }
+      // And a GA4 client with no api_route (as Python ga4mp sends): the page's raw path.
+      const ga4 = { client_id: '444.4', events: [{ name: 'page_view', params: { page_location: 'https://api.example.com/repos/octo/hello/issues/44', engagement_time_msec: 1 } }] };
+      const sent = await fetch(`${collector.url}/mp/collect?measurement_id=G-TEST123&api_secret=s3cret`, { method: 'POST', body: JSON.stringify(ga4), headers: { 'content-type': 'application/json' } });
+      assert.equal(sent.status, 204, await sent.text());
       const response = await fetch(`${collector.url}/api/endpoints`);
       const report = (await response.json()) as EndpointsReport;
-      assert.deepEqual(rows(report), EXPECTED);
+      const [, ...others] = EXPECTED;
+      assert.deepEqual(rows(report), [['GET', '/repos/:owner/:repo/issues/:issue_number', 4, 3, true], ...others]);
       assert.deepEqual(report.unused, EXPECTED_UNUSED);
-      assert.equal(report.hits, SENT.length);
-      assert.equal(report.clients, 3);
+      assert.equal(report.hits, SENT.length + 1);
+      assert.equal(report.clients, 4);
       // The dashboard's chart of one row reads the same grouping.
       const series = (await (await fetch(`${collector.url}/api/timeseries?route=${encodeURIComponent('/repos/:owner/:repo/issues/:issue_number')}`)).json()) as { series: { method: string; route: string; points: [number, number][] }[] };
-      assert.deepEqual(series.series.map((s) => [s.method, s.route, s.points.reduce((sum, [, hits]) => sum + hits, 0)]), [['GET', '/repos/:owner/:repo/issues/:issue_number', 3]]);
+      assert.deepEqual(series.series.map((s) => [s.method, s.route, s.points.reduce((sum, [, hits]) => sum + hits, 0)]), [['GET', '/repos/:owner/:repo/issues/:issue_number', 4]]);
       const all = (await (await fetch(`${collector.url}/api/timeseries`)).json()) as { series: { route: string }[] };
       assert.deepEqual(all.series.map((s) => s.route).sort(), EXPECTED.map(([, route]) => String(route)).sort());
     } finally {
