@@ -111,4 +111,25 @@ describe('raw paths mapped to the most specific declared template', () => {
     const inventory = matchInventory(GITHUB);
     assert.deepEqual(inventory.templateOf('GET', '/repos/:owner/:repo/issues/:id'), { method: 'GET', route: '/repos/:owner/:repo/issues/:issue_number' });
   });
+
+  it('optional and rest parameters (Express forms): with and without the segment; rest after everything else', () => {
+    const inventory = matchInventory([{ method: 'GET', route: '/docs/:page?' }, { method: 'GET', route: '/files/*' }, { method: 'GET', route: '/files/:id/meta' }, { method: 'GET', route: '/static/:path+' }]);
+    const cases: [string, string | undefined][] = [
+      ['/docs', '/docs/:page?'],
+      ['/docs/intro', '/docs/:page?'],
+      ['/docs/intro/more', undefined],
+      ['/files/7/meta', '/files/:id/meta'],
+      ['/files/7/raw', '/files/*'],
+      ['/files', '/files/*'],
+      ['/static/css/site.css', '/static/:path+'],
+      ['/static', undefined],
+    ];
+    for (const [path, route] of cases) assert.equal(inventory.templateOf('GET', path)?.route, route, path);
+  });
+
+  it('a recorded route that is no path ((unmatched), (event)) matches nothing, even a catch-all', () => {
+    const inventory = matchInventory([{ method: 'ALL', route: '/:slug' }, { method: 'ALL', route: '/*' }]);
+    assert.equal(inventory.templateOf('GET', '(unmatched)'), undefined);
+    assert.equal(inventory.templateOf('GET', '/about')?.route, '/:slug');
+  });
 });
