@@ -4,7 +4,6 @@ import { clientAlias } from './client-alias.js';
 import { sendError, sendJson } from './http-reply.js';
 import { expectedRoutes } from './expected-routes.js';
 import { readBody } from './read-body.js';
-import { applyInventory } from './report-inventory.js';
 import { parseRoutesInput } from './routes-file.js';
 import type { Store } from './store/store.js';
 import { parseDurationMs, parseTimeBound } from './time-range.js';
@@ -80,7 +79,7 @@ function withRange(res: ServerResponse, url: URL, context: ApiContext, then: (ra
 /** Usage in the range against the stored inventory, health checks left out unless kept. */
 function endpointsReport(context: ApiContext, range: TimeRange): EndpointsReport {
   const { store } = context;
-  return applyInventory(store.endpoints(range), expectedRoutes(store.routes(), context.keepHealthRoutes));
+  return store.endpoints(range, expectedRoutes(store.routes(), context.keepHealthRoutes));
 }
 
 function sendStatus(res: ServerResponse, context: ApiContext): void {
@@ -120,7 +119,7 @@ function sendTimeseries(res: ServerResponse, url: URL, range: TimeRange, context
   if (route !== null && route !== '') query.route = route;
   const method = url.searchParams.get('method');
   if (method !== null && method !== '') query.method = method.toUpperCase();
-  sendJson(res, 200, { bucketMs: chosen, series: context.store.timeseries(query) });
+  sendJson(res, 200, { bucketMs: chosen, series: context.store.timeseries(query, expectedRoutes(context.store.routes(), context.keepHealthRoutes)) });
 }
 
 async function receiveRoutes(req: IncomingMessage, res: ServerResponse, context: ApiContext): Promise<void> {

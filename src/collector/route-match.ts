@@ -1,16 +1,29 @@
+import { parseSegment, pathSegments, segmentShape } from './route-pattern.js';
+import { buildTrie, findRoute } from './route-trie.js';
 import type { DeclaredRoute } from './types.js';
 
 /**
  * A route's shape: parameter names erased, so `/users/:id` (Express), `/users/:userId` and
  * OpenAPI's `/users/{userId}` (already converted to `:userId`) are one endpoint. Modifiers
- * (`:id?`, `:path*`, `:id(\\d+)`) are erased with the name.
+ * (`:id?`, `:path*`, `:id(\\d+)`) are erased with the name; a trailing slash is dropped; a
+ * literal after a parameter (`:name:pause`) stays. Text not starting with `/` is its own shape.
  */
 export function routeShape(route: string): string {
-  return route.replace(/:[A-Za-z_$][\w$]*(?:\([^)]*\))?[?*+]?/g, ':');
+  if (!route.startsWith('/')) return route;
+  const segments = pathSegments(route);
+  // A raw path (no parameter, rest or escape to read) is its own shape: the common case, kept cheap.
+  if (!/[:*\\]/.test(route)) return `/${segments.join('/')}`;
+  return `/${segments.map((segment) => segmentShape(parseSegment(segment))).join('/')}`;
 }
 
 export interface InventoryMatch {
-  /** True when a declared route has the endpoint's shape and its method, or `ALL`. */
+  /**
+   * The declared route a recorded route belongs to: one of the same shape and method (or
+   * `ALL`) first, else the most specific template the route matches as a raw path
+   * (`/repos/octo/hello/issues/42` -> `/repos/:owner/:repo/issues/:issue_number`).
+   */
+  templateOf(method: string, route: string): DeclaredRoute | undefined;
+  /** True when `templateOf` finds a declared route. */
   isDeclared(method: string, route: string): boolean;
   /** Declared routes that no endpoint matches (`ALL` is used by any method), as declared. */
   unused(endpoints: readonly { readonly method: string; readonly route: string }[]): DeclaredRoute[];
@@ -18,25 +31,41 @@ export interface InventoryMatch {
 
 /** The one matching rule between an inventory and recorded endpoints (store and report share it). */
 export function matchInventory(declared: readonly DeclaredRoute[]): InventoryMatch {
-  const keys = new Set(declared.map((route) => `${route.method.toUpperCase()} ${routeShape(route.route)}`));
+  const routes = uniqueRoutes(declared);
+  const byShape = new Map<string, DeclaredRoute>();
+  for (const route of routes) {
+    const key = `${route.method} ${routeShape(route.route)}`;
+    if (!byShape.has(key)) byShape.set(key, route);
+  }
+  const trie = buildTrie(routes);
+  const templateOf = (method: string, route: string): DeclaredRoute | undefined => {
+    if (!route.startsWith('/')) return undefined;
+    const shape = routeShape(route);
+    return byShape.get(`${method} ${shape}`) ?? byShape.get(`ALL ${shape}`) ?? findRoute(trie, method, pathSegments(route));
+  };
   return {
-    isDeclared: (method, route) => {
-      const shape = routeShape(route);
-      return keys.has(`${method} ${shape}`) || keys.has(`ALL ${shape}`);
-    },
+    templateOf,
+    isDeclared: (method, route) => templateOf(method, route) !== undefined,
     unused(endpoints) {
-      const used = new Set(endpoints.map((endpoint) => `${endpoint.method} ${routeShape(endpoint.route)}`));
-      const usedShapes = new Set(endpoints.map((endpoint) => routeShape(endpoint.route)));
-      return declared
-        .filter((route) => {
-          const shape = routeShape(route.route);
-          const method = route.method.toUpperCase();
-          return method === 'ALL' ? !usedShapes.has(shape) : !used.has(`${method} ${shape}`);
-        })
-        .map((route) => ({ method: route.method.toUpperCase(), route: route.route }))
-        .sort(compareRoutes);
+      const used = new Set<DeclaredRoute>();
+      for (const endpoint of endpoints) {
+        const found = templateOf(endpoint.method, endpoint.route);
+        if (found !== undefined) used.add(found);
+      }
+      const usedShapes = new Set([...used].map((route) => routeShape(route.route)));
+      return routes.filter((route) => !used.has(route) && !(route.method === 'ALL' && usedShapes.has(routeShape(route.route))));
     },
   };
+}
+
+/** Methods upper-cased, duplicates dropped, sorted by route then method (the tie-break order). */
+function uniqueRoutes(declared: readonly DeclaredRoute[]): DeclaredRoute[] {
+  const unique = new Map<string, DeclaredRoute>();
+  for (const route of declared) {
+    const method = route.method.toUpperCase();
+    unique.set(`${method} ${route.route}`, { method, route: route.route });
+  }
+  return [...unique.values()].sort(compareRoutes);
 }
 
 /** Route, then method, by code unit (the same order everywhere, whatever the locale). */

@@ -123,9 +123,10 @@ describe('SQLite store: endpoints()', () => {
       ['GET', '/v1/users/:id', true],
     ]);
     assert.deepEqual(report.unused, [{ method: 'POST', route: '/a' }, { method: 'ALL', route: '/admin' }, { method: 'DELETE', route: '/v1/users/:id' }]);
-    // Parameter names do not count: an OpenAPI /v1/users/{userId} (stored as :userId) is the recorded /v1/users/:id.
+    // Parameter names do not count: an OpenAPI /v1/users/{userId} (stored as :userId) is the recorded
+    // /v1/users/:id, and the row is named as the inventory names it (issue 13).
     store.setRoutes([{ method: 'GET', route: '/v1/users/:userId' }, { method: 'DELETE', route: '/v1/users/:userId' }]);
-    assert.deepEqual([store.endpoints({}).endpoints.find((e) => e.route === '/v1/users/:id')?.declared, store.endpoints({}).unused], [true, [{ method: 'DELETE', route: '/v1/users/:userId' }]]);
+    assert.deepEqual([store.endpoints({}).endpoints.find((e) => e.route === '/v1/users/:userId')?.declared, store.endpoints({}).unused], [true, [{ method: 'DELETE', route: '/v1/users/:userId' }]]);
     store.setRoutes([{ method: 'GET', route: '/x' }]);
     assert.deepEqual([store.endpoints({}).declared, store.endpoints({}).unused], [1, [{ method: 'GET', route: '/x' }]]);
     store.close();

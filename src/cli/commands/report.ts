@@ -4,7 +4,6 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ReportFormat } from '../../collector/report-format.js';
 import { formatReport, REPORT_FORMATS } from '../../collector/report-format.js';
 import { expectedRoutes } from '../../collector/expected-routes.js';
-import { applyInventory } from '../../collector/report-inventory.js';
 import { loadRoutesFile } from '../../collector/routes-file.js';
 import { openStoreForReading } from '../../collector/store/open-for-reading.js';
 import { parseTimeBound } from '../../collector/time-range.js';
@@ -78,7 +77,7 @@ function readReport(flags: ReportFlags, range: TimeRange): EndpointsReport {
   checkDbFile(flags.db);
   const store = openStoreForReading(flags.db);
   try {
-    return applyInventory(store.endpoints(range), expectedRoutes(routes ?? store.routes(), flags.keepHealthRoutes === true));
+    return store.endpoints(range, expectedRoutes(routes ?? store.routes(), flags.keepHealthRoutes === true));
   } finally {
     store.close();
   }

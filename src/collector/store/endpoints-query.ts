@@ -1,9 +1,12 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type { InventoryMatch } from '../route-match.js';
 import { compareRoutes, matchInventory } from '../route-match.js';
 import type { DeclaredRoute, EndpointSummary, EndpointsReport, TimeRange } from '../types.js';
 import { histogramPercentile } from './duration-buckets.js';
 import type { ClientCounts } from './count-clients.js';
 import { createCountClients } from './count-clients.js';
+import type { EndpointGroups } from './endpoint-groups.js';
+import { groupEndpoints } from './endpoint-groups.js';
 import { createDayFolder } from './fold-days.js';
 import type { FoldSplit, RangePlan } from './time-grains.js';
 import { hourSpans, planRange, splitAtFold } from './time-grains.js';
@@ -38,7 +41,9 @@ export function createEndpointsQuery(db: BetterSqlite3.Database): EndpointsQuery
     if (plan.hours !== null) addTotals(q.hourlyTotals.all(plan.hours[0], plan.hours[1]) as Row[], tally);
     for (const [from, to] of plan.raw) addTotals(q.rawTotals.all(from, to) as Row[], tally);
     for (const row of durationRows(q, plan, split)) addDurations(row, tally);
-    return summarise(range, tallies, countClients(plan, split), endpointNames(q), declared);
+    const inventory = declared.length === 0 ? undefined : matchInventory(declared);
+    const groups = groupEndpoints(new Map([...tallies].map(([id, t]) => [id, t.hits])), endpointNames(q), inventory);
+    return summarise(range, mergeTallies(tallies, groups), countClients(plan, split, groups.groupOf), groups, inventory, new Set(declared.map((route) => `${route.method.toUpperCase()} ${route.route}`)).size);
   });
 }
 
@@ -93,19 +98,31 @@ function endpointNames(q: Reads): Map<number, DeclaredRoute> {
   return new Map((q.endpointNames.all() as Row[]).map(([id, method, route]) => [Number(id), { method: String(method), route: String(route) }]));
 }
 
-function summarise(range: TimeRange, tallies: ReadonlyMap<number, Tally>, clients: ClientCounts, names: ReadonlyMap<number, DeclaredRoute>, declared: readonly DeclaredRoute[]): EndpointsReport {
-  const inventory = matchInventory(declared);
+/** The tallies of each group's endpoints added up, keyed by group id. */
+function mergeTallies(tallies: ReadonlyMap<number, Tally>, groups: EndpointGroups): Map<number, Tally> {
+  const merged = new Map<number, Tally>();
+  for (const [endpointId, t] of tallies) {
+    const group = groups.groupOf.get(endpointId);
+    if (group === undefined) continue;
+    const into = tallyOf(merged, group);
+    addTotals([[group, t.hits, t.serverErrors, t.clientErrors, t.knownStatus, t.firstMs, t.lastMs]], () => into);
+    for (const [bucket, count] of t.histogram) into.histogram.set(bucket, (into.histogram.get(bucket) ?? 0) + count);
+  }
+  return merged;
+}
+
+function summarise(range: TimeRange, tallies: ReadonlyMap<number, Tally>, clients: ClientCounts, groups: EndpointGroups, inventory: InventoryMatch | undefined, declared: number): EndpointsReport {
   const endpoints: EndpointSummary[] = [];
   let hits = 0;
-  for (const [endpointId, t] of tallies) {
-    const name = names.get(endpointId);
-    if (name === undefined || t.hits === 0) continue;
+  for (const [group, t] of tallies) {
+    const row = groups.rows.get(group);
+    if (row === undefined || t.hits === 0) continue;
     hits += t.hits;
     endpoints.push({
-      method: name.method,
-      route: name.route,
+      method: row.method,
+      route: row.route,
       hits: t.hits,
-      clients: clients.perEndpoint.get(endpointId) ?? 0,
+      clients: clients.perEndpoint.get(group) ?? 0,
       serverErrors: t.serverErrors,
       clientErrors: t.clientErrors,
       errorRate: t.knownStatus === 0 ? 0 : t.serverErrors / t.knownStatus,
@@ -113,9 +130,9 @@ function summarise(range: TimeRange, tallies: ReadonlyMap<number, Tally>, client
       p95Ms: histogramPercentile(t.histogram, 0.95),
       firstSeenMs: t.firstMs,
       lastSeenMs: t.lastMs,
-      declared: inventory.isDeclared(name.method, name.route),
+      declared: row.declared,
     });
   }
   endpoints.sort((a, b) => b.hits - a.hits || compareRoutes(a, b));
-  return { range: { ...range }, endpoints, unused: inventory.unused(endpoints), clients: clients.total, hits, declared: declared.length };
+  return { range: { ...range }, endpoints, unused: inventory?.unused(endpoints) ?? [], clients: clients.total, hits, declared };
 }

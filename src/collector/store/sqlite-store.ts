@@ -48,13 +48,13 @@ export function createStoreOn(db: BetterSqlite3.Database): Store {
     insert,
     setRoutes: (declared) => void setRoutes(declared),
     routes,
-    endpoints: (range) => endpoints(range, routes()),
+    endpoints: (range, declared) => endpoints(range, declared ?? routes()),
     recentHits: (limit, order) => ((order?.byTime === true ? q.recentByTime : q.recent).all(limit) as unknown[][]).map(toStoredHit),
     timeSpan: () => {
       const [first, last] = (q.span.get() as unknown[] | undefined) ?? [];
       return first === null || first === undefined ? undefined : { firstMs: Number(first), lastMs: Number(last) };
     },
-    timeseries,
+    timeseries: (query, declared) => timeseries(query, declared ?? routes()),
     count: () => Number(q.count.get()),
     close: () => {
       if (db.open) db.close();

@@ -15,8 +15,12 @@ export interface Store {
   /** Replaces the declared route inventory (deduplicated). */
   setRoutes(routes: readonly DeclaredRoute[]): void;
   routes(): DeclaredRoute[];
-  /** Per-endpoint usage in the range, most hits first, and the declared routes with no hits. */
-  endpoints(range: TimeRange): EndpointsReport;
+  /**
+   * Per-endpoint usage in the range, most hits first, and the declared routes with no hits:
+   * against `declared` when given, else the stored inventory. With an inventory, stored routes
+   * are reported under the declared template they match (see endpoint-groups.ts).
+   */
+  endpoints(range: TimeRange, declared?: readonly DeclaredRoute[]): EndpointsReport;
   /**
    * The most recent hits, newest first: by arrival (the order they were stored), or with
    * `{ byTime: true }` by the time of the request (a batch delivered late sorts in its place).
@@ -24,7 +28,8 @@ export interface Store {
   recentHits(limit: number, order?: { byTime?: boolean }): StoredHit[];
   /** When the first and the last stored hits happened (epoch ms); undefined with no hits. */
   timeSpan(): { readonly firstMs: number; readonly lastMs: number } | undefined;
-  timeseries(query: TimeSeriesQuery): TimeSeries[];
+  /** Hits per bucket per endpoint, named as `endpoints(range, declared)` names them (stored inventory when not given). */
+  timeseries(query: TimeSeriesQuery, declared?: readonly DeclaredRoute[]): TimeSeries[];
   /** Total stored hits. */
   count(): number;
   close(): void;

@@ -1,10 +1,11 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { TimeSeries, TimeSeriesQuery } from '../types.js';
-import { compareRoutes } from '../route-match.js';
+import type { DeclaredRoute, TimeSeries, TimeSeriesQuery } from '../types.js';
+import { compareRoutes, matchInventory } from '../route-match.js';
+import { reportedAs } from './endpoint-groups.js';
 import type { Span } from './time-grains.js';
 import { HOUR_MS, planRange } from './time-grains.js';
 
-export type TimeseriesQuery = (query: TimeSeriesQuery) => TimeSeries[];
+export type TimeseriesQuery = (query: TimeSeriesQuery, declared: readonly DeclaredRoute[]) => TimeSeries[];
 
 type Row = unknown[];
 /** endpoint id -> bucket start -> hits */
@@ -27,8 +28,8 @@ export function createTimeseriesQuery(db: BetterSqlite3.Database): TimeseriesQue
     endpoints: db.prepare('SELECT id, method, route FROM endpoints').raw(),
   };
   // One read transaction, so the hourly rollup and the raw edges come from one snapshot.
-  return db.transaction((query: TimeSeriesQuery) => {
-    const names = new Map((q.endpoints.all() as Row[]).map(([id, method, route]) => [Number(id), { method: String(method), route: String(route) }]));
+  return db.transaction((query: TimeSeriesQuery, declared: readonly DeclaredRoute[]) => {
+    const names = reportedNames(q.endpoints.all() as Row[], declared);
     const only = query.route === undefined ? undefined
       : [...names].filter(([, name]) => name.route === query.route && (query.method === undefined || name.method === query.method)).map(([id]) => id);
     const counts: Counts = new Map();
@@ -51,19 +52,40 @@ export function createTimeseriesQuery(db: BetterSqlite3.Database): TimeseriesQue
   });
 }
 
+/**
+ * Each endpoint's name in the series: with an inventory, the row `endpoints()` reports it
+ * under (its declared template, or the :id fallback; the `(undeclared)` fold is not applied).
+ */
+function reportedNames(rows: readonly Row[], declared: readonly DeclaredRoute[]): Map<number, { method: string; route: string }> {
+  const inventory = declared.length === 0 ? undefined : matchInventory(declared);
+  return new Map(rows.map(([id, method, route]) => {
+    const name = { method: String(method), route: String(route) };
+    const row = inventory === undefined ? name : reportedAs(name, inventory);
+    return [Number(id), { method: row.method, route: row.route }];
+  }));
+}
+
 function add(counts: Counts, endpointId: number, bucketStartMs: number, hits: number): void {
   let buckets = counts.get(endpointId);
   if (buckets === undefined) counts.set(endpointId, (buckets = new Map()));
   buckets.set(bucketStartMs, (buckets.get(bucketStartMs) ?? 0) + hits);
 }
 
+/** One series per name: endpoints reported under one name (a template's raw paths) are added up. */
 function toSeries(counts: Counts, names: ReadonlyMap<number, { method: string; route: string }>): TimeSeries[] {
-  const series: (TimeSeries & { total: number })[] = [];
+  const merged = new Map<string, { method: string; route: string; buckets: Map<number, number> }>();
   for (const [endpointId, buckets] of counts) {
     const name = names.get(endpointId);
     if (name === undefined) continue;
+    const key = `${name.method} ${name.route}`;
+    const into = merged.get(key) ?? { ...name, buckets: new Map<number, number>() };
+    for (const [start, hits] of buckets) into.buckets.set(start, (into.buckets.get(start) ?? 0) + hits);
+    merged.set(key, into);
+  }
+  const series: (TimeSeries & { total: number })[] = [];
+  for (const { method, route, buckets } of merged.values()) {
     const points = [...buckets].sort((a, b) => a[0] - b[0]);
-    series.push({ method: name.method, route: name.route, points, total: points.reduce((sum, [, hits]) => sum + hits, 0) });
+    series.push({ method, route, points, total: points.reduce((sum, [, hits]) => sum + hits, 0) });
   }
   series.sort((a, b) => b.total - a.total || compareRoutes(a, b));
   return series.map(({ method, route, points }) => ({ method, route, points }));
