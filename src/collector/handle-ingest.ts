@@ -54,7 +54,7 @@ export async function handleIngest(req: IncomingMessage, res: ServerResponse, ur
   if (typeof sleep === 'string') return refuse(res, context, 400, sleep);
   const read = method === 'GET' ? { ok: true as const, body: Buffer.from(queryPayload(url)) } : await readBody(req, route.maxBodyBytes);
   if (!read.ok) return refuse(res, context, read.status, read.error, { connection: 'close' });
-  if (route.debug) return sendJson(res, 200, route.protocol === 'ga4' ? validateGa4(read.body, { nowMs: context.clock.now(), behavior: 'payload' }) : validateUa(read.body));
+  if (route.debug) return sendJson(res, 200, route.protocol === 'ga4' ? validateGa4(read.body, { nowMs: context.clock.now(), behavior: 'payload' }) : validateUa(read.body, { single: !route.batch }));
   const fate = context.faults.decide(sleep * 1000);
   const storeFirst = fate.storeFirst === true;
   if (!(await wait(fate.delayMs + (storeFirst ? 0 : fate.hangMs), res, context))) return;
@@ -117,11 +117,12 @@ function parseSleep(text: string | null): number | string {
   return `?sleep= must be a number of seconds from 0 to ${MAX_SLEEP_S}, got ${JSON.stringify(text)}`;
 }
 
-/** A v1 GET carries the payload in its query; `sleep` is the collector's own, not the hit's. */
+/**
+ * A v1 GET carries the payload in its query, kept as sent (a bad escape stays bad, as in a
+ * POST body); `sleep` is the collector's own, not the hit's.
+ */
 function queryPayload(url: URL): string {
-  const params = new URLSearchParams(url.search);
-  params.delete('sleep');
-  return params.toString();
+  return url.search.slice(1).split('&').filter((pair) => pair !== 'sleep' && !pair.startsWith('sleep=')).join('&');
 }
 
 /** Waits on the injected clock; false when the client went away meanwhile (nothing more is done: no answer, no store). */
