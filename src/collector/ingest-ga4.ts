@@ -1,6 +1,6 @@
 import { isUsableHitId } from '../core/hit-id.js';
 import { GA4_LIMITS } from '../protocols/ga4/limits.js';
-import { validateGa4, type Ga4ValidationMessage, type Ga4ValidationResult } from '../protocols/ga4/validate.js';
+import { validateGa4, type Ga4ValidationMessage } from '../protocols/ga4/validate.js';
 import { relaxGa4, type LenientRequest } from './ga4-lenient.js';
 import type { IngestResult } from './ingest-result.js';
 import { decodeUtf8, hostOf, methodFrom, pathOf, refuse, routeFrom } from './ingest-result.js';
@@ -46,9 +46,7 @@ export function ingestGa4(body: Uint8Array, query: URLSearchParams, context: Ga4
   if (malformed.length > 0) {
     return refuse(400, `invalid Measurement Protocol payload (${malformed.length} problem${malformed.length === 1 ? '' : 's'}; POST it to /debug/mp/collect for the same messages)`, { validationMessages: malformed });
   }
-  const parsed = JSON.parse(text) as Record<string, unknown>;
-  const rejected = parsed.validation_behavior === 'ENFORCE_RECOMMENDATIONS' ? rejectedEvents(validateGa4(text, { nowMs })) : new Set<number>();
-  const request = relaxGa4(parsed, nowMs, rejected);
+  const request = relaxGa4(JSON.parse(text) as Record<string, unknown>, nowMs);
   return { ok: true, hits: toHits(request), leniency: request.leniency };
 }
 
@@ -57,17 +55,6 @@ const REQUEST_FIELDS: ReadonlySet<string> = new Set(['', 'client_id', 'app_insta
 
 function isMalformed(message: Ga4ValidationMessage): boolean {
   return REQUEST_FIELDS.has(message.fieldPath) && message.validationCode !== 'NAME_DUPLICATED';
-}
-
-/** Indexes of the events ENFORCE_RECOMMENDATIONS rejects; a request timestamp out of the window rejects them all. */
-function rejectedEvents(result: Ga4ValidationResult): Set<number> {
-  const rejected = new Set<number>();
-  for (const { fieldPath } of result.validationMessages) {
-    const index = /^events\[(\d+)\]/.exec(fieldPath)?.[1];
-    if (index !== undefined) rejected.add(Number(index));
-    else if (fieldPath === 'timestamp_micros') for (let i = 0; i < GA4_LIMITS.maxEventsPerRequest; i++) rejected.add(i);
-  }
-  return rejected;
 }
 
 function toHits(request: LenientRequest): IncomingHit[] {

@@ -111,13 +111,15 @@ describe('ingestion as lenient as Google on collect, as strict as the validation
       assert.equal((await status()).droppedEvents - before.droppedEvents, 2);
     });
 
-    it('with ENFORCE_RECOMMENDATIONS drops the events the validation server would reject, still without refusing', async () => {
+    it('with ENFORCE_RECOMMENDATIONS drops (not cuts) over-limit and boolean values and drops (not moves) old events, still without refusing', async () => {
       const location = page();
       const before = await status();
-      const body = { client_id: '1.2', validation_behavior: 'ENFORCE_RECOMMENDATIONS', events: [pageView(location), pageView(location, { page_title: 'T'.repeat(301) })] };
+      const old = { ...pageView(location), timestamp_micros: (NOW - 100 * HOUR_MS) * 1000 };
+      const body = { client_id: '1.2', validation_behavior: 'ENFORCE_RECOMMENDATIONS', events: [pageView(location, { page_title: 'T'.repeat(301), logged_in: true }), old] };
       assert.equal((await mp(body)).status, 204);
-      assert.equal((await hitsOn(new URL(location).pathname)).length, 1);
-      assert.equal((await status()).droppedEvents - before.droppedEvents, 1);
+      assert.deepEqual((await hitsOn(new URL(location).pathname)).map((hit) => [hit.title, hit.timeMs]), [[undefined, NOW]]);
+      const after = await status();
+      assert.deepEqual([after.droppedParams - before.droppedParams, after.droppedEvents - before.droppedEvents, after.cutValues - before.cutValues], [2, 1, 0]);
     });
 
     it('still refuses what is not a request at all: bad JSON, no ids, no client_id, no events', async () => {
