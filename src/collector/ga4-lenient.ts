@@ -50,12 +50,10 @@ export function relaxGa4(body: Record<string, unknown>, nowMs: number): LenientR
   const rules = eventRules(typeof body.client_id === 'string');
   const events: LenientEvent[] = [];
   for (const event of body.events as unknown[]) {
-    const timeMs = isObject(event) ? resolveTime(event.timestamp_micros, requestMs, how) : undefined;
-    if (timeMs === undefined || !isObject(event) || typeof event.name !== 'string' || !checkName(event.name, rules, '', '', [])) {
-      how.leniency.droppedEvents++;
-      continue;
-    }
-    events.push({ name: event.name, timeMs, params: relaxParams(event.params, how) });
+    const named = isObject(event) && typeof event.name === 'string' && checkName(event.name, rules, '', '', []) ? event : undefined;
+    const timeMs = named === undefined ? undefined : resolveTime(named.timestamp_micros, requestMs, how);
+    if (named === undefined || timeMs === undefined) how.leniency.droppedEvents++;
+    else events.push({ name: String(named.name), timeMs, params: relaxParams(named.params, how) });
   }
   const userId = relaxUserId(body.user_id, how);
   const { leniency } = how;

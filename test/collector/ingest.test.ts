@@ -73,6 +73,26 @@ describe('GA4 ingestion', () => {
     }
   });
 
+  it('reads each event\'s time as Google does: its own, the request\'s, receipt; RELAXED moves old ones to 72 h back and unreadable or future ones to receipt', () => {
+    const HOUR = 3_600_000;
+    const at = (ms: number): number => ms * 1000;
+    const events = [
+      { name: 'page_view', params: { api_route: '/own' }, timestamp_micros: at(T0 - HOUR) },
+      { name: 'page_view', params: { api_route: '/request' } },
+      { name: 'page_view', params: { api_route: '/old' }, timestamp_micros: at(T0 - 100 * HOUR) },
+      { name: 'page_view', params: { api_route: '/future' }, timestamp_micros: at(T0 + HOUR) },
+      { name: 'page_view', params: { api_route: '/unreadable' }, timestamp_micros: 'yesterday' },
+      { name: '_dropped', timestamp_micros: at(T0 - 100 * HOUR) },
+    ];
+    const result = ingestGa4(bytes(JSON.stringify({ client_id: '1.2', timestamp_micros: at(T0 - 2 * HOUR), events })), IDS, { nowMs: T0 });
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.deepEqual(result.hits.map((hit) => [hit.route, hit.timeMs]), [
+      ['/own', T0 - HOUR], ['/request', T0 - 2 * HOUR], ['/old', T0 - 72 * HOUR], ['/future', T0], ['/unreadable', T0],
+    ]);
+    // The dropped event's timestamp is not counted as rewritten: it was never read.
+    assert.deepEqual(result.leniency, { cutValues: 0, droppedParams: 0, droppedEvents: 1, rewrittenTimestamps: 3 });
+  });
+
   it('accepts the right secret when the collector has one', () => {
     const [request] = encodeGa4([MINIMAL_HIT], { nowMs: T0 }).requests;
     assert.ok(request);
