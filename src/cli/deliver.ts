@@ -40,12 +40,17 @@ export async function sendToCollect(outgoing: Outgoing, io: CliIo, { googleNote 
   return true;
 }
 
-/** POSTs to the validation URL and prints its messages; true when it answered with none. */
+/**
+ * POSTs to the validation URL and prints its messages; true when it answered with none. A GA4
+ * body asks for ENFORCE_RECOMMENDATIONS (Google's advice for development; its default,
+ * RELAXED, reports little), the rules Footfall's offline validator applies.
+ */
 export async function sendToDebug(outgoing: Outgoing, io: CliIo): Promise<boolean> {
   const { target } = outgoing;
   const shown = maskUrl(target.debugUrl);
   io.stdout(`\nvalidating at ${shown}\n`);
-  const result = await postBody(target.debugUrl, outgoing.body, CONTENT_TYPES[outgoing.protocol], outgoing.timeoutMs);
+  const body = outgoing.protocol === 'ga4' ? enforcing(outgoing.body) : outgoing.body;
+  const result = await postBody(target.debugUrl, body, CONTENT_TYPES[outgoing.protocol], outgoing.timeoutMs);
   if (!result.ok) {
     io.stderr(`footfall: could not reach the validation server ${shown}: ${redact(result.error, target.secrets)}\n`);
     return false;
@@ -59,6 +64,13 @@ export async function sendToDebug(outgoing: Outgoing, io: CliIo): Promise<boolea
   io.stdout(`validation server: ${countText(count, 'message')}\n`);
   io.stdout(outgoing.protocol === 'ga4' ? formatGa4Result(parsed as Ga4ValidationResult) : formatUaResult(parsed as UaValidationResult));
   return count === 0;
+}
+
+/** The GA4 body with `validation_behavior: ENFORCE_RECOMMENDATIONS`, unless it names a behaviour (or is not a JSON object). */
+function enforcing(body: string): string {
+  const parsed = parseJson(body);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || 'validation_behavior' in parsed) return body;
+  return JSON.stringify({ ...parsed, validation_behavior: 'ENFORCE_RECOMMENDATIONS' });
 }
 
 function countMessages(protocol: 'ga4' | 'ua', parsed: unknown): number | undefined {

@@ -3,6 +3,7 @@ import { VERSION } from '../version.js';
 import { clientAlias } from './client-alias.js';
 import { sendError, sendJson } from './http-reply.js';
 import { expectedRoutes } from './expected-routes.js';
+import type { Leniency } from './ga4-lenient.js';
 import { readBody } from './read-body.js';
 import { parseRoutesInput } from './routes-file.js';
 import type { Store } from './store/store.js';
@@ -16,6 +17,8 @@ export interface ApiContext {
   readonly storage: 'file' | 'memory';
   /** Hits received again since the collector started, and not stored. */
   readonly duplicateHits: () => number;
+  /** Values cut, parameters and events dropped, timestamps rewritten by GA4 collect since the collector started. */
+  readonly leniency: () => Leniency;
   /** Expect hits on declared health checks too (see expected-routes.ts). */
   readonly keepHealthRoutes: boolean;
 }
@@ -87,7 +90,7 @@ function sendStatus(res: ServerResponse, context: ApiContext): void {
   const span = store.timeSpan();
   sendJson(res, 200, {
     version: VERSION, hits: store.count(), duplicateHits: context.duplicateHits(), startedMs: context.startedMs, storage: context.storage, declared: store.routes().length,
-    nowMs: context.nowMs(), firstHitMs: span?.firstMs ?? null, lastHitMs: span?.lastMs ?? null,
+    nowMs: context.nowMs(), firstHitMs: span?.firstMs ?? null, lastHitMs: span?.lastMs ?? null, ...context.leniency(),
   });
 }
 

@@ -3,6 +3,7 @@ import type { Clock } from '../delivery/clock.js';
 import { validateGa4 } from '../protocols/ga4/validate.js';
 import { validateUa } from '../protocols/ua/validate.js';
 import type { FaultDecision, Faults } from './faults.js';
+import type { Leniency } from './ga4-lenient.js';
 import { sendEmpty, sendError, sendJson } from './http-reply.js';
 import { ingestGa4 } from './ingest-ga4.js';
 import type { IngestResult } from './ingest-result.js';
@@ -18,8 +19,8 @@ export interface IngestContext {
   readonly faults: Faults;
   readonly writes: WriteQueue;
   readonly apiSecret?: string;
-  /** Called for each stored request (the hits stored, and those not stored as duplicates) and each refusal (printing, counting). */
-  readonly onStored: (stored: readonly IncomingHit[], duplicates: readonly IncomingHit[], receivedMs: number) => void;
+  /** Called for each stored request (the hits stored, those not stored as duplicates, what was cut or dropped to keep them) and each refusal (printing, counting). */
+  readonly onStored: (stored: readonly IncomingHit[], duplicates: readonly IncomingHit[], receivedMs: number, leniency?: Leniency) => void;
   readonly onRefused: (status: number, reason: string, fault: boolean) => void;
   /** Hang and delay timers, so `close()` can cancel them. */
   readonly timers: Set<{ cancel: () => void }>;
@@ -53,7 +54,7 @@ export async function handleIngest(req: IncomingMessage, res: ServerResponse, ur
   if (typeof sleep === 'string') return refuse(res, context, 400, sleep);
   const read = method === 'GET' ? { ok: true as const, body: Buffer.from(queryPayload(url)) } : await readBody(req, route.maxBodyBytes);
   if (!read.ok) return refuse(res, context, read.status, read.error, { connection: 'close' });
-  if (route.debug) return sendJson(res, 200, route.protocol === 'ga4' ? validateGa4(read.body, { nowMs: context.clock.now() }) : validateUa(read.body));
+  if (route.debug) return sendJson(res, 200, route.protocol === 'ga4' ? validateGa4(read.body, { nowMs: context.clock.now(), behavior: 'payload' }) : validateUa(read.body, { single: !route.batch }));
   const fate = context.faults.decide(sleep * 1000);
   const storeFirst = fate.storeFirst === true;
   if (!(await wait(fate.delayMs + (storeFirst ? 0 : fate.hangMs), res, context))) return;
@@ -76,7 +77,7 @@ async function accept(route: IngestRoute, body: Buffer, url: URL, context: Inges
   }
   const duplicate = new Set(written.duplicates);
   tally.duplicates = duplicate.size;
-  context.onStored(result.hits.filter((_, i) => !duplicate.has(i)), result.hits.filter((_, i) => duplicate.has(i)), nowMs);
+  context.onStored(result.hits.filter((_, i) => !duplicate.has(i)), result.hits.filter((_, i) => duplicate.has(i)), nowMs, result.leniency);
   return route.protocol === 'ga4' ? (res) => sendEmpty(res, 204) : sendPixel;
 }
 
@@ -116,11 +117,12 @@ function parseSleep(text: string | null): number | string {
   return `?sleep= must be a number of seconds from 0 to ${MAX_SLEEP_S}, got ${JSON.stringify(text)}`;
 }
 
-/** A v1 GET carries the payload in its query; `sleep` is the collector's own, not the hit's. */
+/**
+ * A v1 GET carries the payload in its query, kept as sent (a bad escape stays bad, as in a
+ * POST body); `sleep` is the collector's own, not the hit's.
+ */
 function queryPayload(url: URL): string {
-  const params = new URLSearchParams(url.search);
-  params.delete('sleep');
-  return params.toString();
+  return url.search.slice(1).split('&').filter((pair) => pair !== 'sleep' && !pair.startsWith('sleep=')).join('&');
 }
 
 /** Waits on the injected clock; false when the client went away meanwhile (nothing more is done: no answer, no store). */

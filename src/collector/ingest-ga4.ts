@@ -1,6 +1,7 @@
 import { isUsableHitId } from '../core/hit-id.js';
 import { GA4_LIMITS } from '../protocols/ga4/limits.js';
-import { validateGa4 } from '../protocols/ga4/validate.js';
+import { validateGa4, type Ga4ValidationMessage } from '../protocols/ga4/validate.js';
+import { relaxGa4, type LenientRequest } from './ga4-lenient.js';
 import type { IngestResult } from './ingest-result.js';
 import { decodeUtf8, hostOf, methodFrom, pathOf, refuse, routeFrom } from './ingest-result.js';
 import { sameSecret } from './same-secret.js';
@@ -27,8 +28,10 @@ export function checkGa4Ids(query: URLSearchParams, apiSecret: string | undefine
 }
 
 /**
- * Turns one `/mp/collect` body into hits. The body must pass `validateGa4` whole: an invalid
- * request is refused with the validator's messages and nothing of it is stored.
+ * Turns one `/mp/collect` body into hits as leniently as Google's collect endpoint (RELAXED
+ * unless the body asks for ENFORCE_RECOMMENDATIONS): only a request that is not one at all
+ * (ids, size, encoding, JSON, client id, events) is refused; the rest is kept with values cut,
+ * parameters and events dropped, old timestamps rewritten, and each of those counted.
  */
 export function ingestGa4(body: Uint8Array, query: URLSearchParams, context: Ga4IngestContext): IngestResult {
   const idProblem = checkGa4Ids(query, context.apiSecret);
@@ -38,40 +41,39 @@ export function ingestGa4(body: Uint8Array, query: URLSearchParams, context: Ga4
   }
   const text = decodeUtf8(body);
   if (text === undefined) return refuse(400, 'body is not valid UTF-8: send the payload as UTF-8 JSON');
-  const { validationMessages } = validateGa4(text, { nowMs: context.nowMs });
-  if (validationMessages.length > 0) {
-    return refuse(400, `invalid Measurement Protocol payload (${validationMessages.length} problem${validationMessages.length === 1 ? '' : 's'}; POST it to /debug/mp/collect for the same messages)`, { validationMessages });
+  const { nowMs } = context;
+  const malformed = validateGa4(text, { nowMs, behavior: 'RELAXED' }).validationMessages.filter(isMalformed);
+  if (malformed.length > 0) {
+    return refuse(400, `invalid Measurement Protocol payload (${malformed.length} problem${malformed.length === 1 ? '' : 's'}; POST it to /debug/mp/collect for the same messages)`, { validationMessages: malformed });
   }
-  return { ok: true, hits: toHits(JSON.parse(text) as Ga4Body, context.nowMs) };
+  const request = relaxGa4(JSON.parse(text) as Record<string, unknown>, nowMs);
+  return { ok: true, hits: toHits(request), leniency: request.leniency };
 }
 
-interface Ga4Body {
-  client_id?: string;
-  app_instance_id?: string;
-  user_id?: string;
-  timestamp_micros?: number | string;
-  events: { name: string; timestamp_micros?: number | string; params?: Record<string, unknown> }[];
+/** What Google refuses outright: no JSON object, no client, no events (duplicate keys are read, last one wins). */
+const REQUEST_FIELDS: ReadonlySet<string> = new Set(['', 'client_id', 'app_instance_id', 'events']);
+
+function isMalformed(message: Ga4ValidationMessage): boolean {
+  return REQUEST_FIELDS.has(message.fieldPath) && message.validationCode !== 'NAME_DUPLICATED';
 }
 
-function toHits(body: Ga4Body, nowMs: number): IncomingHit[] {
-  const client = body.client_id ?? body.app_instance_id ?? '';
-  const requestMs = microsToMs(body.timestamp_micros) ?? nowMs;
-  return body.events.map((event) => {
-    const params = event.params ?? {};
+function toHits(request: LenientRequest): IncomingHit[] {
+  return request.events.map((event) => {
+    const { params } = event;
     const location = stringParam(params.page_location);
     const hit: Mutable<IncomingHit> = {
-      timeMs: microsToMs(event.timestamp_micros) ?? requestMs,
+      timeMs: event.timeMs,
       protocol: 'ga4',
       method: methodFrom(params.api_method),
       route: routeFrom(stringParam(params.api_route) ?? pathOf(location), `(${event.name})`),
-      client,
+      client: request.client,
       eventName: event.name,
     };
     const status = params.http_status;
     if (typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599) hit.status = status;
     const duration = params.duration_ms;
     if (typeof duration === 'number' && Number.isFinite(duration) && duration >= 0) hit.durationMs = duration;
-    if (body.user_id !== undefined) hit.userId = body.user_id;
+    if (request.userId !== undefined) hit.userId = request.userId;
     const title = stringParam(params.page_title);
     if (title !== undefined) hit.title = title;
     const host = hostOf(location);
@@ -86,9 +88,4 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function stringParam(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function microsToMs(value: number | string | undefined): number | undefined {
-  const micros = typeof value === 'string' ? Number(value) : value;
-  return micros === undefined || !Number.isFinite(micros) ? undefined : Math.floor(micros / 1000);
 }

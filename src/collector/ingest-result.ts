@@ -1,8 +1,9 @@
+import type { Leniency } from './ga4-lenient.js';
 import type { IncomingHit } from './types.js';
 
-/** What an ingest endpoint makes of one request: hits to store, or a refusal with its reason. */
+/** What an ingest endpoint makes of one request: hits to store (and what was cut or dropped to keep them), or a refusal with its reason. */
 export type IngestResult =
-  | { readonly ok: true; readonly hits: readonly IncomingHit[] }
+  | { readonly ok: true; readonly hits: readonly IncomingHit[]; readonly leniency?: Leniency }
   | { readonly ok: false; readonly status: number; readonly error: string; readonly details?: unknown };
 
 export function refuse(status: number, error: string, details?: unknown): IngestResult {

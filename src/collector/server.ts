@@ -10,6 +10,7 @@ import { INGEST_ROUTES } from './ingest-routes.js';
 import type { CollectorOptions, IngestRequest, ResolvedCollectorOptions } from './options.js';
 import { resolveCollectorOptions } from './options.js';
 import { sameSecret } from './same-secret.js';
+import { noLeniency, type Leniency } from './ga4-lenient.js';
 import { formatDuplicates, formatDuplicatesJson, formatHitJson, formatHitLine, formatRefusal } from './print-hit.js';
 import { createSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -27,6 +28,8 @@ export interface CollectorStats {
   readonly refused: Readonly<Record<number, number>>;
   /** Requests answered with a fault on purpose. */
   readonly faults: number;
+  /** What GA4 collect kept leniently, as Google does: values cut, parameters and events dropped, timestamps rewritten. */
+  readonly leniency: Readonly<Leniency>;
 }
 
 export interface Collector {
@@ -47,10 +50,10 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   const resolved = resolveCollectorOptions(options);
   const store = resolved.store ?? createSqliteStore({ file: resolved.dbFile });
   if (resolved.routes !== undefined) store.setRoutes(resolved.routes);
-  const counts: Counts = { storedRequests: 0, storedHits: 0, duplicateHits: 0, faults: 0, refused: {} };
+  const counts: Counts = { storedRequests: 0, storedHits: 0, duplicateHits: 0, faults: 0, refused: {}, leniency: noLeniency() };
   const timers = new Set<{ cancel: () => void }>();
   const ingest = ingestContext(resolved, store, counts, timers);
-  const api = { store, nowMs: () => resolved.clock.now(), startedMs: resolved.clock.now(), storage: resolved.dbFile === ':memory:' ? ('memory' as const) : ('file' as const), duplicateHits: () => counts.duplicateHits, keepHealthRoutes: resolved.keepHealthRoutes };
+  const api = { store, nowMs: () => resolved.clock.now(), startedMs: resolved.clock.now(), storage: resolved.dbFile === ':memory:' ? ('memory' as const) : ('file' as const), duplicateHits: () => counts.duplicateHits, leniency: () => ({ ...counts.leniency }), keepHealthRoutes: resolved.keepHealthRoutes };
   const dashboard = createDashboard();
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => sendError(res, 500, `internal error: ${error instanceof Error ? error.message : String(error)}`));
@@ -83,7 +86,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     url: `http://${resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host}:${port}`,
     port,
     store,
-    stats: () => ({ ...counts, refused: { ...counts.refused } }),
+    stats: () => ({ ...counts, refused: { ...counts.refused }, leniency: { ...counts.leniency } }),
     close: () => (closing ??= shutdown(server, timers, store)),
   };
 }
@@ -94,6 +97,7 @@ interface Counts {
   duplicateHits: number;
   faults: number;
   refused: Record<number, number>;
+  leniency: Leniency;
 }
 
 function ingestContext(resolved: ResolvedCollectorOptions, store: Store, counts: Counts, timers: Set<{ cancel: () => void }>): IngestContext {
@@ -103,8 +107,9 @@ function ingestContext(resolved: ResolvedCollectorOptions, store: Store, counts:
     faults: createFaults(resolved.faults),
     writes: createWriteQueue(store),
     timers,
-    onStored(stored, duplicates, receivedMs) {
+    onStored(stored, duplicates, receivedMs, leniency) {
       counts.storedRequests++;
+      if (leniency !== undefined) addLeniency(counts.leniency, leniency);
       counts.storedHits += stored.length;
       counts.duplicateHits += duplicates.length;
       if (output === 'none') return;
@@ -119,6 +124,13 @@ function ingestContext(resolved: ResolvedCollectorOptions, store: Store, counts:
     },
   };
   return resolved.apiSecret === undefined ? context : { ...context, apiSecret: resolved.apiSecret };
+}
+
+function addLeniency(total: Leniency, more: Leniency): void {
+  total.cutValues += more.cutValues;
+  total.droppedParams += more.droppedParams;
+  total.droppedEvents += more.droppedEvents;
+  total.rewrittenTimestamps += more.rewrittenTimestamps;
 }
 
 function reportWhenOver(req: IncomingMessage, res: ServerResponse, seen: { path: string; receivedMs: number; tally: IngestTally }, onRequest: (request: IngestRequest) => void): void {

@@ -78,7 +78,8 @@ describe('footfall verify (in-process)', () => {
       assert.deepEqual(recorder.received.map((r) => r.path), ['/debug/mp/collect', '/mp/collect']);
       const [check, real] = recorder.received;
       assert.ok(check && real);
-      assert.equal(check.body, real.body, 'the same payload is checked and sent');
+      // The same payload is checked and sent; the check asks for ENFORCE_RECOMMENDATIONS (the debug path's default is RELAXED, as Google's).
+      assert.deepEqual(JSON.parse(check.body), { ...(JSON.parse(real.body) as object), validation_behavior: 'ENFORCE_RECOMMENDATIONS' });
       assert.equal(real.query.get('measurement_id'), 'G-TEST1234');
       assert.equal(real.query.get('api_secret'), SECRET);
       const body = JSON.parse(real.body) as { events: { name: string; params: { debug_mode?: unknown; engagement_time_msec?: number } }[] };

@@ -23,7 +23,7 @@ describe('GA4 ingestion', () => {
     ]);
   });
 
-  it('takes hit_id when it is 1 to 100 printable ASCII characters, whoever sent it, and ignores anything else (longer is refused by validation)', () => {
+  it('takes hit_id when it is 1 to 100 printable ASCII characters, whoever sent it, and ignores anything else (a longer one is dropped, not cut: a cut id could merge two hits)', () => {
     const ids: [unknown, string | undefined][] = [
       ['k3j9x0a1bq-1z', 'k3j9x0a1bq-1z'],
       ['order-42/retry', 'order-42/retry'],
@@ -39,7 +39,9 @@ describe('GA4 ingestion', () => {
     assert.deepEqual(result.hits.map((hit) => hit.hitId), ids.map(([, expected]) => expected));
     assert.deepEqual(result.hits.map((hit) => 'hitId' in hit), ids.map(([, expected]) => expected !== undefined));
     const tooLong = JSON.stringify({ client_id: '1.2', events: [{ name: 'page_view', params: { hit_id: 'x'.repeat(101) } }] });
-    assert.equal(ingestGa4(bytes(tooLong), IDS, { nowMs: T0 }).ok, false);
+    const kept = ingestGa4(bytes(tooLong), IDS, { nowMs: T0 });
+    assert.ok(kept.ok);
+    assert.deepEqual([kept.hits.length, kept.hits[0]?.hitId, kept.leniency?.droppedParams], [1, undefined, 1]);
   });
 
   it('takes a route from page_location when a client other than Footfall sends no api_route', () => {
@@ -58,7 +60,7 @@ describe('GA4 ingestion', () => {
       [bytes(request.body), IDS, 'another-secret', 403, /does not match/],
       [new Uint8Array(130_001).fill(32), IDS, undefined, 413, /130001 bytes.*130000/],
       [Uint8Array.from([0x7b, 0xff, 0x7d]), IDS, undefined, 400, /not valid UTF-8/],
-      [bytes('{"client_id":"1.2","events":[{"name":"_bad"}]}'), IDS, undefined, 400, /invalid Measurement Protocol payload \(1 problem/],
+      [bytes('{"client_id":"1.2","events":[]}'), IDS, undefined, 400, /invalid Measurement Protocol payload \(1 problem/],
       [bytes('{"client_id":'), IDS, undefined, 400, /invalid Measurement Protocol payload/],
     ];
     for (const [body, query, apiSecret, status, message] of cases) {
@@ -71,19 +73,39 @@ describe('GA4 ingestion', () => {
     }
   });
 
+  it('reads each event\'s time as Google does: its own, the request\'s, receipt; RELAXED moves old ones to 72 h back and unreadable or future ones to receipt', () => {
+    const HOUR = 3_600_000;
+    const at = (ms: number): number => ms * 1000;
+    const events = [
+      { name: 'page_view', params: { api_route: '/own' }, timestamp_micros: at(T0 - HOUR) },
+      { name: 'page_view', params: { api_route: '/request' } },
+      { name: 'page_view', params: { api_route: '/old' }, timestamp_micros: at(T0 - 100 * HOUR) },
+      { name: 'page_view', params: { api_route: '/future' }, timestamp_micros: at(T0 + HOUR) },
+      { name: 'page_view', params: { api_route: '/unreadable' }, timestamp_micros: 'yesterday' },
+      { name: '_dropped', timestamp_micros: at(T0 - 100 * HOUR) },
+    ];
+    const result = ingestGa4(bytes(JSON.stringify({ client_id: '1.2', timestamp_micros: at(T0 - 2 * HOUR), events })), IDS, { nowMs: T0 });
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.deepEqual(result.hits.map((hit) => [hit.route, hit.timeMs]), [
+      ['/own', T0 - HOUR], ['/request', T0 - 2 * HOUR], ['/old', T0 - 72 * HOUR], ['/future', T0], ['/unreadable', T0],
+    ]);
+    // The dropped event's timestamp is not counted as rewritten: it was never read.
+    assert.deepEqual(result.leniency, { cutValues: 0, droppedParams: 0, droppedEvents: 1, rewrittenTimestamps: 3 });
+  });
+
   it('accepts the right secret when the collector has one', () => {
     const [request] = encodeGa4([MINIMAL_HIT], { nowMs: T0 }).requests;
     assert.ok(request);
     assert.equal(ingestGa4(bytes(request.body), IDS, { nowMs: T0, apiSecret: 's3cret' }).ok, true);
   });
 
-  it('an invalid request carries the validator messages and yields no hits at all', () => {
-    const body = JSON.stringify({ client_id: '1.2', events: [{ name: 'page_view', params: { api_route: '/ok' } }, { name: 'page_view', params: { 'bad name': 1 } }] });
+  it('a malformed request (no client id) carries the validator messages and yields no hits at all', () => {
+    const body = JSON.stringify({ client_id: '', events: [{ name: 'page_view', params: { api_route: '/ok' } }] });
     const result = ingestGa4(bytes(body), IDS, { nowMs: T0 });
     assert.equal(result.ok, false);
     if (result.ok) return;
     const details = result.details as { validationMessages: { validationCode: string }[] };
-    assert.equal(details.validationMessages[0]?.validationCode, 'NAME_INVALID');
+    assert.equal(details.validationMessages[0]?.validationCode, 'VALUE_REQUIRED');
   });
 });
 

@@ -90,7 +90,8 @@ describe('collector over real HTTP', () => {
     assert.equal(collector.stats().duplicateHits, duplicates + 1);
     for (const payload of [single, 'v=1&t=pageview', 'tid=UA-1-1&v=2']) {
       const debug = await send(`${collector.url}/debug/collect?${payload}`);
-      assert.deepEqual(debug.json(), validateUa(new URLSearchParams(payload).toString()));
+      // The payload is validated as sent, not re-encoded (POST and GET read it alike).
+      assert.deepEqual(debug.json(), validateUa(payload, { single: true }));
     }
     assert.equal(collector.store.count(), count + 2);
   });

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { FoldSplit, RangePlan, Span } from './time-grains.js';
+import { IS_PAGE_VIEW_SQL } from './page-views.js';
 import { blockMasks, hourSpans } from './time-grains.js';
 
 export interface ClientCounts {
@@ -33,8 +34,8 @@ export function createCountClients(db: BetterSqlite3.Database): CountClients {
       SELECT endpoint_id, client_id FROM client_days WHERE block >= @firstBlock AND block <= @lastBlock
         AND (days & CASE block WHEN @firstBlock THEN @firstMask WHEN @lastBlock THEN @lastMask ELSE 4294967295 END) != 0
       UNION ${hours.join(' UNION ')}
-      UNION SELECT endpoint_id, client_id FROM hits WHERE time_ms >= @r0from AND time_ms < @r0to
-      UNION SELECT endpoint_id, client_id FROM hits WHERE time_ms >= @r1from AND time_ms < @r1to
+      UNION SELECT endpoint_id, client_id FROM hits WHERE time_ms >= @r0from AND time_ms < @r0to AND ${IS_PAGE_VIEW_SQL}
+      UNION SELECT endpoint_id, client_id FROM hits WHERE time_ms >= @r1from AND time_ms < @r1to AND ${IS_PAGE_VIEW_SQL}
     )`;
   // Rows tagged 0: clients per endpoint; 1: clients overall; 2: the (endpoint, client) pairs of
   // the endpoints given in @ids (those grouped with others), for the groups to be counted here.

@@ -8,6 +8,7 @@ import { createCountClients } from './count-clients.js';
 import type { EndpointGroups } from './endpoint-groups.js';
 import { groupEndpoints } from './endpoint-groups.js';
 import { createDayFolder } from './fold-days.js';
+import { IS_PAGE_VIEW_SQL } from './page-views.js';
 import type { FoldSplit, RangePlan } from './time-grains.js';
 import { hourSpans, planRange, splitAtFold } from './time-grains.js';
 import type { UsageCounts } from './rollup-batch.js';
@@ -51,10 +52,10 @@ function prepareReads(db: BetterSqlite3.Database) {
   const totals = 'endpoint_id, count(*), count(CASE WHEN status >= 500 THEN 1 END), count(CASE WHEN status >= 400 AND status < 500 THEN 1 END), count(status), min(time_ms), max(time_ms)';
   return {
     hourlyTotals: db.prepare('SELECT endpoint_id, sum(hits), sum(server_errors), sum(client_errors), sum(known_status), min(first_ms), max(last_ms) FROM hourly WHERE hour >= ? AND hour < ? GROUP BY endpoint_id').raw(),
-    rawTotals: db.prepare(`SELECT ${totals} FROM hits WHERE time_ms >= ? AND time_ms < ? GROUP BY endpoint_id`).raw(),
+    rawTotals: db.prepare(`SELECT ${totals} FROM hits WHERE time_ms >= ? AND time_ms < ? AND ${IS_PAGE_VIEW_SQL} GROUP BY endpoint_id`).raw(),
     dailyDurations: db.prepare('SELECT endpoint_id, bucket, sum(count) FROM daily_durations WHERE day >= ? AND day < ? GROUP BY endpoint_id, bucket').raw(),
     hourlyDurations: db.prepare('SELECT endpoint_id, bucket, sum(count) FROM hourly_durations WHERE hour >= ? AND hour < ? GROUP BY endpoint_id, bucket').raw(),
-    rawDurations: db.prepare('SELECT endpoint_id, dur_bucket, count(*) FROM hits WHERE time_ms >= ? AND time_ms < ? AND dur_bucket IS NOT NULL GROUP BY endpoint_id, dur_bucket').raw(),
+    rawDurations: db.prepare(`SELECT endpoint_id, dur_bucket, count(*) FROM hits WHERE time_ms >= ? AND time_ms < ? AND dur_bucket IS NOT NULL AND ${IS_PAGE_VIEW_SQL} GROUP BY endpoint_id, dur_bucket`).raw(),
     endpointNames: db.prepare('SELECT id, method, route FROM endpoints').raw(),
   };
 }

@@ -3,6 +3,7 @@ import type { IncomingHit } from '../types.js';
 import { durationBucket } from './duration-buckets.js';
 import { createDayFolder } from './fold-days.js';
 import { createInterner } from './interner.js';
+import { isPageView } from './page-views.js';
 import type { RollupBatch } from './rollup-batch.js';
 import { createRollupBatch } from './rollup-batch.js';
 import type { InsertResult } from './store.js';
@@ -20,7 +21,8 @@ const MAX_KNOWN_CLIENT_HOURS = 200_000;
  * through caches; (hour, endpoint, client) rows already stored are remembered, after commit
  * only, and not written again. Days are folded into the daily rollups as they age (fold-days).
  * A hit whose (client, hit id) is stored already, before or earlier in the batch, is refused
- * by the unique index (ON CONFLICT DO NOTHING) and adds nothing to the rollups either.
+ * by the unique index (ON CONFLICT DO NOTHING) and adds nothing to the rollups either. Only page
+ * views are rolled up: other events are stored raw (see page-views.ts).
  */
 export function createInsertHits(db: BetterSqlite3.Database): InsertHits {
   const statements = prepareWrites(db);
@@ -45,7 +47,7 @@ export function createInsertHits(db: BetterSqlite3.Database): InsertHits {
       const { changes } = statements.insertHit.run(hit.timeMs, receivedMs, endpointId, clientId, hit.status ?? null, hit.durationMs ?? null, bucket,
         hit.title ?? null, hit.host ?? null, hit.userId ?? null, hit.eventName, hit.protocol, hit.hitId ?? null);
       if (changes === 0) duplicates.push(index);
-      else batch.add(hit.timeMs, endpointId, clientId, hit.status, bucket);
+      else if (isPageView(hit.eventName)) batch.add(hit.timeMs, endpointId, clientId, hit.status, bucket);
     });
     writeRollups(statements, batch, knownClientHours);
     const foldedBeforeDay = folder.foldedBeforeDay();

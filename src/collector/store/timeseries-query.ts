@@ -3,6 +3,7 @@ import type { DeclaredRoute, TimeSeries, TimeSeriesQuery } from '../types.js';
 import { compareRoutes, matchInventory } from '../route-match.js';
 import { reportedAs } from './endpoint-groups.js';
 import type { Span } from './time-grains.js';
+import { IS_PAGE_VIEW_SQL } from './page-views.js';
 import { HOUR_MS, planRange } from './time-grains.js';
 
 export type TimeseriesQuery = (query: TimeSeriesQuery, declared: readonly DeclaredRoute[]) => TimeSeries[];
@@ -20,8 +21,8 @@ type Counts = Map<number, Map<number, number>>;
 export function createTimeseriesQuery(db: BetterSqlite3.Database): TimeseriesQuery {
   const bucketed = 'time_ms - ((time_ms % @bucketMs) + @bucketMs) % @bucketMs';
   const q = {
-    raw: db.prepare(`SELECT endpoint_id, ${bucketed}, count(*) FROM hits WHERE time_ms >= @from AND time_ms < @to GROUP BY 1, 2`).raw(),
-    rawSome: db.prepare(`SELECT endpoint_id, ${bucketed}, count(*) FROM hits WHERE time_ms >= @from AND time_ms < @to
+    raw: db.prepare(`SELECT endpoint_id, ${bucketed}, count(*) FROM hits WHERE time_ms >= @from AND time_ms < @to AND ${IS_PAGE_VIEW_SQL} GROUP BY 1, 2`).raw(),
+    rawSome: db.prepare(`SELECT endpoint_id, ${bucketed}, count(*) FROM hits WHERE time_ms >= @from AND time_ms < @to AND ${IS_PAGE_VIEW_SQL}
       AND endpoint_id IN (SELECT value FROM json_each(@endpointIds)) GROUP BY 1, 2`).raw(),
     hourly: db.prepare('SELECT endpoint_id, hour, hits FROM hourly WHERE hour >= @from AND hour < @to').raw(),
     hourlySome: db.prepare('SELECT endpoint_id, hour, hits FROM hourly WHERE hour >= @from AND hour < @to AND endpoint_id IN (SELECT value FROM json_each(@endpointIds))').raw(),

@@ -3,6 +3,16 @@ import { hasReservedPrefix } from './names.js';
 
 export type Messages = { fieldPath: string; description: string; validationCode: Ga4ValidationCode }[];
 
+/**
+ * How strictly a body is checked: `enforce` is Google's ENFORCE_RECOMMENDATIONS (types,
+ * value lengths, entity counts, client id format, the 72-hour window); without it, RELAXED
+ * (Google's default) reports only malformed requests and names.
+ */
+export interface CheckMode {
+  readonly nowMs: number;
+  readonly enforce: boolean;
+}
+
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -17,17 +27,19 @@ export function show(value: string): string {
 }
 
 /**
- * Checks a `timestamp_micros`: an integer (or digit string) of microseconds within the
- * last 72 hours, as ENFORCE_RECOMMENDATIONS requires. Absent is fine.
+ * Checks a `timestamp_micros`: an integer (or digit string) of microseconds, and with
+ * ENFORCE_RECOMMENDATIONS within the last 72 hours (RELAXED rewrites older ones). Absent is fine.
  */
-export function checkTimestamp(value: unknown, fieldPath: string, owner: string, nowMs: number, messages: Messages): void {
+export function checkTimestamp(value: unknown, fieldPath: string, owner: string, mode: CheckMode, messages: Messages): void {
   if (value === undefined) return;
   const micros = typeof value === 'string' && /^\d{1,20}$/.test(value) ? Number(value) : value;
   if (typeof micros !== 'number' || !Number.isFinite(micros) || !Number.isInteger(micros) || micros < 0) {
     messages.push({ fieldPath, description: `${owner} timestamp_micros must be an integer number of microseconds since the epoch.`, validationCode: 'VALUE_INVALID' });
     return;
   }
+  if (!mode.enforce) return;
   const ms = micros / 1000;
+  const { nowMs } = mode;
   if (ms < nowMs - GA4_LIMITS.maxAgeMs || ms > nowMs + GA4_LIMITS.maxFutureSkewMs) {
     messages.push({ fieldPath, description: `${owner} timestamp_micros has timestamp [${micros}] which is not within the last 72 hours.`, validationCode: 'VALUE_INVALID' });
   }

@@ -19,6 +19,8 @@ export interface UaValidationResult {
 export interface ValidateUaOptions {
   /** "Now", epoch ms. Unused today: v1 times are relative (`qt`); kept to match `validateGa4`. */
   nowMs?: number;
+  /** The body is for `/collect` (one hit), not `/batch`: several lines make every hit invalid, as `/collect` refuses them. @default false */
+  single?: boolean;
 }
 
 const HIT_PREFIX = '/debug/collect?';
@@ -29,23 +31,30 @@ const MAX_SHOWN_CHARS = 2000;
  * the way Google's `/debug/collect` does, and answers in its shape: one entry per hit,
  * valid when it carries no ERROR. Never throws.
  */
-export function validateUa(body: unknown, options?: ValidateUaOptions): UaValidationResult;
-export function validateUa(body: unknown): UaValidationResult {
+export function validateUa(body: unknown, options: ValidateUaOptions = {}): UaValidationResult {
   try {
-    return { hitParsingResult: validateBody(body) };
+    return { hitParsingResult: validateBody(body, options.single === true) };
   } catch (caught) {
     const reason = caught instanceof Error ? caught.message : String(caught);
     return { hitParsingResult: [invalid(HIT_PREFIX, `Unable to validate the request body: ${reason}.`)] };
   }
 }
 
-function validateBody(body: unknown): UaHitParsingResult[] {
+/** The payloads of a v1 body: one per line, a trailing CR removed, empty lines skipped. */
+export function splitPayloads(text: string): string[] {
+  return text.split('\n').map((line) => line.replace(/\r$/, '')).filter((line) => line.length > 0);
+}
+
+function validateBody(body: unknown, single: boolean): UaHitParsingResult[] {
   const text = typeof body === 'string' ? body : body instanceof Uint8Array ? new TextDecoder().decode(body) : undefined;
   if (text === undefined) {
     return [invalid(HIT_PREFIX, `The request body must be a string or bytes, not ${body === null ? 'null' : typeof body}.`)];
   }
-  const lines = text.split('\n').map((line) => line.replace(/\r$/, '')).filter((line) => line.length > 0);
+  const lines = splitPayloads(text);
   if (lines.length === 0) return [invalid(HIT_PREFIX, 'The request body holds no hit payload.')];
+  if (single && lines.length > 1) {
+    return lines.map((line) => invalid(cutChars(HIT_PREFIX + line, MAX_SHOWN_CHARS), `/collect takes one hit, got ${lines.length} lines: send several to /batch.`));
+  }
   const bytes = utf8Length(text);
   return lines.map((line, index) => {
     const shown = cutChars(HIT_PREFIX + line, MAX_SHOWN_CHARS);

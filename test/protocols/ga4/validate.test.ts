@@ -149,3 +149,38 @@ describe('validateGa4: never throws', () => {
     });
   }
 });
+
+describe('validateGa4 behaviours', () => {
+  const HOUR = 3_600_000;
+  const lenient = (): Record<string, unknown> => ({
+    client_id: '6f1c2a8e-3b4d-4e5f-9a0b-1c2d3e4f5a6b',
+    timestamp_micros: (NOW - 100 * HOUR) * 1000,
+    user_id: 'u'.repeat(257),
+    events: [{ name: 'page_view', params: { page_title: 'T'.repeat(301), logged_in: true, ['n'.repeat(41)]: 1, ...Object.fromEntries(Array.from({ length: 24 }, (_, i) => [`p${i}`, i])) } }],
+  });
+  const found = (payload: unknown, behavior?: 'RELAXED' | 'ENFORCE_RECOMMENDATIONS' | 'payload'): string[] =>
+    validateGa4(payload, behavior === undefined ? { nowMs: NOW } : { nowMs: NOW, behavior }).validationMessages.map((m) => `${m.fieldPath} ${m.validationCode}`).sort();
+  const strict = [
+    'client_id VALUE_INVALID', 'events[0].params EXCEEDED_MAX_ENTITIES', `events[0].params.${'n'.repeat(41)} NAME_INVALID`,
+    'events[0].params.logged_in VALUE_INVALID', 'events[0].params.page_title VALUE_OUT_OF_BOUNDS', 'timestamp_micros VALUE_INVALID', 'user_id VALUE_OUT_OF_BOUNDS',
+  ].sort();
+
+  it('keeps ENFORCE_RECOMMENDATIONS by default (the library\'s payloads must pass it), and with behavior ENFORCE_RECOMMENDATIONS', () => {
+    assert.deepEqual(found(lenient()), strict);
+    assert.deepEqual(found({ ...lenient(), validation_behavior: 'RELAXED' }), strict);
+    assert.deepEqual(found(lenient(), 'ENFORCE_RECOMMENDATIONS'), strict);
+  });
+
+  it('RELAXED reports none of what Google processes, but still malformed requests and bad names', () => {
+    assert.deepEqual(found(lenient(), 'RELAXED'), []);
+    assert.deepEqual(found({ client_id: 1, events: [{ name: 'session_start', params: { _x: 1 } }] }, 'RELAXED'), [
+      'client_id VALUE_INVALID', 'events[0].name NAME_RESERVED', 'events[0].params._x NAME_RESERVED',
+    ]);
+  });
+
+  it('payload reads the body\'s validation_behavior: RELAXED when absent, an unknown one reported and read as RELAXED', () => {
+    assert.deepEqual(found(lenient(), 'payload'), []);
+    assert.deepEqual(found({ ...lenient(), validation_behavior: 'ENFORCE_RECOMMENDATIONS' }, 'payload'), strict);
+    assert.deepEqual(found({ ...lenient(), validation_behavior: 'STRICT' }, 'payload'), ['validation_behavior VALUE_INVALID']);
+  });
+});

@@ -169,3 +169,16 @@ describe('validateUa never throws', () => {
     }
   });
 });
+
+describe('validateUa single (the /collect and /debug/collect rule)', () => {
+  it('calls every line of a several-line body invalid with single, and each on its own merit without', () => {
+    const body = `${VALID}\n${VALID}`;
+    const single = validateUa(body, { single: true }).hitParsingResult;
+    assert.deepEqual(single.map((hit) => [hit.valid, hit.parserMessage[0]?.description]), [
+      [false, '/collect takes one hit, got 2 lines: send several to /batch.'],
+      [false, '/collect takes one hit, got 2 lines: send several to /batch.'],
+    ]);
+    assert.deepEqual(validateUa(body).hitParsingResult.map((hit) => hit.valid), [true, true]);
+    assert.deepEqual(validateUa(VALID, { single: true }).hitParsingResult.map((hit) => hit.valid), [true]);
+  });
+});
