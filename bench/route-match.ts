@@ -9,21 +9,13 @@ import { matchInventory } from '../src/collector/route-match.js';
 import { createSqliteStore } from '../src/collector/store/sqlite-store.js';
 import type { DeclaredRoute, IncomingHit } from '../src/collector/types.js';
 import { machine, writeSection } from './report.js';
+import { createRandom as random } from '../src/collector/random.js';
 
 const TEMPLATES = 1000;
 const PATHS = 100_000;
 const STORED = 20_000;
 const RUNS = 5;
 
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 1 000 templates: /{area}/{owner}/{repo}/{resource}[/{id}[/{sub}|:{verb}]], with literal siblings. */
 function inventory(): DeclaredRoute[] {

@@ -5,16 +5,11 @@
 // Prints its URL, then answers 'stats' with what it saw.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createRandom } from '../src/collector/random.js';
 
 const mode = process.argv[2] ?? 'ok';
-let seed = 42;
-/** mulberry32: the n-th request meets the same fate on every run. */
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+/** Seeded: the n-th request meets the same fate on every run. */
+const random = createRandom(42);
 const stats = { requests: 0, connections: 0, maxConnections: 0, answeredEvents: 0 };
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];

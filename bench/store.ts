@@ -12,6 +12,7 @@ import type { Store } from '../src/collector/store/store.js';
 import type { IncomingHit } from '../src/collector/types.js';
 import { runCli } from '../src/cli/run.js';
 import { machine, writeSection } from './report.js';
+import { createRandom as random } from '../src/collector/random.js';
 
 const HITS = 1_000_000;
 const ENDPOINTS = 40;
@@ -21,16 +22,6 @@ const RUNS = 7;
 const NOW = Date.UTC(2026, 10, 30, 15, 37, 12);
 const SPAN_MS = DAYS * 86_400_000;
 
-/** mulberry32: a small seeded generator, so every run stores the same hits. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Index 0..n-1, skewed like real traffic: a few endpoints and clients take most hits. */
 function skewed(next: () => number, n: number): number {
