@@ -74,7 +74,7 @@ export const ERROR_CODES = {
   },
   FOOTFALL_ERR_NOT_A_STORE: {
     message: 'The file %s is not a Footfall hit store: it is %s.',
-    hint: 'Point --db at the SQLite file a collector writes (`footfall collector --db <file>`, default ./footfall.db). A command that only reads never changes the file it is given.',
+    hint: 'Point --db at the SQLite file a collector writes (`footfall collector --db <file>`, default ./footfall.db), or, for the collector, at a new or empty file. Footfall never changes a file that is not its own.',
   },
   FOOTFALL_ERR_UNSAFE_LISTEN: {
     message: 'The collector would listen on %s without a token.',

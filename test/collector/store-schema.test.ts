@@ -112,13 +112,15 @@ describe('SQLite store schema', () => {
     assert.equal(versionOf(file), SCHEMA_VERSION + 5);
   });
 
-  it('says FOOTFALL_ERR_STORE_UNAVAILABLE for a missing directory or a file that is not a database', () => {
+  it('says FOOTFALL_ERR_STORE_UNAVAILABLE for a missing directory, and FOOTFALL_ERR_NOT_A_STORE for a file that is not a database', () => {
     const missing = storeError(() => createSqliteStore({ file: join(dir, 'no-such-dir', 'hits.db') }));
     assert.equal(missing.code, 'FOOTFALL_ERR_STORE_UNAVAILABLE');
     assert.match(missing.message, /no-such-dir.*could not be opened: .*directory exists/);
     const garbage = join(dir, 'garbage.db');
     writeFileSync(garbage, 'this is not a SQLite database, just text long enough to fill a header '.repeat(20));
-    assert.equal(storeError(() => createSqliteStore({ file: garbage })).code, 'FOOTFALL_ERR_STORE_UNAVAILABLE');
+    const refused = storeError(() => createSqliteStore({ file: garbage }));
+    assert.equal(refused.code, 'FOOTFALL_ERR_NOT_A_STORE');
+    assert.match(refused.message, /not SQLite \(a text file\)/);
   });
 
   it('applies nothing twice: opening an up-to-date file keeps its data and version', () => {

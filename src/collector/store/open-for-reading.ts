@@ -1,14 +1,10 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { FootfallError, isFootfallError } from '../../errors.js';
 import { migrate, SCHEMA_VERSION, userVersion } from './schema.js';
+import { foreignTables, notAStore, sniffFile } from './identify-file.js';
 import { createStoreOn, openWithDriver } from './sqlite-store.js';
 import type { Store } from './store.js';
-
-/** The first 16 bytes of every SQLite database file. */
-const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
-/** Tables every Footfall store has had since schema version 1. */
-const STORE_TABLES = ['clients', 'endpoints', 'hits', 'routes'];
 
 /**
  * A store for commands that only read (`footfall report`): the file must already be a
@@ -23,8 +19,8 @@ const STORE_TABLES = ['clients', 'endpoints', 'hits', 'routes'];
  * Anything else is refused with FOOTFALL_ERR_NOT_A_STORE, saying what the file is.
  */
 export function openStoreForReading(file: string): Store {
-  const found = sniff(file);
-  if (found !== undefined) throw notAStore(file, found);
+  const found = sniffFile(file);
+  if (found !== undefined) throw notAStore(file, found === 'empty' ? 'an empty file (0 bytes)' : found);
   const db = openDatabase(file);
   try {
     checkTables(db, file);
@@ -33,27 +29,6 @@ export function openStoreForReading(file: string): Store {
     db.close();
     throw error;
   }
-}
-
-/** What the file is when its first bytes show it is no SQLite database; undefined when it may be one. */
-function sniff(file: string): string | undefined {
-  const head = Buffer.alloc(100);
-  const fd = openSync(file, 'r');
-  let size: number;
-  try {
-    size = readSync(fd, head, 0, head.length, 0);
-  } finally {
-    closeSync(fd);
-  }
-  if (size === 0) return 'an empty file (0 bytes)';
-  if (size < head.length || !head.subarray(0, SQLITE_MAGIC.length).equals(SQLITE_MAGIC)) {
-    return `not SQLite (${looksLikeText(head.subarray(0, size)) ? 'a text file' : 'a binary file without the SQLite header'})`;
-  }
-  return undefined;
-}
-
-function looksLikeText(bytes: Buffer): boolean {
-  return !bytes.includes(0) && !bytes.toString('utf8').includes('\uFFFD');
 }
 
 function openDatabase(file: string): BetterSqlite3.Database {
@@ -70,19 +45,17 @@ function openDatabase(file: string): BetterSqlite3.Database {
 /** Refuses a SQLite file without Footfall's tables; brings an in-memory copy of an older store up to date. */
 function checkTables(db: BetterSqlite3.Database, file: string): void {
   let tables: string[];
+  let foreign: string | undefined;
   let version: number;
   try {
-    tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as unknown[]).map(String);
     version = userVersion(db);
+    ({ tables, foreign } = foreignTables(db, version));
   } catch (error) {
     throw notAStore(file, `a damaged SQLite database (${error instanceof Error ? error.message : String(error)})`);
   }
   if (version > SCHEMA_VERSION) throw new FootfallError('FOOTFALL_ERR_STORE_TOO_NEW', JSON.stringify(file), String(version), String(SCHEMA_VERSION));
   if (tables.length === 0) throw notAStore(file, 'a SQLite database with no tables');
-  if (version === 0 || STORE_TABLES.some((name) => !tables.includes(name))) {
-    const listed = tables.length > 6 ? `${tables.slice(0, 6).join(', ')}, ...` : tables.join(', ');
-    throw notAStore(file, `a SQLite database without Footfall's tables (it has: ${listed})`);
-  }
+  if (foreign !== undefined) throw notAStore(file, foreign);
   if (version === SCHEMA_VERSION) return;
   if (db.readonly) throw notAStore(file, `a Footfall store at schema version ${version} that a collector of an older Footfall has open (this one reads version ${SCHEMA_VERSION})`);
   migrateCopy(db, file);
@@ -95,8 +68,4 @@ function migrateCopy(db: BetterSqlite3.Database, file: string): void {
     if (isFootfallError(error)) throw error;
     throw notAStore(file, `a damaged Footfall store (${error instanceof Error ? error.message : String(error)})`);
   }
-}
-
-function notAStore(file: string, found: string): FootfallError {
-  return new FootfallError('FOOTFALL_ERR_NOT_A_STORE', JSON.stringify(file), found);
 }

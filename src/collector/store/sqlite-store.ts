@@ -1,11 +1,13 @@
 import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { FootfallError, isFootfallError } from '../../errors.js';
 import type { DeclaredRoute, StoredHit } from '../types.js';
 import { compareRoutes } from '../route-match.js';
 import { createEndpointsQuery } from './endpoints-query.js';
 import { createInsertHits } from './insert-hits.js';
-import { migrate } from './schema.js';
+import { foreignTables, notAStore, sniffFile } from './identify-file.js';
+import { migrate, userVersion } from './schema.js';
 import type { Store, StoreOptions } from './store.js';
 import { createTimeseriesQuery } from './timeseries-query.js';
 
@@ -81,9 +83,15 @@ export function openWithDriver(file: string, make: (Database: typeof BetterSqlit
 }
 
 function open(file: string, load: LoadModule): BetterSqlite3.Database {
+  const onDisk = file !== ':memory:' && file !== '';
+  const found = onDisk && existsSync(file) ? sniffFile(file) : undefined;
+  if (found !== undefined && found !== 'empty') throw notAStore(file, found);
   let db: BetterSqlite3.Database | undefined;
   try {
     db = openWithDriver(file, (Database) => new Database(file, { timeout: BUSY_TIMEOUT_MS }), load);
+    // Judged before anything is written (WAL mode, migrations): another app's file stays as it was.
+    const { foreign } = foreignTables(db, userVersion(db));
+    if (foreign !== undefined) throw notAStore(file, foreign);
     if (file !== ':memory:' && file !== '') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
