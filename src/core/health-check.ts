@@ -11,8 +11,9 @@ export const HEALTH_CHECK_NAMES: ReadonlySet<string> = new Set(['health', 'healt
  * collector does not expect hits on these declared routes by default.
  */
 export function isHealthCheckRoute(route: string): boolean {
-  const segments = route.split('/').filter((segment) => segment.length > 0);
-  const last = segments.at(-1);
-  if (last === undefined || !HEALTH_CHECK_NAMES.has(last.toLowerCase())) return false;
-  return !segments.some((segment) => /^:|[*{(]/.test(segment));
+  // Asked on every recorded request: the last segment decides first, without splitting the rest.
+  const trimmed = route.replace(/\/+$/, '');
+  const last = trimmed.slice(trimmed.lastIndexOf('/') + 1);
+  if (!HEALTH_CHECK_NAMES.has(last.toLowerCase())) return false;
+  return !trimmed.split('/').some((segment) => /^:|[*{(]/.test(segment));
 }
