@@ -2,6 +2,8 @@
 // framework: node | express | fastify | koa | hono. mode: bare | footfall, and for express
 // also the alternatives a user would pick: universal-analytics | segment | posthog | fetch.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
@@ -25,10 +27,16 @@ const tracker = footfall
     })
   : undefined;
 const BODY = JSON.stringify({ id: 42, name: 'Ada' });
+/** BENCH_CONSUMERS: how many consumers the requests come from (each request's user id drawn in turn from a pool). */
+const CONSUMERS = Number(process.env.BENCH_CONSUMERS ?? 1);
+let nextConsumer = 0;
+const consumer = (): string | undefined => (CONSUMERS <= 1 ? undefined : `consumer-${nextConsumer++ % CONSUMERS}`);
+/** The same options for every adapter: a user id per request when there are several consumers. */
+const adapterOptions = CONSUMERS <= 1 ? {} : { userId: () => consumer() };
 
 async function start(): Promise<number> {
   if (framework === 'node') {
-    const listener = tracker ? nodeAdapter.trackRequests(tracker, { routes: ['/v1/users/:id'] }) : undefined;
+    const listener = tracker ? nodeAdapter.trackRequests(tracker, { routes: ['/v1/users/:id'], ...adapterOptions }) : undefined;
     const server = createServer((req: IncomingMessage, res: ServerResponse) => {
       listener?.(req, res);
       res.writeHead(200, { 'content-type': 'application/json' }).end(BODY);
@@ -37,7 +45,7 @@ async function start(): Promise<number> {
   }
   if (framework === 'express') {
     const app = express();
-    if (tracker) app.use(expressAdapter.trackRequests(tracker));
+    if (tracker) app.use(expressAdapter.trackRequests(tracker, adapterOptions));
     const send = await alternative();
     app.get('/v1/users/:id', async (req, res) => {
       await send(req.path);
@@ -47,21 +55,21 @@ async function start(): Promise<number> {
   }
   if (framework === 'fastify') {
     const app = Fastify();
-    if (tracker) await app.register(fastifyAdapter.trackRequests, { tracker });
+    if (tracker) await app.register(fastifyAdapter.trackRequests, { tracker, ...adapterOptions });
     app.get('/v1/users/:id', async () => ({ id: 42, name: 'Ada' }));
     await app.listen({ port: 0, host: '127.0.0.1' });
     return (app.server.address() as AddressInfo).port;
   }
   if (framework === 'koa') {
     const app = new Koa();
-    if (tracker) app.use(koaAdapter.trackRequests(tracker));
+    if (tracker) app.use(koaAdapter.trackRequests(tracker, adapterOptions));
     const router = new Router();
     router.get('/v1/users/:id', (ctx) => void (ctx.body = { id: 42, name: 'Ada' }));
     app.use(router.routes());
     return listen(createServer(app.callback()));
   }
   const app = new Hono();
-  if (tracker) app.use(honoAdapter.trackRequests(tracker));
+  if (tracker) app.use(honoAdapter.trackRequests(tracker, adapterOptions));
   app.get('/v1/users/:id', (c) => c.json({ id: 42, name: 'Ada' }));
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
@@ -74,19 +82,19 @@ async function alternative(): Promise<(path: string) => Promise<void> | void> {
   let n = 0;
   if (mode === 'universal-analytics') {
     const { default: ua } = await import('universal-analytics');
-    return (path) => void ua('UA-1234-1', `cid-${n++ % 40}`, { hostname: sinkUrl, http: true }).pageview(path).send();
+    return (path) => void ua('UA-1234-1', `cid-${n++ % CONSUMERS}`, { hostname: sinkUrl, http: true }).pageview(path).send();
   }
   if (mode === 'segment') {
     const { Analytics } = await import('@segment/analytics-node');
     const analytics = new Analytics({ writeKey: 'bench', host: sinkUrl, path: '/v1/batch' });
     analytics.on('error', () => undefined);
-    return (path) => void analytics.track({ anonymousId: `a-${n++ % 40}`, event: 'api_request', properties: { path } });
+    return (path) => void analytics.track({ anonymousId: `a-${n++ % CONSUMERS}`, event: 'api_request', properties: { path } });
   }
   if (mode === 'posthog') {
     const { PostHog } = await import('posthog-node');
     const posthog = new PostHog('phc_bench', { host: sinkUrl });
     posthog.on('error', () => undefined);
-    return (path) => void posthog.capture({ distinctId: `d-${n++ % 40}`, event: '$pageview', properties: { $current_url: path } });
+    return (path) => void posthog.capture({ distinctId: `d-${n++ % CONSUMERS}`, event: '$pageview', properties: { $current_url: path } });
   }
   if (mode === 'fetch') {
     return async (path) => {
@@ -108,6 +116,7 @@ process.stdout.write(`http://127.0.0.1:${port}\n`);
 // deadline and answers how it went (the share of hits delivered by the end of close()).
 process.on('message', (message) => {
   const text = String(message);
+  if (text === 'profile-start' || text.startsWith('profile-stop:')) return void profile(text).then(() => process.send?.('ok'));
   if (!text.startsWith('close:')) {
     process.send?.({ rss: process.memoryUsage().rss, maxRss: process.resourceUsage().maxRSS * 1024, cpuUs: process.cpuUsage().user + process.cpuUsage().system });
     return;
@@ -118,4 +127,20 @@ process.on('message', (message) => {
   });
 });
 process.on('disconnect', () => process.exit(0));
+
+let inspector: Session | undefined;
+/** 'profile-start' starts V8's sampling profiler in this process; 'profile-stop:<file>' writes what it saw (bench/stages). */
+async function profile(command: string): Promise<void> {
+  if (command === 'profile-start') {
+    inspector = new Session();
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
+    await inspector.post('Profiler.start');
+    return;
+  }
+  const { profile: result } = await (inspector as Session).post('Profiler.stop');
+  writeFileSync(command.slice('profile-stop:'.length), JSON.stringify(result));
+  inspector?.disconnect();
+}
 process.on('SIGINT', () => process.exit(0));

@@ -1,9 +1,10 @@
 // bench/http: autocannon against each framework bare and with Footfall, and against Express
 // with what a user would pick instead, all sending to the same local sink, in one run; then
 // Footfall with a sink that never answers. Run: `npm run bench:http` (writes docs/benchmarks.md).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import autocannon from 'autocannon';
 import { machine, writeSection } from './report.js';
+import { startServerProcess } from './server-process.js';
 import { startSinkProcess, type SinkProcess } from './sink.js';
 
 const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS ?? 4);
@@ -15,29 +16,21 @@ interface Outcome { rps: number; p99: number; rssMb: number; peakRssMb: number; 
 /** How long the server's tracker may take to close after the load, when it is asked to. */
 const CLOSE_TIMEOUT_MS = 30_000;
 
-async function measure(framework: string, mode: string, sink: SinkProcess, closeTracker: boolean): Promise<Outcome> {
-  const sinkUrl = sink.url;
-  // The server gets core 0 to itself; autocannon and the sink share core 1 (see the header).
-  const child = spawn('taskset', ['-c', '0', process.execPath, '--import', 'tsx', 'bench/http-server.ts', framework, mode, sinkUrl], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  const url = await new Promise<string>((resolve) => child.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
-  await autocannon({ url: `${url}/v1/users/42`, connections: CONNECTIONS, duration: 1 }); // warm-up
-  const ask = <T>(message: string) => new Promise<T>((resolve) => {
-    child.once('message', (value) => resolve(value as T));
-    child.send(message);
-  });
-  const probe = () => ask<{ rss: number; maxRss: number; cpuUs: number }>('stats');
+async function measure(framework: string, mode: string, sink: SinkProcess, closeTracker: boolean, env: Record<string, string>): Promise<Outcome> {
+  const server = await startServerProcess(framework, mode, sink.url, env);
+  await autocannon({ url: `${server.url}/v1/users/42`, connections: CONNECTIONS, duration: 1 }); // warm-up
   await sink.stats(true);
-  const before = await probe();
-  const result = await autocannon({ url: `${url}/v1/users/42?fields=name`, connections: CONNECTIONS, duration: DURATION_S });
-  const after = await probe();
+  const before = await server.stats();
+  const result = await autocannon({ url: `${server.url}/v1/users/42?fields=name`, connections: CONNECTIONS, duration: DURATION_S });
+  const after = await server.stats();
   const sockets = (await sink.stats()).maxConnections;
   const outcome: Outcome = { rps: result.requests.average, p99: result.latency.p99, rssMb: after.rss / 1_048_576, peakRssMb: after.maxRss / 1_048_576, errors: result.errors + result.non2xx, cpuUsPerRequest: (after.cpuUs - before.cpuUs) / Math.max(1, result.requests.total), sockets };
   if (closeTracker) {
-    const closed = await ask<{ closeMs: number; stats: { tracked: number; sent: number } }>(`close:${CLOSE_TIMEOUT_MS}`);
+    const closed = await server.closeTracker(CLOSE_TIMEOUT_MS);
     outcome.delivered = closed.stats.sent / Math.max(1, closed.stats.tracked);
     outcome.closeMs = closed.closeMs;
   }
-  child.kill();
+  server.stop();
   return outcome;
 }
 
@@ -55,7 +48,7 @@ const runs = new Map<string, Outcome[]>();
 for (let round = 0; round < ROUNDS; round++) {
   for (const [framework, mode, sink] of configs) {
     const key = `${framework} ${mode}`;
-    const outcome = await measure(framework, mode.startsWith('footfall') ? 'footfall' : mode, sink, mode === 'footfall' || mode === 'footfall-chaos');
+    const outcome = await measure(framework, mode.startsWith('footfall') ? 'footfall' : mode, sink, mode === 'footfall' || mode === 'footfall-chaos', {});
     runs.set(key, [...(runs.get(key) ?? []), outcome]);
     console.error(`${key}: ${Math.round(outcome.rps)} req/s, p99 ${outcome.p99} ms`);
   }

@@ -21,7 +21,11 @@ export interface RequestInfo {
   timestampMs?: number | undefined;
   /** `'http'` or `'https'`, as the server saw it. */
   protocol?: string | undefined;
-  /** The client's address; used only, truncated, inside the anonymous client-id hash. Never sent. */
+  /**
+   * The client's address as the socket saw it (with a proxy in front: the proxy's); used only,
+   * truncated, inside the anonymous client-id hash. Never sent. With `trustProxy`, the first
+   * address of `headers.forwardedFor` is used instead.
+   */
   clientIp?: string | undefined;
   /** The application's own id of the caller; hashed with the key before it leaves. */
   userId?: string | number | undefined;
@@ -48,4 +52,6 @@ export interface RequestHeaders {
   forwardedProto?: string | undefined;
   /** `X-Forwarded-Host`; used only with `trustProxy`. */
   forwardedHost?: string | undefined;
+  /** `X-Forwarded-For`; its first address is the client's, used only with `trustProxy`. */
+  forwardedFor?: string | undefined;
 }

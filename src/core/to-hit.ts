@@ -22,10 +22,11 @@ const MAX_DURATION_MS = 86_400_000;
 /**
  * Turns a finished request into a hit: route template as the page, redacted query,
  * pseudonymous client and user ids, session, title and timing. Pure apart from the
- * context's session map and clock; never throws on any `info`.
+ * context's session map and clock; never throws on any `info`. The tracker passes the time the
+ * hit was tracked and its id beside `info` (`stampMs`, `stampHitId`), never on it.
  */
-export function toHit(info: RequestInfo, context: HitContext): Hit {
-  const timestampMs = finiteOr(info.timestampMs, context.now());
+export function toHit(info: RequestInfo, context: HitContext, stampMs?: number, stampHitId?: string): Hit {
+  const timestampMs = finiteOr(info.timestampMs, stampMs ?? context.now());
   const url = splitUrl(typeof info.url === 'string' ? info.url : '/');
   const route = resolveRoute(info.route, url.path, context);
   const method = normalizeMethod(info.method);
@@ -36,7 +37,7 @@ export function toHit(info: RequestInfo, context: HitContext): Hit {
   const clientId = resolveClientId(info, context, timestampMs);
   // The tracker stamps every hit, and the public entry points check a given id in full
   // (isUsableHitId); here only its type and length. Without one, a random id.
-  const given = info.hitId;
+  const given = stampHitId ?? info.hitId;
   const hitId = typeof given === 'string' && given.length > 0 && given.length <= MAX_HIT_ID_CHARS ? given : `${hitIdPrefix(context.random)}-0`;
   const hit: Record<string, unknown> = {
     hitId,
@@ -94,7 +95,7 @@ function resolveClientId(info: RequestInfo, context: HitContext, timestampMs: nu
   if (userId !== undefined) {
     return memo(`cu\u0000${userId}`, () => clientIdFromDigest(hasher.bytes('footfall:client:user', userId)));
   }
-  const ip = truncateIp(info.clientIp);
+  const ip = truncateIp(clientIpOf(info, context));
   const agent = typeof info.headers?.userAgent === 'string' ? info.headers.userAgent.slice(0, MAX_USER_AGENT_CHARS) : '';
   if (ip.length === 0 && agent.length === 0) return randomClientId(context.random, timestampMs);
   const day = utcDay(timestampMs);
@@ -102,6 +103,16 @@ function resolveClientId(info: RequestInfo, context: HitContext, timestampMs: nu
     const salt = memo(`salt\u0000${day}`, () => hasher.hex('footfall:salt', day));
     return clientIdFromDigest(hasher.bytes('footfall:client:anon', `${salt}\u0000${ip}\u0000${agent}`));
   });
+}
+
+/** The client's address: the first of X-Forwarded-For when the proxy is trusted, else the socket's. */
+function clientIpOf(info: RequestInfo, context: HitContext): string | undefined {
+  if (context.trustProxy) {
+    const header = info.headers?.forwardedFor;
+    const forwarded = typeof header === 'string' ? firstForwarded(header) : undefined;
+    if (forwarded !== undefined && forwarded.length > 0) return forwarded;
+  }
+  return info.clientIp;
 }
 
 function userIdOf(info: RequestInfo): string | undefined {

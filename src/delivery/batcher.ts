@@ -9,11 +9,15 @@ import type { Job } from './sender.js';
 import type { WireFormat } from './wire-format.js';
 
 interface Entry {
+  /** As tracked: the adapter's object (or the caller's), never changed here. */
   readonly info: RequestInfo;
   readonly bytes: number;
   readonly context: HitContext;
   readonly epoch: number;
-  /** The hit's number at `track()`: its id when it brought none of its own. */
+  /** When it was tracked, or its own time. */
+  readonly timestampMs: number;
+  /** The id it brought, if usable; else `sequence`, its number at `track()`, makes one. */
+  readonly hitId: string | undefined;
   readonly sequence: number;
 }
 
@@ -40,7 +44,7 @@ export interface Slice {
  * wait for company at most `maxHeld` hits in all; past that the oldest go as they are.
  */
 export interface Batcher {
-  push(info: RequestInfo, bytes: number, context: HitContext, sequence: number): void;
+  push(info: RequestInfo, bytes: number, context: HitContext, timestampMs: number, hitId: string | undefined, sequence: number): void;
   /** One slice; it encodes no more requests than `jobRoom` (the sender's room) allows, give or take a split batch. */
   take(mode: 'full' | 'all', jobRoom: number): Slice;
   /** True when `take(mode)` has work to do. */
@@ -101,11 +105,9 @@ export function createBatcher({ format, ledger, clock, maxHeld, hitId }: { forma
 
   const build = (entry: Entry, nowMs: number, slice: Slice): number => {
     ringBytes -= entry.bytes;
-    // The info is the tracker's own copy (toRequestInfo): it takes its id here.
-    entry.info.hitId ??= hitId(entry.sequence);
     let hit: Hit;
     try {
-      hit = toHit(entry.info, entry.context);
+      hit = toHit(entry.info, entry.context, entry.timestampMs, entry.hitId ?? hitId(entry.sequence));
     } catch {
       slice.invalid++;
       ledger.remove(entry.epoch, 1);
@@ -123,9 +125,9 @@ export function createBatcher({ format, ledger, clock, maxHeld, hitId }: { forma
   };
 
   return {
-    push(info, bytes, context, sequence) {
+    push(info, bytes, context, timestampMs, givenId, sequence) {
       const epoch = ledger.epoch;
-      ring.push({ info, bytes, context, epoch, sequence });
+      ring.push({ info, bytes, context, epoch, timestampMs, hitId: givenId, sequence });
       ringBytes += bytes;
       ledger.add(epoch, 1);
     },

@@ -24,36 +24,34 @@ export interface TrackInput extends Partial<Omit<RequestInfo, 'headers' | 'url' 
 const OVERHEAD_BYTES = 256;
 
 /**
- * Checks an input cheaply and turns it into the core's RequestInfo, stamped with `nowMs`
- * when it carries no time of its own. A given hit id is kept when usable; otherwise `hitId`
- * stays undefined here and the batcher writes the tracker's own (numbered at `track()`,
- * printed off the request path). Returns undefined for anything that is not a hit.
+ * Checks an input cheaply and returns what the queue holds: the input itself (no copy) when it
+ * is already the core's RequestInfo — what every adapter builds — or, for a hand-written input
+ * that uses the `userAgent`/`referrer` shortcuts or leaves out the url or the method (GET), a
+ * RequestInfo made from it. Returns undefined for anything that is not a hit. Neither the input nor the result is
+ * ever changed: the time and the hit id of a queued hit are kept beside it, so one object may
+ * be tracked twice and makes two hits.
  */
-export function toRequestInfo(input: unknown, nowMs: number): RequestInfo | undefined {
+export function checkInput(input: unknown): RequestInfo | undefined {
   if (input === null || typeof input !== 'object') return undefined;
   const given = input as TrackInput;
-  const route = given.route;
-  const url = typeof given.url === 'string' && given.url.length > 0 ? given.url : typeof route === 'string' ? route : undefined;
-  if (url === undefined) return undefined;
+  const { url, route } = given;
+  const hasUrl = typeof url === 'string' && url.length > 0;
+  if (!hasUrl && typeof route !== 'string') return undefined;
+  const hasMethod = typeof given.method === 'string';
+  if (hasUrl && hasMethod && given.userAgent === undefined && given.referrer === undefined) return given as RequestInfo;
   const headers = given.userAgent === undefined && given.referrer === undefined ? given.headers : { ...given.headers, userAgent: given.userAgent ?? given.headers?.userAgent, referrer: given.referrer ?? given.headers?.referrer };
-  // One object shape for every hit (no spread of the caller's object): cheap to build, to
-  // read later, and immune to the caller changing its own object afterwards.
-  return {
-    method: typeof given.method === 'string' ? given.method : 'GET',
-    url,
-    route,
-    status: given.status,
-    durationMs: given.durationMs,
-    timestampMs: typeof given.timestampMs === 'number' ? given.timestampMs : nowMs,
-    protocol: given.protocol,
-    clientIp: given.clientIp,
-    userId: given.userId,
-    clientId: given.clientId,
-    hitId: isUsableHitId(given.hitId) ? given.hitId : undefined,
-    title: given.title,
-    params: given.params,
-    headers,
-  };
+  return { ...given, method: hasMethod ? (given.method as string) : 'GET', url: hasUrl ? url : (route as string), headers };
+}
+
+/** The hit id a caller gave, when it is usable; else the tracker numbers the hit itself. */
+export function givenHitId(info: RequestInfo): string | undefined {
+  return isUsableHitId(info.hitId) ? info.hitId : undefined;
+}
+
+/** The time a hit carries, else when it was tracked. */
+export function stampOf(info: RequestInfo, nowMs: number): number {
+  const given = info.timestampMs;
+  return typeof given === 'number' && Number.isFinite(given) && given > 0 ? given : nowMs;
 }
 
 /** A cheap upper estimate of the memory a queued hit holds, for `maxQueueBytes`. */

@@ -20,7 +20,7 @@ import { createEventLoopScheduler, type Scheduler } from './scheduler.js';
 import { createSender } from './sender.js';
 import { heldBackInTests } from './test-guard.js';
 import { readStats, type CloseOptions, type CloseResult, type Tracker } from './tracker-api.js';
-import { estimateBytes, toRequestInfo, type TrackInput } from './track-input.js';
+import { checkInput, estimateBytes, givenHitId, stampOf, type TrackInput } from './track-input.js';
 import { createTransportStack } from './transport-stack.js';
 import { createWireFormat } from './wire-format.js';
 
@@ -87,12 +87,12 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
       accounting.tracked++;
       if (closed) return books.drop('closed', [], [input]);
       if (heldBack !== undefined) return books.drop('test_environment', [], [input]);
-      const info = toRequestInfo(input, clock.now());
+      const info = checkInput(input);
       if (info === undefined) return books.drop('invalid', [], [input]);
       const bytes = estimateBytes(info);
       if (pending() >= settings.maxQueueSize) return dropFull('queue_full', input);
       if (batcher.queuedBytes + sender.bytes + bytes > settings.maxQueueBytes) return dropFull('queue_bytes_full', input);
-      batcher.push(info, bytes, contextFor(input.hitOptions), hitIds.next());
+      batcher.push(info, bytes, contextFor(input.hitOptions), stampOf(info, clock.now()), givenHitId(info), hitIds.next());
       drain.queued();
     } catch {
       // Never into the host app. The hit is counted as tracked; account it as invalid.

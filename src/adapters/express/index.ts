@@ -25,14 +25,13 @@ export interface ExpressRequest extends IncomingMessage {
  */
 export function trackRequests(tracker?: Tracker, options: AdapterOptions<ExpressRequest> = {}) {
   const recorder = createRecorder(tracker, options, { name: 'trackRequests (footfall/express)' });
-  const trustProxy = options.trustProxy === true;
   return function footfallMiddleware(req: ExpressRequest, res: ServerResponse, next: (error?: unknown) => void): void {
     try {
       if (claimRequest(req) && recorder.wants(req, req.method ?? 'GET')) {
         const started = performance.now();
         const home = req.app;
         watchResponse(res, (status) => {
-          const observed = observe(req, started, routeOf(req, home), status, trustProxy, req.originalUrl ?? req.url);
+          const observed = observe(req, started, routeOf(req, home), status, req.originalUrl ?? req.url);
           recorder.record(req, countHeadAsGet(observed, req.route?.methods?.head === true));
         });
       }

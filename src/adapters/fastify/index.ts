@@ -32,7 +32,6 @@ export function trackRequests(fastify: FastifyInstance, options: FastifyAdapterO
     done(error as Error);
     return;
   }
-  const trustProxy = options.trustProxy === true;
   // In initialConfig at run time (default true), though not in its type.
   const routes = createRouteBook((fastify.initialConfig as { exposeHeadRoutes?: boolean }).exposeHeadRoutes !== false);
   routesSeen.set(fastify, routes);
@@ -41,7 +40,7 @@ export function trackRequests(fastify: FastifyInstance, options: FastifyAdapterO
     if (started === undefined) return;
     (request as unknown as Record<symbol, number | undefined>)[STARTED] = undefined;
     const url = request.routeOptions.url;
-    const observed = observe(request.raw, started, url ?? null, status, trustProxy);
+    const observed = observe(request.raw, started, url ?? null, status);
     // A HEAD served by the route Fastify added for a GET is that GET, as on every other adapter.
     recorder.record(request, countHeadAsGet(observed, url === undefined || !routes.headIsGenerated(url)));
   };

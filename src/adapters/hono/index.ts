@@ -19,7 +19,6 @@ interface RouteEntry {
  */
 export function trackRequests(tracker?: Tracker, options: AdapterOptions<Context> = {}): MiddlewareHandler {
   const recorder = createRecorder(tracker, options, { name: 'trackRequests (footfall/hono)' });
-  const trustProxy = options.trustProxy === true;
   return async function footfallMiddleware(c, next) {
     let started: number | undefined;
     let outgoing: ServerResponse | undefined;
@@ -31,20 +30,19 @@ export function trackRequests(tracker?: Tracker, options: AdapterOptions<Context
         outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
         if (outgoing !== undefined) {
           const from = started;
-          watchResponse(outgoing, (status) => recorder.record(c, observeHono(c, from, status, trustProxy)));
+          watchResponse(outgoing, (status) => recorder.record(c, observeHono(c, from, status)));
         }
       }
     } catch {
       started = undefined;
     }
     await next();
-    if (started !== undefined && outgoing === undefined) recorder.record(c, observeHono(c, started, c.res.status, trustProxy));
+    if (started !== undefined && outgoing === undefined) recorder.record(c, observeHono(c, started, c.res.status));
   };
 }
 
-function observeHono(c: Context, started: number, status: number, trustProxy: boolean): Observed {
+function observeHono(c: Context, started: number, status: number): Observed {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  const forwardedFor = trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
   // Hono dispatches every HEAD to the GET routes: a HEAD route of its own is never matched.
   return countHeadAsGet({
     method: c.req.method,
@@ -52,12 +50,15 @@ function observeHono(c: Context, started: number, status: number, trustProxy: bo
     route: routeOf(c),
     status,
     durationMs: performance.now() - started,
-    clientIp: forwardedFor ?? incoming?.socket?.remoteAddress,
-    host: c.req.header('host'),
-    userAgent: c.req.header('user-agent'),
-    referrer: c.req.header('referer'),
-    forwardedHost: c.req.header('x-forwarded-host'),
-    forwardedProto: c.req.header('x-forwarded-proto'),
+    clientIp: incoming?.socket?.remoteAddress,
+    headers: {
+      host: c.req.header('host'),
+      userAgent: c.req.header('user-agent'),
+      referrer: c.req.header('referer'),
+      forwardedHost: c.req.header('x-forwarded-host'),
+      forwardedProto: c.req.header('x-forwarded-proto'),
+      forwardedFor: c.req.header('x-forwarded-for'),
+    },
   }, false);
 }
 

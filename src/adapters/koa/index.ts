@@ -23,14 +23,13 @@ export interface KoaContext {
 /** Koa 3 middleware: `app.use(trackRequests(tracker))`, first. Templates come from @koa/router. */
 export function trackRequests(tracker?: Tracker, options: AdapterOptions<KoaContext> = {}) {
   const recorder = createRecorder(tracker, options, { name: 'trackRequests (footfall/koa)' });
-  const trustProxy = options.trustProxy === true;
   return function footfallMiddleware(ctx: KoaContext, next: () => Promise<unknown>): Promise<unknown> {
     try {
       if (claimRequest(ctx.req) && recorder.wants(ctx, ctx.method)) {
         const started = performance.now();
         watchResponse(ctx.res, (status) => {
           const route = ctx._matchedRoute === undefined ? null : String(ctx._matchedRoute);
-          recorder.record(ctx, countHeadAsGet(observe(ctx.req, started, route, status, trustProxy, ctx.originalUrl), ownHead(ctx)));
+          recorder.record(ctx, countHeadAsGet(observe(ctx.req, started, route, status, ctx.originalUrl), ownHead(ctx)));
         });
       }
     } catch {

@@ -24,11 +24,10 @@ export function trackRequests(tracker?: Tracker, options: NodeAdapterOptions = {
   const recorder = createRecorder(tracker, options, { name: 'trackRequests (footfall/node)', ownKeys: ['routes', 'route'] });
   const routeOf = options.route;
   const declared = routeOf === undefined ? compileRoutes(options.routes) : undefined;
-  const trustProxy = options.trustProxy === true;
   const observeNode = (req: IncomingMessage, started: number, status: number) => {
-    if (declared === undefined) return observe(req, started, routeOf?.(req), status, trustProxy);
+    if (declared === undefined) return observe(req, started, routeOf?.(req), status);
     const route = declared(req);
-    return countHeadAsGet(observe(req, started, route?.path ?? null, status, trustProxy), route?.method !== 'GET');
+    return countHeadAsGet(observe(req, started, route?.path ?? null, status), route?.method !== 'GET');
   };
   return function footfallListener(req, res) {
     try {

@@ -7,6 +7,7 @@ import type { Observed } from './recorder.js';
  * served it was declared for HEAD itself.
  */
 export function countHeadAsGet(observed: Observed, servedByOwnHead: boolean): Observed {
-  if (servedByOwnHead || typeof observed.route !== 'string' || observed.method.toUpperCase() !== 'HEAD') return observed;
-  return { ...observed, method: 'GET' };
+  // The adapter's own fresh object: changed in place.
+  if (!servedByOwnHead && typeof observed.route === 'string' && observed.method.toUpperCase() === 'HEAD') observed.method = 'GET';
+  return observed;
 }

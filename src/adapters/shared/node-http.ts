@@ -16,7 +16,12 @@ export function watchResponse(res: ServerResponse, done: (status: number) => voi
   });
 }
 
-export function observe(req: IncomingMessage, startedMs: number, route: string | null | undefined, status: number, trustProxy: boolean, url = req.url): Observed {
+/**
+ * The core's RequestInfo for a finished node:http request, a fresh object (it becomes the
+ * queued hit). Proxy headers are passed on as they came; whether to believe them is the
+ * core's decision (`trustProxy`, the tracker's or the adapter's), made in one place.
+ */
+export function observe(req: IncomingMessage, startedMs: number, route: string | null | undefined, status: number, url = req.url): Observed {
   const h = req.headers;
   return {
     method: req.method ?? 'GET',
@@ -25,21 +30,16 @@ export function observe(req: IncomingMessage, startedMs: number, route: string |
     status,
     durationMs: performance.now() - startedMs,
     protocol: (req.socket as { encrypted?: boolean } | null)?.encrypted === true ? 'https' : 'http',
-    clientIp: clientIp(req, trustProxy),
-    host: h.host,
-    userAgent: h['user-agent'],
-    referrer: typeof h.referer === 'string' ? h.referer : undefined,
-    forwardedHost: one(h['x-forwarded-host']),
-    forwardedProto: one(h['x-forwarded-proto']),
+    clientIp: req.socket?.remoteAddress,
+    headers: {
+      host: h.host,
+      userAgent: h['user-agent'],
+      referrer: typeof h.referer === 'string' ? h.referer : undefined,
+      forwardedHost: one(h['x-forwarded-host']),
+      forwardedProto: one(h['x-forwarded-proto']),
+      forwardedFor: one(h['x-forwarded-for']),
+    },
   };
-}
-
-function clientIp(req: IncomingMessage, trustProxy: boolean): string | undefined {
-  if (trustProxy) {
-    const forwarded = one(req.headers['x-forwarded-for']);
-    if (forwarded !== undefined) return forwarded.split(',')[0]?.trim();
-  }
-  return req.socket?.remoteAddress;
 }
 
 function one(value: string | string[] | undefined): string | undefined {

@@ -30,7 +30,6 @@ export interface ResolvedAdapterOptions<Req> {
   readonly skip: ((req: Req) => boolean) | undefined;
   readonly sampleRate: number;
   readonly hitOptions: Readonly<HitOverrides> | undefined;
-  readonly trustProxy: boolean;
   readonly random: () => number;
 }
 
@@ -56,7 +55,6 @@ export function resolveAdapterOptions<Req>(options: AdapterOptions<Req> = {}, ad
     skip: functionOption('skip', options.skip),
     sampleRate,
     hitOptions: any ? checkHitOverrides(overrides) : undefined,
-    trustProxy: options.trustProxy === true,
     random: functionOption('random', options.random) ?? Math.random,
   });
 }

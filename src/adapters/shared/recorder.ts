@@ -1,6 +1,7 @@
 import { FootfallError } from '../../errors.js';
 import { createTracker, type Tracker } from '../../delivery/tracker.js';
 import type { TrackInput } from '../../delivery/track-input.js';
+import type { RequestHeaders } from '../../core/request-info.js';
 import { collector } from '../../protocols/ga4/collector-destination.js';
 import { ga4 } from '../../protocols/ga4/destination.js';
 import { warnOnce } from '../../warnings.js';
@@ -8,22 +9,13 @@ import { templateFromPath } from '../../core/route.js';
 import { splitUrl } from '../../core/url.js';
 import { isHealthCheck, resolveAdapterOptions, type AdapterIdentity, type AdapterOptions } from './options.js';
 
-/** What an adapter knows when a response is done, in framework-neutral terms. */
-export interface Observed {
-  readonly method: string;
-  readonly url: string;
-  /** Matched template; null when the framework matched no route; undefined when it cannot tell. */
-  readonly route: string | null | undefined;
-  readonly status: number;
-  readonly durationMs: number;
-  readonly protocol?: string | undefined;
-  readonly clientIp?: string | undefined;
-  readonly host?: string | undefined;
-  readonly userAgent?: string | undefined;
-  readonly referrer?: string | undefined;
-  readonly forwardedHost?: string | undefined;
-  readonly forwardedProto?: string | undefined;
-}
+/**
+ * What an adapter knows when a response is done: the core's own RequestInfo, built by the
+ * adapter as a fresh object per request (it is the one object `track()` queues; nothing copies
+ * it). `route`: the matched template; null when the framework matched no route; undefined when
+ * it cannot tell.
+ */
+export type Observed = TrackInput & { method: string; url: string; headers: RequestHeaders };
 
 /** Status recorded for a request the client abandoned before the response was complete (nginx's). */
 export const CLIENT_CLOSED_STATUS = 499;
@@ -33,7 +25,7 @@ export const HEALTH_CHECK = Symbol.for('footfall.healthCheck');
 export interface Recorder<Req> {
   /** True when this request should be recorded at all (skip and sampling), asked once at its start. */
   wants(req: Req, method: string): boolean;
-  /** Tracks a finished request, unless it was a health check (judged on its page, which only now is known). */
+  /** Tracks a finished request, unless it was a health check (judged on its page, which only now is known). `observed` becomes the queued hit: it must be the adapter's own fresh object. */
   record(req: Req, observed: Observed): void;
   readonly tracker: Tracker | undefined;
 }
@@ -63,20 +55,13 @@ export function createRecorder<Req>(tracker: Tracker | undefined, options: Adapt
       if (active === undefined) return;
       try {
         if (resolved.skip === undefined && isHealthCheck(pageOf(observed), (req as Record<symbol, unknown>)[HEALTH_CHECK] === true)) return;
-        const input: TrackInput = {
-          method: observed.method,
-          url: observed.url,
-          route: observed.route,
-          status: observed.status,
-          durationMs: observed.durationMs,
-          protocol: observed.protocol,
-          clientIp: observed.clientIp,
-          title: resolved.title?.(req),
-          userId: resolved.userId?.(req),
-          headers: { host: observed.host, userAgent: observed.userAgent, referrer: observed.referrer, forwardedHost: observed.forwardedHost, forwardedProto: observed.forwardedProto },
-          hitOptions: resolved.hitOptions,
-        };
-        active.track(input);
+        // The adapter's object is the hit's only copy: what the recorder knows goes on it.
+        const title = resolved.title?.(req);
+        if (title !== undefined) observed.title = title;
+        const userId = resolved.userId?.(req);
+        if (userId !== undefined) observed.userId = userId;
+        if (resolved.hitOptions !== undefined) observed.hitOptions = resolved.hitOptions;
+        active.track(observed);
       } catch {
         fail();
       }

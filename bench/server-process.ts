@@ -1,0 +1,35 @@
+// Starts bench/http-server.ts in its own process pinned to core 0, and talks to it over IPC.
+import { spawn } from 'node:child_process';
+
+export interface ServerProcess {
+  readonly url: string;
+  /** Memory now and at peak, and CPU (user + system) so far, in µs. */
+  stats(): Promise<{ rss: number; maxRss: number; cpuUs: number }>;
+  /** Closes the server's tracker within `timeoutMs`; how long it took and its stats. */
+  closeTracker(timeoutMs: number): Promise<{ closeMs: number; stats: { tracked: number; sent: number } }>;
+  /** Starts V8's sampling profiler in the server; `stopProfile` writes it to `file`. */
+  startProfile(): Promise<void>;
+  stopProfile(file: string): Promise<void>;
+  stop(): void;
+}
+
+export async function startServerProcess(framework: string, mode: string, sinkUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  // The server gets core 0 to itself; the load generator and the sink share core 1.
+  const child = spawn('taskset', ['-c', '0', process.execPath, '--import', 'tsx', 'bench/http-server.ts', framework, mode, sinkUrl], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    env: { ...process.env, ...env },
+  });
+  const url = await new Promise<string>((resolve) => child.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
+  const ask = <T>(message: string) => new Promise<T>((resolve) => {
+    child.once('message', (value) => resolve(value as T));
+    child.send(message);
+  });
+  return {
+    url,
+    stats: () => ask('stats'),
+    closeTracker: (timeoutMs) => ask(`close:${timeoutMs}`),
+    startProfile: () => ask('profile-start'),
+    stopProfile: (file) => ask(`profile-stop:${file}`),
+    stop: () => void child.kill(),
+  };
+}
