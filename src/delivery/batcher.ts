@@ -41,7 +41,7 @@ export interface Slice {
  * each `take()` is one slice of bounded work: it builds at most a batch's worth of hits,
  * files each under the wire format's group key once, and encodes a group when it is full —
  * or, in `'all'` mode (the interval, flush, close), every group once the ring is empty. Groups
- * wait for company at most `maxHeld` hits in all; past that the oldest go as they are.
+ * wait for company at most `maxHeld` hits (and `maxHeldBytes`) in all; past that the oldest go as they are.
  */
 export interface Batcher {
   push(info: RequestInfo, bytes: number, context: HitContext, timestampMs: number, hitId: string | undefined, sequence: number): void;
@@ -58,7 +58,7 @@ export interface Batcher {
   takeAll(): { inputs: RequestInfo[]; hits: Hit[] };
 }
 
-export function createBatcher({ format, ledger, clock, maxHeld, hitId }: { format: WireFormat; ledger: FlushLedger; clock: Clock; maxHeld: number; hitId: (sequence: number) => string }): Batcher {
+export function createBatcher({ format, ledger, clock, maxHeld, maxHeldBytes = Infinity, hitId }: { format: WireFormat; ledger: FlushLedger; clock: Clock; maxHeld: number; maxHeldBytes?: number; hitId: (sequence: number) => string }): Batcher {
   const ring = createRingBuffer<Entry>();
   const groups = new Map<string, HeldHit[]>();
   let ringBytes = 0;
@@ -146,7 +146,7 @@ export function createBatcher({ format, ledger, clock, maxHeld, hitId }: { forma
       }
       // Too many consumers waiting for company: the oldest groups go as they are.
       for (const [key, group] of groups) {
-        if (held <= maxHeld) break;
+        if (held <= maxHeld && heldBytes <= maxHeldBytes) break;
         groups.delete(key);
         emit(group, nowMs, slice);
       }

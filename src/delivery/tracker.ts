@@ -26,8 +26,12 @@ import { createWireFormat } from './wire-format.js';
 
 export type { CloseOptions, CloseResult, Tracker, TrackerStats } from './tracker-api.js';
 
-/** Hits held back for company at most; past it the oldest groups go as they are. */
-const MAX_HELD = 2_000;
+/**
+ * The share of the queue (hits and bytes) that may wait for company: enough for 256 consumers'
+ * full GA4 batches (6 400 hits) with the default 10 000, and the rest left for hits on their way.
+ * Past it the oldest groups go as they are.
+ */
+const HELD_SHARE = 0.7;
 
 /** Creates a tracker: the bounded background queue between your API and its analytics. */
 export function createTracker(options: TrackerOptions): Tracker {
@@ -63,7 +67,7 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
   setMaxListeners(0, shutdown.signal);
   const sender = createSender({ transport: stack.retry, format, timeoutMs: settings.timeoutMs, signal: shutdown.signal });
   const hitIds = createHitIds(hitIdPrefix(() => randomInt(36) / 36));
-  const batcher = createBatcher({ format, ledger, clock, maxHeld: MAX_HELD, hitId: hitIds.format });
+  const batcher = createBatcher({ format, ledger, clock, maxHeld: Math.floor(settings.maxQueueSize * HELD_SHARE), maxHeldBytes: Math.floor(settings.maxQueueBytes * HELD_SHARE), hitId: hitIds.format });
   const scheduler = internals.scheduler ?? createEventLoopScheduler(clock);
   const drain = createDrain({ batcher, sender, books, scheduler, flushIntervalMs: settings.flushIntervalMs, maxJobs: 2 * settings.maxInFlight, batchSize: format.batchSize });
   const derived = new WeakMap<object, HitContext>();

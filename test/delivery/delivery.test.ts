@@ -7,7 +7,7 @@ import { ua } from '../../src/protocols/ua/destination.js';
 import { validateGa4 } from '../../src/protocols/ga4/validate.js';
 import { validateUa } from '../../src/protocols/ua/validate.js';
 import { utf8Length } from '../../src/internal/text.js';
-import { startSink } from '../helpers/sink.js';
+import { settle, startSink } from '../helpers/sink.js';
 import { assertAccounting, requestFor, testTracker, waitFor } from '../helpers/tracker.js';
 import { T0, TEST_KEY } from '../helpers/context.js';
 
@@ -77,6 +77,24 @@ describe('delivery to a real HTTP server', () => {
     clock.advance(2000);
     await sink.until(3);
     assert.deepEqual(sink.received.map((r) => (JSON.parse(r.body) as { events: unknown[] }).events.length).sort((a, b) => a - b), [1, 5, 25]);
+    await tracker.close();
+  });
+
+  it('256 consumers, their hits interleaved: each still goes out in full batches of 25 (issue 14)', async () => {
+    sink.received.length = 0;
+    const consumers = 256;
+    const { tracker } = testTracker(sink.url, { maxInFlight: 16 });
+    for (let i = 0; i < consumers * 25; i++) {
+      tracker.track(requestFor(`consumer-${i % consumers}`, i));
+      if (i % 500 === 499) await settle(1);
+    }
+    await sink.until(consumers);
+    await waitFor(() => tracker.stats().pending === 0, 'every batch');
+    const sizes = sink.received.map((r) => (JSON.parse(r.body) as { events: unknown[] }).events.length);
+    // Before, at most 2 000 hits waited for company: groups of ~8 went early, ~800 requests.
+    assert.equal(sizes.length, consumers, `requests: ${sizes.length}`);
+    assert.ok(sizes.every((n) => n === 25), `sizes: ${[...new Set(sizes)].join(', ')}`);
+    assertAccounting(tracker);
     await tracker.close();
   });
 
