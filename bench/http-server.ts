@@ -16,8 +16,10 @@ import { loadAdapter, loadFootfall } from './built.js';
 const [framework = 'express', mode = 'bare', sinkUrl = ''] = process.argv.slice(2);
 const { createTracker, ga4 } = await loadFootfall();
 const [nodeAdapter, expressAdapter, fastifyAdapter, koaAdapter, honoAdapter] = await Promise.all([loadAdapter('node'), loadAdapter('express'), loadAdapter('fastify'), loadAdapter('koa'), loadAdapter('hono')]);
-const footfall = mode === 'footfall';
-const tracker = footfall
+const footfall = mode === 'footfall' || mode === 'adapter-only';
+/** 'adapter-only': the adapter records into a tracker whose track() does nothing (what the adapter alone costs). */
+const nullTracker = { track: () => undefined, flush: async () => undefined, close: async () => ({ sent: 0, failed: 0, dropped: 0, pending: 0 }), stats: () => ({ tracked: 0, sent: 0 }), on: () => () => undefined } as unknown as ReturnType<typeof createTracker>;
+const tracker = mode === 'adapter-only' ? nullTracker : footfall
   ? createTracker({
       destination: ga4({ measurementId: 'G-BENCH123', apiSecret: 's', endpoint: `${sinkUrl}/mp/collect` }),
       hashKey: 'bench-key-0123456789abcdef',

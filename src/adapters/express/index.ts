@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Tracker } from '../../delivery/tracker.js';
 import { countHeadAsGet } from '../shared/head.js';
 import type { AdapterOptions } from '../shared/options.js';
-import { observe, watchResponse } from '../shared/node-http.js';
+import { createResponseWatch, observe } from '../shared/node-http.js';
 import { claimRequest } from '../shared/owner.js';
 import { createRecorder } from '../shared/recorder.js';
 import { joinPaths, tidyRoutes, type DeclaredRoute } from '../shared/routes.js';
@@ -25,15 +25,15 @@ export interface ExpressRequest extends IncomingMessage {
  */
 export function trackRequests(tracker?: Tracker, options: AdapterOptions<ExpressRequest> = {}) {
   const recorder = createRecorder(tracker, options, { name: 'trackRequests (footfall/express)' });
+  const watch = createResponseWatch<ExpressRequest>((req, started, status) => {
+    const observed = observe(req, started, routeOf(req, (req as HomeMarked)[HOME]), status, req.originalUrl ?? req.url);
+    recorder.record(req, countHeadAsGet(observed, req.route?.methods?.head === true));
+  });
   return function footfallMiddleware(req: ExpressRequest, res: ServerResponse, next: (error?: unknown) => void): void {
     try {
       if (claimRequest(req) && recorder.wants(req, req.method ?? 'GET')) {
-        const started = performance.now();
-        const home = req.app;
-        watchResponse(res, (status) => {
-          const observed = observe(req, started, routeOf(req, home), status, req.originalUrl ?? req.url);
-          recorder.record(req, countHeadAsGet(observed, req.route?.methods?.head === true));
-        });
+        (req as HomeMarked)[HOME] = req.app;
+        watch(res, req, performance.now());
       }
     } catch {
       // Never into the app.
@@ -42,11 +42,27 @@ export function trackRequests(tracker?: Tracker, options: AdapterOptions<Express
   };
 }
 
+/** The app whose middleware owns the request (req.app changes as it enters sub-apps). */
+const HOME = Symbol('footfall.home');
+type HomeMarked = ExpressRequest & { [HOME]?: unknown };
+
+/** Templates found, per route object and mount path as matched: joining and matching mount patterns is not redone per request. */
+const templates = new WeakMap<object, Map<string, string>>();
+/** Mount paths hold ids (`/tenants/acme`): at most this many remembered per route. */
+const MAX_MOUNTS_PER_ROUTE = 256;
+
 function routeOf(req: ExpressRequest, home: unknown): string | null {
   const route = req.route;
   if (route === undefined || route.path === undefined || route.path === null) return null;
+  const baseUrl = req.baseUrl ?? '';
+  let known = templates.get(route);
+  const found = known?.get(baseUrl);
+  if (found !== undefined) return found;
   const path = Array.isArray(route.path) ? String(route.path[0]) : String(route.path);
-  return joinPaths(mountTemplate(home, req.app, route, req.baseUrl ?? ''), path);
+  const template = joinPaths(mountTemplate(home, req.app, route, baseUrl), path);
+  if (known === undefined || known.size >= MAX_MOUNTS_PER_ROUTE) templates.set(route, (known = new Map()));
+  known.set(baseUrl, template);
+  return template;
 }
 
 /** The routes declared on an Express 4 or 5 app: nested routers and mounted sub-apps included. */

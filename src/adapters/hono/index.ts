@@ -3,7 +3,7 @@ import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { Tracker } from '../../delivery/tracker.js';
 import { countHeadAsGet } from '../shared/head.js';
 import type { AdapterOptions } from '../shared/options.js';
-import { watchResponse } from '../shared/node-http.js';
+import { createResponseWatch } from '../shared/node-http.js';
 import { claimRequest } from '../shared/owner.js';
 import { createRecorder, type Observed } from '../shared/recorder.js';
 import { tidyRoutes, type DeclaredRoute } from '../shared/routes.js';
@@ -19,6 +19,7 @@ interface RouteEntry {
  */
 export function trackRequests(tracker?: Tracker, options: AdapterOptions<Context> = {}): MiddlewareHandler {
   const recorder = createRecorder(tracker, options, { name: 'trackRequests (footfall/hono)' });
+  const watch = createResponseWatch<Context>((c, started, status) => recorder.record(c, observeHono(c, started, status)));
   return async function footfallMiddleware(c, next) {
     let started: number | undefined;
     let outgoing: ServerResponse | undefined;
@@ -28,10 +29,7 @@ export function trackRequests(tracker?: Tracker, options: AdapterOptions<Context
       if (claimRequest(incoming ?? c.req.raw) && recorder.wants(c, c.req.method)) {
         started = performance.now();
         outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
-        if (outgoing !== undefined) {
-          const from = started;
-          watchResponse(outgoing, (status) => recorder.record(c, observeHono(c, from, status)));
-        }
+        if (outgoing !== undefined) watch(outgoing, c, started);
       }
     } catch {
       started = undefined;

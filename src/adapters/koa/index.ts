@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Tracker } from '../../delivery/tracker.js';
 import { countHeadAsGet } from '../shared/head.js';
 import type { AdapterOptions } from '../shared/options.js';
-import { observe, watchResponse } from '../shared/node-http.js';
+import { createResponseWatch, observe } from '../shared/node-http.js';
 import { claimRequest } from '../shared/owner.js';
 import { createRecorder } from '../shared/recorder.js';
 import { tidyRoutes, type DeclaredRoute } from '../shared/routes.js';
@@ -23,15 +23,13 @@ export interface KoaContext {
 /** Koa 3 middleware: `app.use(trackRequests(tracker))`, first. Templates come from @koa/router. */
 export function trackRequests(tracker?: Tracker, options: AdapterOptions<KoaContext> = {}) {
   const recorder = createRecorder(tracker, options, { name: 'trackRequests (footfall/koa)' });
+  const watch = createResponseWatch<KoaContext>((ctx, started, status) => {
+    const route = ctx._matchedRoute === undefined ? null : String(ctx._matchedRoute);
+    recorder.record(ctx, countHeadAsGet(observe(ctx.req, started, route, status, ctx.originalUrl), ownHead(ctx)));
+  });
   return function footfallMiddleware(ctx: KoaContext, next: () => Promise<unknown>): Promise<unknown> {
     try {
-      if (claimRequest(ctx.req) && recorder.wants(ctx, ctx.method)) {
-        const started = performance.now();
-        watchResponse(ctx.res, (status) => {
-          const route = ctx._matchedRoute === undefined ? null : String(ctx._matchedRoute);
-          recorder.record(ctx, countHeadAsGet(observe(ctx.req, started, route, status, ctx.originalUrl), ownHead(ctx)));
-        });
-      }
+      if (claimRequest(ctx.req) && recorder.wants(ctx, ctx.method)) watch(ctx.res, ctx, performance.now());
     } catch {
       // Never into the app.
     }

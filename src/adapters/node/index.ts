@@ -4,7 +4,7 @@ import type { Tracker } from '../../delivery/tracker.js';
 import { FootfallError, describeValue } from '../../errors.js';
 import { countHeadAsGet } from '../shared/head.js';
 import type { AdapterOptions } from '../shared/options.js';
-import { observe, pathOf, watchResponse } from '../shared/node-http.js';
+import { createResponseWatch, observe, pathOf } from '../shared/node-http.js';
 import { claimRequest } from '../shared/owner.js';
 import { createRecorder } from '../shared/recorder.js';
 import { tidyRoutes, type DeclaredRoute } from '../shared/routes.js';
@@ -29,11 +29,11 @@ export function trackRequests(tracker?: Tracker, options: NodeAdapterOptions = {
     const route = declared(req);
     return countHeadAsGet(observe(req, started, route?.path ?? null, status), route?.method !== 'GET');
   };
+  const watch = createResponseWatch<IncomingMessage>((req, started, status) => recorder.record(req, observeNode(req, started, status)));
   return function footfallListener(req, res) {
     try {
       if (!claimRequest(req) || !recorder.wants(req, req.method ?? 'GET')) return;
-      const started = performance.now();
-      watchResponse(res, (status) => recorder.record(req, observeNode(req, started, status)));
+      watch(res, req, performance.now());
     } catch {
       // Never into the app.
     }

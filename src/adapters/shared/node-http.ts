@@ -2,18 +2,37 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { warnOnce } from '../../warnings.js';
 import { CLIENT_CLOSED_STATUS, type Observed } from './recorder.js';
 
+/** Where a watched response keeps what its adapter needs at the end: the subject (req, ctx) and the start. */
+const SUBJECT = Symbol('footfall.subject');
+const STARTED = Symbol('footfall.started');
+type Watched = ServerResponse & { [SUBJECT]?: unknown; [STARTED]?: number | undefined };
+
 /**
- * Calls `done` once when the response is over: finished, or abandoned by the client (then
- * with status 499). One listener, no timer; whatever `done` throws stays here, as a warning.
+ * Calls `done` once per watched response, when it is over: finished, or abandoned by the client
+ * (then with status 499). One listener function per adapter, shared by every response (no
+ * closure, no `once` wrapper per request); what a request needs at the end rides on its
+ * response. Whatever `done` throws stays here, as a warning. Returns the function that starts
+ * watching a response.
  */
-export function watchResponse(res: ServerResponse, done: (status: number) => void): void {
-  res.once('close', () => {
+export function createResponseWatch<S>(done: (subject: S, startedMs: number, status: number) => void): (res: ServerResponse, subject: S, startedMs: number) => void {
+  function onClose(this: Watched): void {
+    const started = this[STARTED];
+    if (started === undefined) return;
+    this[STARTED] = undefined;
+    const subject = this[SUBJECT] as S;
+    this[SUBJECT] = undefined;
     try {
-      done(res.writableFinished ? res.statusCode : CLIENT_CLOSED_STATUS);
+      done(subject, started, this.writableFinished ? this.statusCode : CLIENT_CLOSED_STATUS);
     } catch {
       warnOnce('FFWRN005');
     }
-  });
+  }
+  return (res, subject, startedMs) => {
+    const watched = res as Watched;
+    watched[SUBJECT] = subject;
+    watched[STARTED] = startedMs;
+    res.on('close', onClose);
+  };
 }
 
 /**

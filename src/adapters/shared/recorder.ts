@@ -54,7 +54,7 @@ export function createRecorder<Req>(tracker: Tracker | undefined, options: Adapt
     record(req, observed) {
       if (active === undefined) return;
       try {
-        if (resolved.skip === undefined && isHealthCheck(pageOf(observed), (req as Record<symbol, unknown>)[HEALTH_CHECK] === true)) return;
+        if (resolved.skip === undefined && ((req as Record<symbol, unknown>)[HEALTH_CHECK] === true || isHealthPage(pageOf(observed)))) return;
         // The adapter's object is the hit's only copy: what the recorder knows goes on it.
         const title = resolved.title?.(req);
         if (title !== undefined) observed.title = title;
@@ -72,6 +72,20 @@ export function createRecorder<Req>(tracker: Tracker | undefined, options: Adapt
 /** The page a request becomes: the framework's template, else its path with ids as `:id`. */
 function pageOf(observed: Observed): string {
   return typeof observed.route === 'string' ? observed.route : templateFromPath(splitUrl(observed.url).path);
+}
+
+/** Health-check verdicts by page: an API has few templates, asked on every request. */
+const healthVerdicts = new Map<string, boolean>();
+const MAX_VERDICTS = 1_000;
+
+function isHealthPage(page: string): boolean {
+  let verdict = healthVerdicts.get(page);
+  if (verdict === undefined) {
+    verdict = isHealthCheck(page, false);
+    if (healthVerdicts.size >= MAX_VERDICTS) healthVerdicts.clear();
+    healthVerdicts.set(page, verdict);
+  }
+  return verdict;
 }
 
 /**
