@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { resolveHitOptions } from '../../src/hit-options.js';
 import { toHit } from '../../src/core/to-hit.js';
 import type { RequestInfo } from '../../src/core/request-info.js';
-import { encodeGa4 } from '../../src/protocols/ga4/encode.js';
+import { encodeGa4, eventText, toEvent } from '../../src/protocols/ga4/encode.js';
 import { validateGa4 } from '../../src/protocols/ga4/validate.js';
 import { encodeUa } from '../../src/protocols/ua/encode.js';
 import { validateUa } from '../../src/protocols/ua/validate.js';
@@ -73,6 +73,23 @@ describe('property: any request encodes to payloads that validate clean', () => 
           for (const result of validateUa(request.body, { nowMs: T0 }).hitParsingResult) {
             assert.ok(result.valid, JSON.stringify(result.parserMessage));
           }
+        }
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('property: the GA4 event written from cached pieces is the one JSON.stringify writes (issue 14)', () => {
+  it('byte for byte, for any request, with and without a referrer, extra parameters or debug mode', () => {
+    fc.assert(
+      fc.property(fc.array(requestInfo, { minLength: 1, maxLength: 10 }), contextOptions, fc.boolean(), (infos, options, debugMode) => {
+        const context = resolveHitOptions({ hashKey: TEST_KEY, now: () => T0, ...options }, {});
+        for (const info of infos) {
+          const hit = toHit(info, context);
+          const micros = Math.min(Math.floor(hit.timestampMs * 1000), T0 * 1000);
+          // Twice: the second time from the remembered pieces.
+          for (let round = 0; round < 2; round++) assert.equal(eventText(hit, micros, T0, debugMode), JSON.stringify(toEvent(hit, T0, debugMode)));
         }
       }),
       RUNS,

@@ -94,48 +94,94 @@ function chunkGroup(hits: readonly Hit[], nowMs: number, debugMode: boolean, max
   const out: Ga4Request[] = [];
   let chunk: Chunk = newChunk();
   for (const hit of hits) {
-    const event = toEvent(hit, nowMs, debugMode);
-    const text = JSON.stringify(event);
+    const eventMicros = micros(hit.timestampMs * 1000, nowMs);
+    const text = eventText(hit, eventMicros, nowMs, debugMode);
     const bytes = utf8Length(text) + 1;
-    const full = chunk.events.length >= GA4_LIMITS.maxEventsPerRequest;
-    if (chunk.events.length > 0 && (full || chunk.bytes + bytes >= maxBytes)) {
+    const full = chunk.texts.length >= GA4_LIMITS.maxEventsPerRequest;
+    if (chunk.texts.length > 0 && (full || chunk.bytes + bytes >= maxBytes)) {
       out.push(finish(chunk));
       chunk = newChunk();
     }
-    if (chunk.events.length === 0) {
-      chunk.top = topLevel(hit, nowMs, event.timestamp_micros);
-      chunk.head = JSON.stringify(chunk.top);
+    if (chunk.texts.length === 0) {
+      chunk.head = JSON.stringify(topLevel(hit, nowMs, eventMicros));
       chunk.bytes = utf8Length(chunk.head) + 12;
     }
     chunk.hits.push(hit);
-    chunk.events.push(event);
     chunk.texts.push(text);
     chunk.bytes += bytes;
   }
-  if (chunk.events.length > 0) out.push(finish(chunk));
+  if (chunk.texts.length > 0) out.push(finish(chunk));
   return out;
 }
 
 interface Chunk {
-  /** The top level without events, from the chunk's first hit, and its JSON. */
-  top: Omit<Ga4Payload, 'events'>;
+  /** The top level without events (from the chunk's first hit), as JSON. */
   head: string;
   hits: Hit[];
-  events: Ga4Event[];
-  /** Each event's JSON, serialised once. */
+  /** Each event's JSON, written once. */
   texts: string[];
   bytes: number;
 }
 
 function newChunk(): Chunk {
-  return { top: { client_id: '', timestamp_micros: 0 }, head: '', hits: [], events: [], texts: [], bytes: 0 };
+  return { head: '', hits: [], texts: [], bytes: 0 };
 }
 
-/** Builds the body from the already serialised events: `events` is the last key. */
+/**
+ * Builds the body from the already written events (`events` is the last key). The payload
+ * object is made from the body only when someone reads it (the CLI's --print, tests): the
+ * delivery engine sends the body alone.
+ */
 function finish(chunk: Chunk): Ga4Request {
-  const payload = { ...chunk.top, events: chunk.events };
   const body = `${chunk.head.slice(0, -1)},"events":[${chunk.texts.join(',')}]}`;
-  return { payload, body, hits: chunk.hits };
+  let payload: Ga4Payload | undefined;
+  return {
+    get payload() {
+      return (payload ??= JSON.parse(body) as Ga4Payload);
+    },
+    body,
+    hits: chunk.hits,
+  };
+}
+
+/**
+ * One event's JSON, exactly as `JSON.stringify(toEvent(hit))` writes it. The common case (no
+ * extra parameters, no debug mode) is written from pieces: what is the same for every hit of a
+ * page or a route (page_location and page_title; api_route and api_method) is escaped once
+ * and remembered, so a hit costs little more than its numbers and its id.
+ */
+export function eventText(hit: Hit, eventMicros: number, nowMs: number, debugMode: boolean): string {
+  if (debugMode || hit.params !== undefined) return JSON.stringify(toEvent(hit, nowMs, debugMode));
+  const referrer = hit.referrer === undefined ? '' : `"page_referrer":${JSON.stringify(cutEncoded(hit.referrer, GA4_LONG_PARAMS.page_referrer ?? 420))},`;
+  return `{"name":"page_view","timestamp_micros":${num(eventMicros)},"params":{${pagePiece(hit.location, hit.title)}${referrer}"session_id":${num(hit.sessionId)},"engagement_time_msec":${num(Math.max(1, Math.round(hit.durationMs)))},${routePiece(hit.route, hit.method)}"http_status":${num(hit.status)},"duration_ms":${num(hit.durationMs)},"data_source":"api","hit_id":${JSON.stringify(hit.hitId)}}}`;
+}
+
+/** A number as JSON writes it (null when it is not finite). */
+function num(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
+}
+
+/** The JSON of what repeats, by page and by route; cleared when full (an API has few of either). */
+const MAX_PIECES = 2_000;
+const pagePieces = new Map<string, { readonly title: string; readonly text: string }>();
+const routePieces = new Map<string, { readonly method: string; readonly text: string }>();
+
+function pagePiece(location: string, title: string): string {
+  const found = pagePieces.get(location);
+  if (found !== undefined && found.title === title) return found.text;
+  const text = `"page_location":${JSON.stringify(cutEncoded(location, GA4_LONG_PARAMS.page_location ?? 1000))},"page_title":${JSON.stringify(cutChars(title, GA4_LONG_PARAMS.page_title ?? 300))},`;
+  if (pagePieces.size >= MAX_PIECES) pagePieces.clear();
+  pagePieces.set(location, { title, text });
+  return text;
+}
+
+function routePiece(route: string, method: string): string {
+  const found = routePieces.get(route);
+  if (found !== undefined && found.method === method) return found.text;
+  const text = `"api_route":${JSON.stringify(cutChars(route, GA4_LIMITS.maxParamValueChars))},"api_method":${JSON.stringify(method)},`;
+  if (routePieces.size >= MAX_PIECES) routePieces.clear();
+  routePieces.set(route, { method, text });
+  return text;
 }
 
 /** The top level of a body, without events, in the documented key order. */
@@ -147,7 +193,7 @@ function topLevel(hit: Hit, nowMs: number, firstEventMicros: number): Omit<Ga4Pa
   return top as Omit<Ga4Payload, 'events'>;
 }
 
-function toEvent(hit: Hit, nowMs: number, debugMode: boolean): Ga4Event {
+export function toEvent(hit: Hit, nowMs: number, debugMode: boolean): Ga4Event {
   const params: Record<string, string | number | boolean> = {
     page_location: cutEncoded(hit.location, GA4_LONG_PARAMS.page_location ?? 1000),
     page_title: cutChars(hit.title, GA4_LONG_PARAMS.page_title ?? 300),
