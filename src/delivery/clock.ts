@@ -7,12 +7,26 @@ export interface Clock {
   now(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
+  /**
+   * Runs `fn` soon, after pending I/O: when the tracker builds and sends a full batch. Optional
+   * in a clock of your own; without it, the `setImmediate` Node had when Footfall was loaded.
+   */
+  soon?(fn: () => void): void;
 }
+
+/**
+ * Node's own setImmediate, kept when this module loads: fake timers installed later (Jest's,
+ * sinon's) replace the global, and would otherwise hold every batch until the test advanced
+ * them — the tracker's time comes from its clock, never from whatever the global is now.
+ */
+const nodeSetImmediate = setImmediate;
+export const runSoon = (fn: () => void): void => void nodeSetImmediate(fn);
 
 export type TimerHandle = { readonly id: unknown };
 
 export const systemClock: Clock = {
   now: () => Date.now(),
+  soon: runSoon,
   setTimeout(fn, ms) {
     const timer = setTimeout(fn, Math.max(0, ms));
     timer.unref();
@@ -47,6 +61,8 @@ export function createManualClock(startMs = Date.UTC(2026, 0, 1)): ManualClock {
   };
   return {
     now: () => now,
+    // Real I/O goes on while the test holds time still: a full batch is sent at once.
+    soon: runSoon,
     setTimeout(fn, ms) {
       const id = nextId++;
       timers.set(id, { at: now + Math.max(0, ms), fn });

@@ -1,9 +1,9 @@
-import type { Clock } from './clock.js';
+import { runSoon, type Clock } from './clock.js';
 
 /**
- * When the background work runs. The tracker never decides that itself: production runs a
- * slice soon after the current I/O (setImmediate) and the flush interval on the injected
- * clock; footfall/testing runs both at once, inside `track()`, through the same code.
+ * When the background work runs. The tracker never decides that itself: both come from the
+ * injected clock — a slice soon after the current I/O (`clock.soon`, Node's own setImmediate by
+ * default) and the flush interval (`clock.setTimeout`); footfall/testing runs both at once, inside `track()`, through the same code.
  */
 export interface Scheduler {
   /** Runs `fn` soon, after pending I/O. */
@@ -14,7 +14,7 @@ export interface Scheduler {
 
 export function createEventLoopScheduler(clock: Clock): Scheduler {
   return {
-    soon: (fn) => void setImmediate(fn),
+    soon: clock.soon === undefined ? runSoon : (fn) => clock.soon?.(fn),
     after(ms, fn) {
       const handle = clock.setTimeout(fn, ms);
       return () => clock.clearTimeout(handle);
