@@ -11,7 +11,7 @@ import { FootfallError, describeSecret, describeValue } from './errors.js';
 import { createKeyedHasher } from './privacy/hash.js';
 import { compileQueryPolicy, type QueryPolicy } from './privacy/query.js';
 import { booleanOption, functionOption, integerOption, oneOfOption, refuseUnknownKeys } from './option-checks.js';
-import { detectTestRunner, type RunnerEnv } from './internal/test-runner.js';
+import { readFootfallEnv, type FootfallEnv, type RawEnv } from './internal/footfall-env.js';
 import { warnOnce } from './warnings.js';
 
 /** How requests become hits. Every option is optional; defaults are documented in docs/options.md. */
@@ -57,9 +57,8 @@ export function pickHitOptions(options: HitOptions): HitOptions {
   return picked as HitOptions;
 }
 
-export interface ResolveEnv extends RunnerEnv {
-  readonly FOOTFALL_HASH_KEY?: string | undefined;
-}
+/** The variables resolveHitOptions reads (FOOTFALL_HASH_KEY and the test runner's), or what `readFootfallEnv` made of them. */
+export type ResolveEnv = RawEnv | FootfallEnv;
 
 /** Validates `options` once and returns the frozen context `toHit` runs on. Throws FootfallError. */
 export function resolveHitOptions(options: HitOptions = {}, env: ResolveEnv = process.env): HitContext {
@@ -69,7 +68,7 @@ export function resolveHitOptions(options: HitOptions = {}, env: ResolveEnv = pr
   refuseUnknownKeys(options, HIT_KEYS, 'resolveHitOptions');
   const maxSessions = integerOption('maxSessions', options.maxSessions, 10_000, 1, 'a positive integer');
   const context: HitContext = Object.freeze({
-    hasher: createKeyedHasher(resolveHashKey(options.hashKey, env)),
+    hasher: createKeyedHasher(resolveHashKey(options.hashKey, isRead(env) ? env : readFootfallEnv(env))),
     query: compileQueryPolicy(options.query ?? 'names'),
     title: functionOption('title', options.title),
     canonical: resolveCanonical(options.canonicalHost),
@@ -116,11 +115,11 @@ function contextFor(options: HitOptions | HitContext | undefined): HitContext {
   return context;
 }
 
-function resolveHashKey(key: unknown, env: ResolveEnv): string | Uint8Array {
-  const chosen = key ?? (env.FOOTFALL_HASH_KEY === '' ? undefined : env.FOOTFALL_HASH_KEY);
+function resolveHashKey(key: unknown, env: FootfallEnv): string | Uint8Array {
+  const chosen = key ?? env.hashKey;
   if (chosen === undefined) {
     // Under a test runner a random key per process is what tests want: nothing to warn about.
-    if (detectTestRunner(env) === undefined) warnOnce('FFWRN001');
+    if (env.testRunner === undefined) warnOnce('FFWRN001');
     return randomBytes(32);
   }
   if ((typeof chosen === 'string' && chosen.length >= 16) || (chosen instanceof Uint8Array && chosen.length >= 16)) {
@@ -175,4 +174,8 @@ export function checkHitOverrides(overrides: HitOverrides): Readonly<HitOverride
   if (overrides.canonicalHost !== undefined) resolveCanonical(overrides.canonicalHost);
   booleanOption('trustProxy', overrides.trustProxy, false);
   return Object.freeze({ query: overrides.query, canonicalHost: overrides.canonicalHost, trustProxy: overrides.trustProxy });
+}
+
+function isRead(env: ResolveEnv): env is FootfallEnv {
+  return typeof (env as FootfallEnv).disabled === 'boolean';
 }

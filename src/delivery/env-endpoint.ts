@@ -6,9 +6,8 @@ import type { Destination } from './options.js';
  * FOOTFALL_ENDPOINT points a tracker at another collector (the seed's "change it to
  * http://localhost:5000/") when the destination was not given an endpoint of its own.
  */
-export function withEnvEndpoint(destination: Destination, env: Readonly<Record<string, string | undefined>>): Destination {
-  const endpoint = env.FOOTFALL_ENDPOINT;
-  if (endpoint === undefined || endpoint === '' || destination.customEndpoint) return destination;
+export function withEnvEndpoint(destination: Destination, endpoint: string | undefined): Destination {
+  if (endpoint === undefined || destination.customEndpoint) return destination;
   if (destination.kind === 'ga4') {
     return ga4({ measurementId: destination.measurementId, apiSecret: destination.apiSecret, validate: destination.validate, endpoint: ga4Endpoint(endpoint) });
   }

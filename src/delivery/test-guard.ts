@@ -1,4 +1,4 @@
-import { detectTestRunner, type RunnerEnv, type TestRunner } from '../internal/test-runner.js';
+import type { TestRunner } from '../internal/test-runner.js';
 import type { Destination } from './options.js';
 
 /** Google's collection hosts: www.google-analytics.com, region1.google-analytics.com, ... */
@@ -19,12 +19,12 @@ export function isGoogleEndpoint(url: string): boolean {
  * `sendInTests` says so. Returns the runner that holds it back, or undefined when it sends.
  * A local collector (FOOTFALL_ENDPOINT, `ga4({ endpoint })`) or an injected transport sends as usual.
  */
-export function heldBackInTests({ destination, injectedTransport, sendInTests, env }: {
+export function heldBackInTests({ destination, injectedTransport, sendInTests, runner }: {
   destination: Destination;
   injectedTransport: boolean;
   sendInTests: boolean;
-  env: RunnerEnv;
+  runner: TestRunner | undefined;
 }): TestRunner | undefined {
   if (sendInTests || injectedTransport || !isGoogleEndpoint(destination.endpoint)) return undefined;
-  return detectTestRunner(env);
+  return runner;
 }

@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { createHitIds, hitIdPrefix } from '../core/hit-id.js';
 import type { HitContext } from '../core/hit-context.js';
 import { deriveHitContext, pickHitOptions, resolveHitOptions, type HitOverrides } from '../hit-options.js';
-import { detectTestRunner } from '../internal/test-runner.js';
+import { readFootfallEnv } from '../internal/footfall-env.js';
 import { warnOnce } from '../warnings.js';
 import { createAccounting } from './accounting.js';
 import { createBatcher } from './batcher.js';
@@ -46,13 +46,15 @@ export interface TrackerInternals {
 
 /** The wiring: ring buffer -> batcher -> sender -> retry(concurrency(breaker(timeout(transport)))) -> books. */
 export function assembleTracker(options: TrackerOptions, internals: TrackerInternals = {}): Tracker {
-  const runner = detectTestRunner(process.env);
+  // The environment, read once for the whole tracker (src/internal/footfall-env.ts).
+  const env = readFootfallEnv();
+  const runner = env.testRunner;
   // Jest drops a test file's modules when the file ends: no timer or exit hook of ours may outlive it.
   const settings = resolveTrackerOptions(options, { underJest: runner === 'jest' && internals.scheduler === undefined });
   const { clock } = settings;
-  const context = resolveHitOptions({ now: clock.now, ...pickHitOptions(options) });
-  const destination = withEnvEndpoint(settings.destination, process.env);
-  const heldBack = heldBackInTests({ destination, injectedTransport: settings.transport !== undefined, sendInTests: settings.sendInTests, env: process.env });
+  const context = resolveHitOptions({ now: clock.now, ...pickHitOptions(options) }, env);
+  const destination = withEnvEndpoint(settings.destination, env.endpoint);
+  const heldBack = heldBackInTests({ destination, injectedTransport: settings.transport !== undefined, sendInTests: settings.sendInTests, runner });
   if (heldBack !== undefined) warnOnce('FFWRN006', `(${heldBack} detected; endpoint ${destination.endpoint})`);
   const format = createWireFormat(destination);
   const accounting = createAccounting();

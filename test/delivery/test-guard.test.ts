@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTracker } from '../../src/delivery/tracker.js';
 import { heldBackInTests, isGoogleEndpoint } from '../../src/delivery/test-guard.js';
+import { readFootfallEnv } from '../../src/internal/footfall-env.js';
 import { isFootfallError } from '../../src/errors.js';
 import { detectTestRunner } from '../../src/internal/test-runner.js';
 import { ga4 } from '../../src/protocols/ga4/destination.js';
@@ -28,22 +29,22 @@ describe('detectTestRunner', () => {
 });
 
 describe('heldBackInTests', () => {
-  const env = { VITEST: 'true' };
+  const runner = readFootfallEnv({ VITEST: 'true' }).testRunner;
   it('holds back Google, over the default transport, under a runner', () => {
     assert.ok(isGoogleEndpoint('https://www.google-analytics.com/mp/collect'));
     assert.ok(isGoogleEndpoint('https://region1.google-analytics.com/debug/mp/collect'));
     assert.ok(!isGoogleEndpoint('http://127.0.0.1:8787/mp/collect'));
     assert.ok(!isGoogleEndpoint('https://google-analytics.com.example.org/mp/collect'));
-    assert.equal(heldBackInTests({ destination: google, injectedTransport: false, sendInTests: false, env }), 'vitest');
-    assert.equal(heldBackInTests({ destination: ua({ trackingId: 'UA-1234-1' }), injectedTransport: false, sendInTests: false, env }), 'vitest');
+    assert.equal(heldBackInTests({ destination: google, injectedTransport: false, sendInTests: false, runner }), 'vitest');
+    assert.equal(heldBackInTests({ destination: ua({ trackingId: 'UA-1234-1' }), injectedTransport: false, sendInTests: false, runner }), 'vitest');
   });
 
   it('lets through a local endpoint, an injected transport, sendInTests, and anything outside tests', () => {
     const local = ga4({ measurementId: 'G-TEST1234', apiSecret: 's', endpoint: 'http://127.0.0.1:9/mp/collect' });
-    assert.equal(heldBackInTests({ destination: local, injectedTransport: false, sendInTests: false, env }), undefined);
-    assert.equal(heldBackInTests({ destination: google, injectedTransport: true, sendInTests: false, env }), undefined);
-    assert.equal(heldBackInTests({ destination: google, injectedTransport: false, sendInTests: true, env }), undefined);
-    assert.equal(heldBackInTests({ destination: google, injectedTransport: false, sendInTests: false, env: {} }), undefined);
+    assert.equal(heldBackInTests({ destination: local, injectedTransport: false, sendInTests: false, runner }), undefined);
+    assert.equal(heldBackInTests({ destination: google, injectedTransport: true, sendInTests: false, runner }), undefined);
+    assert.equal(heldBackInTests({ destination: google, injectedTransport: false, sendInTests: true, runner }), undefined);
+    assert.equal(heldBackInTests({ destination: google, injectedTransport: false, sendInTests: false, runner: readFootfallEnv({}).testRunner }), undefined);
   });
 });
 

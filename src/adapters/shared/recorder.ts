@@ -4,6 +4,7 @@ import type { TrackInput } from '../../delivery/track-input.js';
 import type { RequestHeaders } from '../../core/request-info.js';
 import { collector } from '../../protocols/ga4/collector-destination.js';
 import { ga4 } from '../../protocols/ga4/destination.js';
+import { readFootfallEnv, type FootfallEnv, type RawEnv } from '../../internal/footfall-env.js';
 import { warnOnce } from '../../warnings.js';
 import { templateFromPath } from '../../core/route.js';
 import { splitUrl } from '../../core/url.js';
@@ -34,9 +35,10 @@ export interface Recorder<Req> {
  * The part every adapter shares: options validated once, the tracker (or one built from the
  * environment), skip and sampling, and recording that can never throw into the app.
  */
-export function createRecorder<Req>(tracker: Tracker | undefined, options: AdapterOptions<Req> = {}, adapter?: AdapterIdentity, env = process.env): Recorder<Req> {
+export function createRecorder<Req>(tracker: Tracker | undefined, options: AdapterOptions<Req> = {}, adapter?: AdapterIdentity, rawEnv: RawEnv = process.env): Recorder<Req> {
   const resolved = resolveAdapterOptions(options, adapter);
-  const active = env.FOOTFALL_DISABLED === '1' ? undefined : (tracker ?? trackerFromEnv(env, options));
+  const env = readFootfallEnv(rawEnv);
+  const active = env.disabled ? undefined : (tracker ?? trackerFromEnv(env, options));
   const fail = () => warnOnce('FFWRN005');
   return {
     tracker: active,
@@ -93,11 +95,8 @@ function isHealthPage(page: string): boolean {
  * to FOOTFALL_ENDPOINT when it is set), else a Footfall collector at FOOTFALL_ENDPOINT alone
  * (FOOTFALL_GA4_API_SECRET, when set, is its --api-secret).
  */
-function trackerFromEnv<Req>(env: NodeJS.ProcessEnv, options: AdapterOptions<Req>): Tracker {
-  // An empty variable (`FOOTFALL_GA4_MEASUREMENT_ID=` in a .env file) is an unset one.
-  const measurementId = env.FOOTFALL_GA4_MEASUREMENT_ID || undefined;
-  const apiSecret = env.FOOTFALL_GA4_API_SECRET || undefined;
-  const endpoint = env.FOOTFALL_ENDPOINT || undefined;
+function trackerFromEnv<Req>(env: FootfallEnv, options: AdapterOptions<Req>): Tracker {
+  const { ga4MeasurementId: measurementId, ga4ApiSecret: apiSecret, endpoint } = env;
   const hitOptions = { query: options.query, canonicalHost: options.canonicalHost, trustProxy: options.trustProxy };
   if (measurementId !== undefined && apiSecret !== undefined) return createTracker({ destination: ga4({ measurementId, apiSecret }), ...hitOptions });
   if (endpoint !== undefined) return createTracker({ destination: collector(endpoint, { apiSecret }), ...hitOptions });
