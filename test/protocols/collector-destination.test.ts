@@ -75,7 +75,9 @@ describe('collector(url): a local Footfall collector without Google ids', () => 
     assert.equal(collector('http://127.0.0.1:8787', { batch: false }).batchEndpoint, undefined);
     assert.ok(!JSON.stringify(collector('http://127.0.0.1:8787', { apiSecret: 'local-secret' })).includes('local-secret'), 'the secret stays hidden');
     assert.equal(collector('http://127.0.0.1:8787', { apiSecret: 'local-secret' }).apiSecret, 'local-secret');
-    assert.throws(() => collector('http://127.0.0.1:8787/ingest'), (error) => isFootfallError(error) && error.code === 'FOOTFALL_ERR_INVALID_OPTION' && /`batch`/.test(error.message));
+    assert.equal(collector('http://127.0.0.1:8787/ingest').batchEndpoint, undefined, 'another path names no /mp/batch: one consumer per request, as before');
+    assert.equal(collector('http://127.0.0.1:8787/ingest').endpoint, 'http://127.0.0.1:8787/ingest');
+    assert.throws(() => collector('http://127.0.0.1:8787/ingest', { batch: true }), (error) => isFootfallError(error) && error.code === 'FOOTFALL_ERR_INVALID_OPTION' && /`batch` must be false \(or left out\)/.test(error.message));
     assert.throws(() => collector('http://127.0.0.1:8787', { batch: 'yes' } as never), (error) => isFootfallError(error) && error.code === 'FOOTFALL_ERR_INVALID_OPTION' && /`batch` must be true or false/.test(error.message));
     assert.throws(() => collector('127.0.0.1:8787'), (error) => isFootfallError(error) && error.code === 'FOOTFALL_ERR_INVALID_ENDPOINT');
     assert.throws(() => collector('http://127.0.0.1:8787', { apiSecrets: 'x' } as never), (error) => isFootfallError(error) && error.code === 'FOOTFALL_ERR_UNKNOWN_OPTION' && /`apiSecrets`.*did you mean `apiSecret`/.test(error.message));
