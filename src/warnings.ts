@@ -16,6 +16,7 @@ export const WARNINGS = {
     'A tracker created under a test runner sends to Google Analytics: its hits are dropped (reason `test_environment`), not sent. Point it at a local collector (FOOTFALL_ENDPOINT or ga4({ endpoint })), use createTestTracker() from footfall/testing, or pass `sendInTests: true` to createTracker to send anyway.',
   FFWRN007: 'Analytics delivery has been failing for a while: no attempt has succeeded, and the destination cannot be reached or refuses every request (connection refused, DNS, TLS, timeouts, 5xx, or a 4xx each time). Hits wait in the bounded queue and are lost if it does not recover. Check the endpoint, the ids and the network; tracker.stats() has the counts. Reported once.',
   FFWRN008: 'Hits were lost: when the tracker closed (or the process ended without closing it), some had failed, been dropped or were still pending (counts by reason below; tracker.stats() has them too). Reported once.',
+  FFWRN009: 'A Footfall collector answered 404 to POST /mp/batch: this collector has no /mp/batch; upgrade it or use collector(url, { batch: false }). Its hits fail as http_4xx until then. Reported once.',
 } as const;
 
 export type WarningCode = keyof typeof WARNINGS;

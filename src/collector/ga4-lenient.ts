@@ -18,6 +18,14 @@ export function noLeniency(): Leniency {
   return { cutValues: 0, droppedParams: 0, droppedEvents: 0, rewrittenTimestamps: 0 };
 }
 
+/** Adds `more` into `total`. */
+export function addLeniency(total: Leniency, more: Leniency): void {
+  total.cutValues += more.cutValues;
+  total.droppedParams += more.droppedParams;
+  total.droppedEvents += more.droppedEvents;
+  total.rewrittenTimestamps += more.rewrittenTimestamps;
+}
+
 export interface LenientEvent {
   readonly name: string;
   readonly timeMs: number;

@@ -6,6 +6,7 @@ import type { FaultDecision, Faults } from './faults.js';
 import type { Leniency } from './ga4-lenient.js';
 import { sendEmpty, sendError, sendJson } from './http-reply.js';
 import { ingestGa4 } from './ingest-ga4.js';
+import { ingestGa4Batch, validateGa4Batch } from './ingest-ga4-batch.js';
 import type { IngestResult } from './ingest-result.js';
 import type { IngestRoute } from './ingest-routes.js';
 import { checkContentType } from './ingest-routes.js';
@@ -54,7 +55,7 @@ export async function handleIngest(req: IncomingMessage, res: ServerResponse, ur
   if (typeof sleep === 'string') return refuse(res, context, 400, sleep);
   const read = method === 'GET' ? { ok: true as const, body: Buffer.from(queryPayload(url)) } : await readBody(req, route.maxBodyBytes);
   if (!read.ok) return refuse(res, context, read.status, read.error, { connection: 'close' });
-  if (route.debug) return sendJson(res, 200, route.protocol === 'ga4' ? validateGa4(read.body, { nowMs: context.clock.now(), behavior: 'payload' }) : validateUa(read.body, { single: !route.batch }));
+  if (route.debug) return sendJson(res, 200, validate(route, read.body, context.clock.now()));
   const fate = context.faults.decide(sleep * 1000);
   const storeFirst = fate.storeFirst === true;
   if (!(await wait(fate.delayMs + (storeFirst ? 0 : fate.hangMs), res, context))) return;
@@ -88,8 +89,15 @@ function sendPixel(res: ServerResponse): void {
 }
 
 function ingest(route: IngestRoute, body: Buffer, url: URL, nowMs: number, apiSecret: string | undefined): IngestResult {
-  if (route.protocol === 'ga4') return ingestGa4(body, url.searchParams, apiSecret === undefined ? { nowMs } : { nowMs, apiSecret });
-  return ingestUa(body, route.batch, nowMs);
+  if (route.protocol === 'ua') return ingestUa(body, route.batch, nowMs);
+  const context = apiSecret === undefined ? { nowMs } : { nowMs, apiSecret };
+  return route.batch ? ingestGa4Batch(body, url.searchParams, context) : ingestGa4(body, url.searchParams, context);
+}
+
+/** A debug path's answer: the validation server's messages, storing nothing. */
+function validate(route: IngestRoute, body: Buffer, nowMs: number): unknown {
+  if (route.protocol === 'ua') return validateUa(body, { single: !route.batch });
+  return route.batch ? validateGa4Batch(body, nowMs) : validateGa4(body, { nowMs, behavior: 'payload' });
 }
 
 function refuse(res: ServerResponse, context: IngestContext, status: number, reason: string, headers: Record<string, string> = {}): void {

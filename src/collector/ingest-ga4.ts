@@ -41,7 +41,14 @@ export function ingestGa4(body: Uint8Array, query: URLSearchParams, context: Ga4
   }
   const text = decodeUtf8(body);
   if (text === undefined) return refuse(400, 'body is not valid UTF-8: send the payload as UTF-8 JSON');
-  const { nowMs } = context;
+  return ingestGa4Payload(text, context.nowMs);
+}
+
+/**
+ * One payload's text (size and ids already checked) into hits, by /mp/collect's rules; `/mp/batch`
+ * applies it to each payload of its array, so both endpoints keep and refuse alike.
+ */
+export function ingestGa4Payload(text: string, nowMs: number): IngestResult {
   const malformed = validateGa4(text, { nowMs, behavior: 'RELAXED' }).validationMessages.filter(isMalformed);
   if (malformed.length > 0) {
     return refuse(400, `invalid Measurement Protocol payload (${malformed.length} problem${malformed.length === 1 ? '' : 's'}; POST it to /debug/mp/collect for the same messages)`, { validationMessages: malformed });

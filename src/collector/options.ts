@@ -42,7 +42,7 @@ export interface CollectorOptions extends FaultOptions {
 /** One ingest request as `onRequest` sees it. */
 export interface IngestRequest {
   readonly method: string;
-  /** `/mp/collect`, `/collect`, `/batch` or a debug path; no query (it may hold a secret). */
+  /** `/mp/collect`, `/mp/batch`, `/collect`, `/batch` or a debug path; no query (it may hold a secret). */
   readonly path: string;
   /** The status answered; 0 when the client went away first (e.g. during a hang). */
   readonly status: number;

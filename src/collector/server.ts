@@ -10,7 +10,7 @@ import { INGEST_ROUTES } from './ingest-routes.js';
 import type { CollectorOptions, IngestRequest, ResolvedCollectorOptions } from './options.js';
 import { resolveCollectorOptions } from './options.js';
 import { sameSecret } from './same-secret.js';
-import { noLeniency, type Leniency } from './ga4-lenient.js';
+import { addLeniency, noLeniency, type Leniency } from './ga4-lenient.js';
 import { formatDuplicates, formatDuplicatesJson, formatHitJson, formatHitLine, formatRefusal } from './print-hit.js';
 import { createSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -72,7 +72,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       return handleApi(req, res, url, api);
     }
     if (dashboard.handle(req, res)) return;
-    sendError(res, 404, `nothing at ${url.pathname}: the collector takes GA4 hits at POST /mp/collect, UA hits at /collect and /batch, and serves the dashboard at /`);
+    sendError(res, 404, `nothing at ${url.pathname}: the collector takes GA4 hits at POST /mp/collect (many consumers at once at POST /mp/batch), UA hits at /collect and /batch, and serves the dashboard at /`);
   };
   try {
     await listen(server, resolved.port, resolved.host);
@@ -124,13 +124,6 @@ function ingestContext(resolved: ResolvedCollectorOptions, store: Store, counts:
     },
   };
   return resolved.apiSecret === undefined ? context : { ...context, apiSecret: resolved.apiSecret };
-}
-
-function addLeniency(total: Leniency, more: Leniency): void {
-  total.cutValues += more.cutValues;
-  total.droppedParams += more.droppedParams;
-  total.droppedEvents += more.droppedEvents;
-  total.rewrittenTimestamps += more.rewrittenTimestamps;
 }
 
 function reportWhenOver(req: IncomingMessage, res: ServerResponse, seen: { path: string; receivedMs: number; tally: IngestTally }, onRequest: (request: IngestRequest) => void): void {

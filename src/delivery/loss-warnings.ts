@@ -2,6 +2,7 @@ import { warnOnce } from '../warnings.js';
 import type { Accounting } from './accounting.js';
 import type { Clock } from './clock.js';
 import type { FailingSummary } from './failure-watch.js';
+import type { FailureReport } from './events.js';
 import type { Destination } from './options.js';
 
 /**
@@ -9,7 +10,7 @@ import type { Destination } from './options.js';
  * with the API secret masked. Never the secret, never a password.
  */
 export function destinationLabel(destination: Destination): string {
-  const url = new URL(destination.endpoint);
+  const url = new URL((destination.kind === 'ga4' ? destination.batchEndpoint : undefined) ?? destination.endpoint);
   if (url.username !== '' || url.password !== '') {
     url.username = '***';
     url.password = '';
@@ -43,8 +44,9 @@ function byReason(counts: Readonly<Record<string, number>>): string {
 }
 
 /**
- * The tracker's two loss warnings: FFWRN007 when the watch says the destination is failing;
- * FFWRN008 at close, or when the process ends without a close, if hits were lost.
+ * The tracker's loss warnings: FFWRN007 when the watch says the destination is failing;
+ * FFWRN008 at close, or when the process ends without a close, if hits were lost; FFWRN009
+ * when a collector has no `/mp/batch` (a 404 there is a configuration problem, not bad luck).
  */
 export function createLossWarnings({ destination, accounting, pending, clock }: { destination: Destination; accounting: Accounting; pending: () => number; clock: Clock }) {
   const label = destinationLabel(destination);
@@ -55,6 +57,9 @@ export function createLossWarnings({ destination, accounting, pending, clock }: 
     closed(): void {
       const lost = lostDetail(label, accounting);
       if (lost !== undefined) warnOnce('FFWRN008', lost);
+    },
+    failed(report: FailureReport): void {
+      if (report.status === 404 && destination.kind === 'ga4' && destination.batchEndpoint !== undefined) warnOnce('FFWRN009', `Destination: ${label}.`);
     },
     processEnding(): void {
       const lost = lostDetail(label, accounting, pending());

@@ -61,6 +61,7 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
   const pending = () => batcher.queued + sender.hits;
   const losses = createLossWarnings({ destination, accounting, pending, clock });
   const emitter = createSafeEmitter();
+  emitter.on('failed', losses.failed);
   const ledger = createFlushLedger();
   const books = createBooks({ accounting, emitter, ledger, onSuccess: settings.onSuccess, onFailure: settings.onFailure });
   const stack = createTransportStack(settings, { random: options.random ?? Math.random, onBreakerChange: (change) => emitter.emit('breaker', change), onFailing: losses.failing, initialConcurrency: internals.initialConcurrency });

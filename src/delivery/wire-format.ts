@@ -3,6 +3,7 @@ import { encodeGa4Group, ga4GroupKey } from '../protocols/ga4/encode.js';
 import { GA4_LIMITS } from '../protocols/ga4/limits.js';
 import { encodeUa } from '../protocols/ua/encode.js';
 import { UA_LIMITS } from '../protocols/ua/limits.js';
+import { createMpBatchFormat } from './mp-batch-format.js';
 import type { Destination } from './options.js';
 import type { OutgoingRequest } from './transport.js';
 
@@ -29,7 +30,9 @@ export interface WireFormat {
 }
 
 export function createWireFormat(destination: Destination): WireFormat {
-  return destination.kind === 'ga4' ? ga4Format(destination) : uaFormat(destination);
+  if (destination.kind === 'ua') return uaFormat(destination);
+  const { batchEndpoint } = destination;
+  return batchEndpoint === undefined ? ga4Format(destination) : createMpBatchFormat(destination, batchEndpoint);
 }
 
 function ga4Format(destination: Extract<Destination, { kind: 'ga4' }>): WireFormat {

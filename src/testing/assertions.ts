@@ -67,9 +67,17 @@ export function assertValidPayloads(source: { readonly requests: readonly Record
   if (problems.length > 0) fail(`${problems.length} of ${source.requests.length} payload(s) are invalid:\n  ${problems.join('\n  ')}`, problems.length, 0, 'assertValidPayloads');
 }
 
+function validateBatch(body: string, nowMs: number): string[] {
+  const payloads = JSON.parse(body) as unknown;
+  if (!Array.isArray(payloads)) return ['(body): a /mp/batch body must be a JSON array of GA4 payloads'];
+  return payloads.flatMap((payload: unknown, i) => validateGa4(payload, { nowMs }).validationMessages.map((m) => `[${i}]${m.fieldPath === '' ? '' : `.${m.fieldPath}`}: ${m.description} [${m.validationCode}]`));
+}
+
 function validate(request: RecordedRequest, nowMs: number | undefined): string[] {
   if (request.contentType.startsWith('application/json')) {
     const now = nowMs ?? Math.max(0, ...request.hits.map((hit) => hit.timestampMs));
+    // collector(url) sends a Footfall /mp/batch: a JSON array of GA4 payloads, each validated as GA4's own.
+    if (/\/mp\/batch(?:\?|$)/.test(request.url)) return validateBatch(request.body, now);
     return validateGa4(request.body, { nowMs: now }).validationMessages.map((m) => `${m.fieldPath || '(body)'}: ${m.description} [${m.validationCode}]`);
   }
   return validateUa(request.body).hitParsingResult.flatMap((result) => result.parserMessage.filter((m) => m.messageType === 'ERROR').map((m) => `${m.parameter ?? '(hit)'}: ${m.description}`));

@@ -79,7 +79,10 @@ export function createTestTracker(options: TestTrackerOptions = {}): TestTracker
       if (seen.has(request.hits)) continue;
       seen.add(request.hits);
       hits.push(...request.hits);
-      payloads.push(destination.kind === 'ga4' ? (JSON.parse(request.body) as Ga4Payload) : request.body);
+      if (destination.kind !== 'ga4') payloads.push(request.body);
+      // collector(url) sends many consumers' payloads per request (/mp/batch): one entry each.
+      else if (destination.batchEndpoint !== undefined) payloads.push(...(JSON.parse(request.body) as Ga4Payload[]));
+      else payloads.push(JSON.parse(request.body) as Ga4Payload);
     }
     if (waiters.length === 0) return;
     const ready = waiters.filter((waiter) => hits.length >= waiter.count);

@@ -16,7 +16,8 @@ describe('a destination that refuses every request (4xx) is not silent either', 
     const onWarning = (warning: Error) => warnings.push(warning);
     process.on('warning', onWarning);
     const clock = createManualClock(T0);
-    const tracker = createTracker({ destination: collector(fake.url, { apiSecret: 'a-wrong-secret' }), hashKey: TEST_KEY, clock, flushOnExit: false });
+    // One consumer per request (batch: false), so five consumers make five refused attempts.
+    const tracker = createTracker({ destination: collector(fake.url, { apiSecret: 'a-wrong-secret', batch: false }), hashKey: TEST_KEY, clock, flushOnExit: false });
     try {
       for (let i = 0; i < 5; i++) tracker.track(requestFor(`consumer-${i}`, i));
       await drive(clock, () => clock.now() - T0 >= 20_000, { stepMs: 100, idle: () => tracker.stats().inFlight === 0 });

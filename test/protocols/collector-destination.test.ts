@@ -25,7 +25,7 @@ function runChild(fixture: string, env: Record<string, string>): Promise<{ code:
 }
 
 describe('collector(url): a local Footfall collector without Google ids', () => {
-  it('sends GA4 to the collector\'s /mp/collect, with placeholders it accepts: every hit stored', async () => {
+  it('sends GA4 payloads to the collector\'s /mp/batch, many consumers per request, with placeholders it accepts: every hit stored', async () => {
     const fake = await startFakeCollector();
     try {
       const tracker = createTracker({ destination: collector(fake.url), hashKey: TEST_KEY, flushOnExit: false });
@@ -33,7 +33,20 @@ describe('collector(url): a local Footfall collector without Google ids', () => 
       assert.deepEqual(await tracker.close(), { sent: 3, failed: 0, dropped: 0, pending: 0 });
       assert.equal(fake.hits.length, 3);
       assert.deepEqual(fake.hits.map((hit) => hit.route), ['/v1/items/:id', '/v1/items/:id', '/v1/items/:id']);
-      assert.ok(fake.requests.every((request) => request.path === '/mp/collect' && request.status === 204));
+      assert.deepEqual(fake.requests.map((request) => [request.path, request.status]), [['/mp/batch', 204]], 'three consumers, one request');
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('with { batch: false }, one consumer per request to /mp/collect, as collectors older than /mp/batch take it', async () => {
+    const fake = await startFakeCollector();
+    try {
+      const tracker = createTracker({ destination: collector(fake.url, { batch: false }), hashKey: TEST_KEY, flushOnExit: false });
+      for (let i = 0; i < 3; i++) tracker.track(requestFor(`consumer-${i}`, i));
+      assert.deepEqual(await tracker.close(), { sent: 3, failed: 0, dropped: 0, pending: 0 });
+      assert.equal(fake.hits.length, 3);
+      assert.deepEqual(fake.requests.map((request) => [request.path, request.status]), [['/mp/collect', 204], ['/mp/collect', 204], ['/mp/collect', 204]]);
     } finally {
       await fake.close();
     }
@@ -57,6 +70,15 @@ describe('collector(url): a local Footfall collector without Google ids', () => 
   it('is not overridden by FOOTFALL_ENDPOINT, and refuses a bad URL or an unknown option', () => {
     assert.equal(collector('http://127.0.0.1:8787').customEndpoint, true);
     assert.equal(collector('http://127.0.0.1:8787').endpoint, 'http://127.0.0.1:8787/mp/collect');
+    assert.equal(collector('http://127.0.0.1:8787').batchEndpoint, 'http://127.0.0.1:8787/mp/batch');
+    assert.equal(collector('http://127.0.0.1:8787/footfall/mp/collect').batchEndpoint, 'http://127.0.0.1:8787/footfall/mp/batch', 'beside the collect path, behind a proxy too');
+    assert.equal(collector('http://127.0.0.1:8787', { batch: false }).batchEndpoint, undefined);
+    assert.ok(!JSON.stringify(collector('http://127.0.0.1:8787', { apiSecret: 'local-secret' })).includes('local-secret'), 'the secret stays hidden');
+    assert.equal(collector('http://127.0.0.1:8787', { apiSecret: 'local-secret' }).apiSecret, 'local-secret');
+    assert.equal(collector('http://127.0.0.1:8787/ingest').batchEndpoint, undefined, 'another path names no /mp/batch: one consumer per request, as before');
+    assert.equal(collector('http://127.0.0.1:8787/ingest').endpoint, 'http://127.0.0.1:8787/ingest');
+    assert.throws(() => collector('http://127.0.0.1:8787/ingest', { batch: true }), (error) => isFootfallError(error) && error.code === 'FOOTFALL_ERR_INVALID_OPTION' && /`batch` must be false \(or left out\)/.test(error.message));
+    assert.throws(() => collector('http://127.0.0.1:8787', { batch: 'yes' } as never), (error) => isFootfallError(error) && error.code === 'FOOTFALL_ERR_INVALID_OPTION' && /`batch` must be true or false/.test(error.message));
     assert.throws(() => collector('127.0.0.1:8787'), (error) => isFootfallError(error) && error.code === 'FOOTFALL_ERR_INVALID_ENDPOINT');
     assert.throws(() => collector('http://127.0.0.1:8787', { apiSecrets: 'x' } as never), (error) => isFootfallError(error) && error.code === 'FOOTFALL_ERR_UNKNOWN_OPTION' && /`apiSecrets`.*did you mean `apiSecret`/.test(error.message));
   });

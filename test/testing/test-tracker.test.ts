@@ -3,6 +3,7 @@ import { AssertionError } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
 import { createManualClock } from '../../src/delivery/clock.js';
+import { collector } from '../../src/protocols/ga4/collector-destination.js';
 import { ua } from '../../src/protocols/ua/destination.js';
 import { validateGa4 } from '../../src/protocols/ga4/validate.js';
 import { assertNotTracked, assertTracked, assertValidPayloads, createTestTracker, TEST_MEASUREMENT_ID, type TestTracker } from '../../src/testing/index.js';
@@ -207,6 +208,15 @@ describe('createTestTracker', () => {
     assert.equal(fields.get('tid'), 'UA-12345-1');
     assert.equal(fields.get('t'), 'pageview');
     assert.equal(tracker.requests[0]?.contentType, 'text/plain');
+    assertValidPayloads(tracker);
+  });
+
+  it('with a collector(url) destination (/mp/batch), `payloads` holds each consumer\'s GA4 payload, not the batch\'s array', () => {
+    const tracker = createTestTracker({ destination: collector('http://127.0.0.1:8787') });
+    for (const user of ['a', 'b']) tracker.track({ method: 'GET', url: '/v1/users/1', route: '/v1/users/:id', status: 200, userId: user, headers: { host: 'api.example.com' } });
+    assert.match(tracker.requests[0]?.url ?? '', /\/mp\/batch\?/);
+    assert.equal(tracker.payloads.length, 2);
+    assert.ok(tracker.payloads.every((payload) => !Array.isArray(payload) && typeof payload === 'object' && payload.events[0]?.name === 'page_view'));
     assertValidPayloads(tracker);
   });
 

@@ -33,7 +33,7 @@ interface CollectorFlags {
 export function registerCollector(program: Command, io: CliIo): void {
   program
     .command('collector')
-    .description('run the collector: GA4 (/mp/collect) and UA (/collect, /batch) ingestion, the dashboard and the query API')
+    .description('run the collector: GA4 (/mp/collect, and Footfall\'s /mp/batch) and UA (/collect, /batch) ingestion, the dashboard and the query API')
     .option('--host <address>', 'address to listen on (anything but loopback needs --token or --insecure)', '127.0.0.1')
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', parsePort, 8787)
     .option('--db <file>', 'SQLite file to store hits in', './footfall.db')
@@ -91,6 +91,7 @@ function banner(url: string, flags: CollectorFlags, faults: string): string {
     `Footfall collector listening on ${url}`,
     `  dashboard   ${url}/${flags.token === undefined ? '' : '#token=<your token>'}`,
     `  GA4         POST ${url}/mp/collect   (validation: POST ${url}/debug/mp/collect)`,
+    `  GA4 batch   POST ${url}/mp/batch   (many consumers per request: collector(url) sends here)`,
     `  UA v1       ${url}/collect, ${url}/batch   (validation: ${url}/debug/collect)`,
     `  storage     ${flags.memory === true ? 'in memory' : flags.db}`,
     `  faults      ${faults}`,

@@ -27,6 +27,12 @@ export interface Ga4Destination {
   readonly customEndpoint: boolean;
   /** The URL to POST to, with `measurement_id` and `api_secret`. Never log it. */
   requestUrl(): string;
+  /**
+   * Footfall's own `/mp/batch` URL without query, when the destination is a Footfall collector
+   * taking many consumers per request (`collector(url)`; absent with `{ batch: false }` and
+   * for `ga4()`): hits then go there instead of `endpoint`, with the same query.
+   */
+  readonly batchEndpoint?: string;
 }
 
 const REGION_ENDPOINTS = {
@@ -62,10 +68,15 @@ export function ga4(options: Ga4DestinationOptions): Ga4Destination {
     endpoint,
     validate,
     customEndpoint: options.endpoint !== undefined,
-    requestUrl: () => `${endpoint}?measurement_id=${encodeURIComponent(measurementId)}&api_secret=${encodeURIComponent(apiSecret)}`,
+    requestUrl: () => ga4RequestUrl(endpoint, measurementId, apiSecret),
   };
   hideSecret(destination, 'apiSecret', apiSecret);
   return Object.freeze(destination) as Ga4Destination;
+}
+
+/** A GA4 collect (or batch) URL with its ids in the query. Never log it: the secret is in it. */
+export function ga4RequestUrl(endpoint: string, measurementId: string, apiSecret: string): string {
+  return `${endpoint}?measurement_id=${encodeURIComponent(measurementId)}&api_secret=${encodeURIComponent(apiSecret)}`;
 }
 
 function debugPath(path: string): string {
