@@ -14,14 +14,14 @@ import { serve } from '@hono/node-server';
 import { loadAdapter, loadFootfall } from './built.js';
 
 const [framework = 'express', mode = 'bare', sinkUrl = ''] = process.argv.slice(2);
-const { createTracker, ga4 } = await loadFootfall();
+const { createTracker, ga4, collector } = await loadFootfall();
 const [nodeAdapter, expressAdapter, fastifyAdapter, koaAdapter, honoAdapter] = await Promise.all([loadAdapter('node'), loadAdapter('express'), loadAdapter('fastify'), loadAdapter('koa'), loadAdapter('hono')]);
 const footfall = mode === 'footfall' || mode === 'adapter-only';
 /** 'adapter-only': the adapter records into a tracker whose track() does nothing (what the adapter alone costs). */
 const nullTracker = { track: () => undefined, flush: async () => undefined, close: async () => ({ sent: 0, failed: 0, dropped: 0, pending: 0 }), stats: () => ({ tracked: 0, sent: 0 }), on: () => () => undefined } as unknown as ReturnType<typeof createTracker>;
 const tracker = mode === 'adapter-only' ? nullTracker : footfall
   ? createTracker({
-      destination: ga4({ measurementId: 'G-BENCH123', apiSecret: 's', endpoint: `${sinkUrl}/mp/collect` }),
+      destination: destination(),
       hashKey: 'bench-key-0123456789abcdef',
       flushOnExit: false,
       // BENCH_NULL_TRANSPORT=1 drops the HTTP send, to separate what sending costs from the rest.
@@ -29,6 +29,14 @@ const tracker = mode === 'adapter-only' ? nullTracker : footfall
     })
   : undefined;
 const BODY = JSON.stringify({ id: 42, name: 'Ada' });
+
+/** BENCH_DESTINATION: ga4 (default), collector (Footfall's /mp/batch, many consumers a request), collector-unbatched (/mp/collect). */
+function destination() {
+  const kind = process.env.BENCH_DESTINATION ?? 'ga4';
+  if (kind === 'collector') return collector(sinkUrl);
+  if (kind === 'collector-unbatched') return collector(sinkUrl, { batch: false });
+  return ga4({ measurementId: 'G-BENCH123', apiSecret: 's', endpoint: `${sinkUrl}/mp/collect` });
+}
 /** BENCH_CONSUMERS: how many consumers the requests come from (each request's user id drawn in turn from a pool). */
 const CONSUMERS = Number(process.env.BENCH_CONSUMERS ?? 1);
 let nextConsumer = 0;

@@ -44,10 +44,12 @@ process.on('message', (message) => {
 });
 process.on('disconnect', () => process.exit(0));
 
-/** Events in a GA4 body (what a delivered request carried); 1 for anything else. */
+/** Events in a GA4 body or a /mp/batch body (what a delivered request carried); 1 for anything else. */
 function events(body: Buffer): number {
   try {
-    const parsed = JSON.parse(body.toString('utf8')) as { events?: unknown[] };
+    const parsed = JSON.parse(body.toString('utf8')) as { events?: unknown[] } | { events?: unknown[] }[];
+    // Footfall's /mp/batch: an array of GA4 payloads.
+    if (Array.isArray(parsed)) return parsed.reduce((sum, payload) => sum + (Array.isArray(payload.events) ? payload.events.length : 0), 0);
     return Array.isArray(parsed.events) ? parsed.events.length : 1;
   } catch {
     return 1;

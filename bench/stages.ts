@@ -23,6 +23,17 @@ const dir = process.env.BENCH_PROFILE_DIR ?? mkdtempSync(join(tmpdir(), 'footfal
 
 interface Row { framework: string; mode: string; consumers: number; rps: number; cpuUs: number; stagesUs: Record<Stage, number>; requestsPerSend: number }
 
+/** CPU per request without the profiler, for the view by difference: the adapter alone, everything but the send, everything. */
+async function cpuPerRequest(framework: string, mode: string, consumers: number, sink: SinkProcess, env: Record<string, string> = {}): Promise<number> {
+  const server = await startServerProcess(framework, mode, sink.url, { BENCH_CONSUMERS: String(consumers), ...env });
+  await autocannon({ url: `${server.url}/v1/users/42`, connections: CONNECTIONS, duration: 1 });
+  const before = await server.stats();
+  const result = await autocannon({ url: `${server.url}/v1/users/42?fields=name`, connections: CONNECTIONS, duration: DURATION_S });
+  const after = await server.stats();
+  server.stop();
+  return (after.cpuUs - before.cpuUs) / Math.max(1, result.requests.total);
+}
+
 async function run(framework: string, mode: 'bare' | 'footfall', consumers: number, sink: SinkProcess): Promise<Row> {
   const server = await startServerProcess(framework, mode, sink.url, { BENCH_CONSUMERS: String(consumers) });
   await autocannon({ url: `${server.url}/v1/users/42`, connections: CONNECTIONS, duration: 1 }); // warm-up
@@ -44,6 +55,17 @@ async function run(framework: string, mode: 'bare' | 'footfall', consumers: numb
 spawnSync('taskset', ['-p', '-c', '1', String(process.pid)]);
 const sink = await startSinkProcess('ok');
 const rows: Row[] = [];
+const differences: string[] = [];
+for (const framework of FRAMEWORKS) {
+  for (const consumers of CONSUMER_COUNTS) {
+    const bare = await cpuPerRequest(framework, 'bare', consumers, sink);
+    const adapter = await cpuPerRequest(framework, 'adapter-only', consumers, sink);
+    const unsent = await cpuPerRequest(framework, 'footfall', consumers, sink, { BENCH_NULL_TRANSPORT: '1' });
+    const full = await cpuPerRequest(framework, 'footfall', consumers, sink);
+    differences.push(`| ${framework} | ${consumers} | ${bare.toFixed(1)} | ${(adapter - bare).toFixed(1)} | ${(unsent - adapter).toFixed(1)} | ${(full - unsent).toFixed(1)} | **${(full - bare).toFixed(1)}** |`);
+    console.error(differences.at(-1));
+  }
+}
 for (const framework of FRAMEWORKS) {
   for (const consumers of CONSUMER_COUNTS) {
     for (const mode of ['bare', 'footfall'] as const) {
@@ -74,6 +96,12 @@ const body = [
   `| framework | consumers | CPU/request bare / with (µs) | ${FOOTFALL.join(' | ')} | Footfall's frames | + GC | + Node | hits per send | throughput kept |`,
   `|---|--:|---|${FOOTFALL.map(() => '--:').join('|')}|--:|--:|--:|--:|--:|`,
   ...lines,
+  '',
+  'The same, by difference, without the profiler: CPU per request (`process.cpuUsage()`) of the bare app; with the adapter recording into a tracker whose `track()` does nothing; with the real tracker and an in-memory transport (record, track, build, encode, batch; no send); and with everything. Each run is separate, so a difference carries the noise of two runs.',
+  '',
+  '| framework | consumers | bare µs | + adapter | + track, build, encode | + send | Footfall in all |',
+  '|---|--:|--:|--:|--:|--:|--:|',
+  ...differences,
 ].join('\n');
 writeSection('stages', body);
 console.log(body);
