@@ -25,26 +25,20 @@ export interface ExpressRequest extends IncomingMessage {
  */
 export function trackRequests(tracker?: Tracker, options: AdapterOptions<ExpressRequest> = {}) {
   const recorder = createRecorder(tracker, options, { name: 'trackRequests (footfall/express)' });
-  const watch = createResponseWatch<ExpressRequest>((req, started, status) => {
-    const observed = observe(req, started, routeOf(req, (req as HomeMarked)[HOME]), status, req.originalUrl ?? req.url);
+  // The subject is the request and the app whose middleware owns it (req.app changes as it enters sub-apps).
+  const watch = createResponseWatch<{ readonly req: ExpressRequest; readonly home: unknown }>(({ req, home }, started, status) => {
+    const observed = observe(req, started, routeOf(req, home), status, req.originalUrl ?? req.url);
     recorder.record(req, countHeadAsGet(observed, req.route?.methods?.head === true));
   });
   return function footfallMiddleware(req: ExpressRequest, res: ServerResponse, next: (error?: unknown) => void): void {
     try {
-      if (claimRequest(req) && recorder.wants(req, req.method ?? 'GET')) {
-        (req as HomeMarked)[HOME] = req.app;
-        watch(res, req, performance.now());
-      }
+      if (claimRequest(req) && recorder.wants(req, req.method ?? 'GET')) watch(res, { req, home: req.app }, performance.now());
     } catch {
       // Never into the app.
     }
     next();
   };
 }
-
-/** The app whose middleware owns the request (req.app changes as it enters sub-apps). */
-const HOME = Symbol('footfall.home');
-type HomeMarked = ExpressRequest & { [HOME]?: unknown };
 
 /** Templates found, per route object and mount path as matched: joining and matching mount patterns is not redone per request. */
 const templates = new WeakMap<object, Map<string, string>>();

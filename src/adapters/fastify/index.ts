@@ -10,7 +10,8 @@ import { createRouteBook, type RouteBook } from './routes.js';
 
 export type { FastifyAdapterOptions } from './options.js';
 
-const STARTED = Symbol('footfall.started');
+/** When each recorded request started, by request: a WeakMap, not a property Fastify's request class does not declare. */
+const startedAt = new WeakMap<object, number>();
 const routesSeen = new WeakMap<object, RouteBook>();
 
 type Done = (error?: Error) => void;
@@ -36,9 +37,9 @@ export function trackRequests(fastify: FastifyInstance, options: FastifyAdapterO
   const routes = createRouteBook((fastify.initialConfig as { exposeHeadRoutes?: boolean }).exposeHeadRoutes !== false);
   routesSeen.set(fastify, routes);
   const finish = (request: FastifyRequest, status: number) => {
-    const started = (request as unknown as Record<symbol, number | undefined>)[STARTED];
+    const started = startedAt.get(request);
     if (started === undefined) return;
-    (request as unknown as Record<symbol, number | undefined>)[STARTED] = undefined;
+    startedAt.delete(request);
     const url = request.routeOptions.url;
     const observed = observe(request.raw, started, url ?? null, status);
     // A HEAD served by the route Fastify added for a GET is that GET, as on every other adapter.
@@ -47,9 +48,7 @@ export function trackRequests(fastify: FastifyInstance, options: FastifyAdapterO
   fastify.addHook('onRoute', (route: RouteOptions) => routes.add(route));
   fastify.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, next: Done) => {
     try {
-      if (claimRequest(request.raw) && recorder.wants(request, request.method)) {
-        (request as unknown as Record<symbol, number>)[STARTED] = performance.now();
-      }
+      if (claimRequest(request.raw) && recorder.wants(request, request.method)) startedAt.set(request, performance.now());
     } catch {
       // Never into the app.
     }

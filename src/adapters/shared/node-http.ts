@@ -2,35 +2,28 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { warnOnce } from '../../warnings.js';
 import { CLIENT_CLOSED_STATUS, type Observed } from './recorder.js';
 
-/** Where a watched response keeps what its adapter needs at the end: the subject (req, ctx) and the start. */
-const SUBJECT = Symbol('footfall.subject');
-const STARTED = Symbol('footfall.started');
-type Watched = ServerResponse & { [SUBJECT]?: unknown; [STARTED]?: number | undefined };
-
 /**
  * Calls `done` once per watched response, when it is over: finished, or abandoned by the client
  * (then with status 499). One listener function per adapter, shared by every response (no
- * closure, no `once` wrapper per request); what a request needs at the end rides on its
- * response. Whatever `done` throws stays here, as a warning. Returns the function that starts
- * watching a response.
+ * closure, no `once` wrapper per request); what a request needs at the end is kept in a
+ * WeakMap by its response — never as a property on it, which would slow the framework's own
+ * code (see owner.ts). Whatever `done` throws stays here, as a warning. Returns the function
+ * that starts watching a response.
  */
 export function createResponseWatch<S>(done: (subject: S, startedMs: number, status: number) => void): (res: ServerResponse, subject: S, startedMs: number) => void {
-  function onClose(this: Watched): void {
-    const started = this[STARTED];
-    if (started === undefined) return;
-    this[STARTED] = undefined;
-    const subject = this[SUBJECT] as S;
-    this[SUBJECT] = undefined;
+  const watched = new WeakMap<ServerResponse, { readonly subject: S; readonly startedMs: number }>();
+  function onClose(this: ServerResponse): void {
+    const watch = watched.get(this);
+    if (watch === undefined) return;
+    watched.delete(this);
     try {
-      done(subject, started, this.writableFinished ? this.statusCode : CLIENT_CLOSED_STATUS);
+      done(watch.subject, watch.startedMs, this.writableFinished ? this.statusCode : CLIENT_CLOSED_STATUS);
     } catch {
       warnOnce('FFWRN005');
     }
   }
   return (res, subject, startedMs) => {
-    const watched = res as Watched;
-    watched[SUBJECT] = subject;
-    watched[STARTED] = startedMs;
+    watched.set(res, { subject, startedMs });
     res.on('close', onClose);
   };
 }
