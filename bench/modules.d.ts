@@ -6,7 +6,7 @@ declare module 'autocannon' {
     errors: number;
     non2xx: number;
   }
-  function autocannon(options: { url: string; connections?: number; duration?: number; pipelining?: number }): Promise<Result>;
+  function autocannon(options: { url: string; connections?: number; duration?: number; amount?: number; timeout?: number; pipelining?: number }): Promise<Result>;
   export default autocannon;
 }
 declare module 'universal-analytics' {

@@ -10,12 +10,15 @@ export interface ServerProcess {
   /** Starts V8's sampling profiler in the server; `stopProfile` writes it to `file`. */
   startProfile(): Promise<void>;
   stopProfile(file: string): Promise<void>;
+  /** The server's process id (for callgrind_control). */
+  readonly pid: number;
   stop(): void;
 }
 
-export async function startServerProcess(framework: string, mode: string, sinkUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+/** `wrapper`: a command the server runs under (bench/instructions runs it under valgrind). */
+export async function startServerProcess(framework: string, mode: string, sinkUrl: string, env: Record<string, string> = {}, wrapper: string[] = []): Promise<ServerProcess> {
   // The server gets core 0 to itself; the load generator and the sink share core 1.
-  const child = spawn('taskset', ['-c', '0', process.execPath, '--import', 'tsx', 'bench/http-server.ts', framework, mode, sinkUrl], {
+  const child = spawn('taskset', ['-c', '0', ...wrapper, process.execPath, '--import', 'tsx', 'bench/http-server.ts', framework, mode, sinkUrl], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, ...env },
   });
@@ -30,6 +33,7 @@ export async function startServerProcess(framework: string, mode: string, sinkUr
     closeTracker: (timeoutMs) => ask(`close:${timeoutMs}`),
     startProfile: () => ask('profile-start'),
     stopProfile: (file) => ask(`profile-stop:${file}`),
+    pid: child.pid ?? 0,
     stop: () => void child.kill(),
   };
 }

@@ -4,7 +4,7 @@ import type { Hit } from './core/hit.js';
 import type { RequestInfo } from './core/request-info.js';
 import { toHit as coreToHit } from './core/to-hit.js';
 import { isUsableHitId } from './core/hit-id.js';
-import { createMemo } from './core/memo.js';
+import { createDayMemo, createMemo, createMemo2 } from './core/memo.js';
 import { createSessionStore } from './core/session.js';
 import { normalizeHost, webProtocol } from './core/url.js';
 import { FootfallError, describeSecret, describeValue } from './errors.js';
@@ -79,8 +79,10 @@ export function resolveHitOptions(options: HitOptions = {}, env: ResolveEnv = pr
     sessions: createSessionStore({ idleTimeoutMs: integerOption('sessionTimeoutMs', options.sessionTimeoutMs, 1_800_000, 1, 'a positive integer'), maxSessions }),
     memo: createMemo(maxSessions),
     memoRoute: createMemo(2_000),
-    memoHost: createMemo(200),
     memoReferrer: createMemo(1_000),
+    memoAnonymous: createDayMemo(maxSessions),
+    memoOrigin: createMemo2(200),
+    memoQuery: createMemo(1_000),
     now: functionOption('now', options.now) ?? Date.now,
     random: functionOption('random', options.random) ?? Math.random,
     onWarning: (code: 'FFWRN002') => warnOnce(code),
@@ -162,6 +164,7 @@ export function deriveHitContext(base: HitContext, overrides: HitOverrides): Hit
     trustProxy: booleanOption('trustProxy', overrides.trustProxy, base.trustProxy),
     // Referrers are redacted with the query policy: a different policy needs its own cache.
     memoReferrer: query === base.query ? base.memoReferrer : createMemo(1_000),
+    memoQuery: query === base.query ? base.memoQuery : createMemo(1_000),
   });
   resolved.add(context);
   return context;

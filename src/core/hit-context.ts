@@ -1,7 +1,7 @@
 import type { CompiledQueryPolicy } from '../privacy/query.js';
 import type { KeyedHasher } from '../privacy/hash.js';
 import type { RequestInfo } from './request-info.js';
-import type { Memo } from './memo.js';
+import type { DayMemo, Memo, Memo2 } from './memo.js';
 import type { SessionStore } from './session.js';
 
 /**
@@ -21,10 +21,13 @@ export interface HitContext {
   readonly sessions: SessionStore;
   /** Bounded cache of keyed hashes (as many entries as `maxSessions`). */
   readonly memo: Memo;
-  /** Bounded caches of pure per-request work that repeats: route templates, hosts, referrers. */
+  /** Bounded caches of pure per-request work that repeats: route templates, referrers. */
   readonly memoRoute: Memo;
-  readonly memoHost: Memo;
   readonly memoReferrer: Memo;
+  /** Anonymous client ids by day, address and user agent; hosts by protocol and Host header; redacted queries (per query policy). */
+  readonly memoAnonymous: DayMemo;
+  readonly memoOrigin: Memo2;
+  readonly memoQuery: Memo;
   readonly now: () => number;
   readonly random: () => number;
   /** Called when a user callback misbehaves; never throws. */

@@ -23,3 +23,46 @@ export function createMemo(maxEntries: number): Memo {
     return value;
   };
 }
+
+/**
+ * A memo keyed by two strings, held as a map of maps: no joined key is built per call (the
+ * hot path asks with a client's address and user agent, or a protocol and a host, on every
+ * request). When full, it starts again empty; memory stays flat.
+ */
+export type Memo2 = (a: string, b: string, compute: () => string) => string;
+
+export function createMemo2(maxEntries: number): Memo2 {
+  let outer = new Map<string, Map<string, string>>();
+  let size = 0;
+  return (a, b, compute) => {
+    let inner = outer.get(a);
+    const found = inner?.get(b);
+    if (found !== undefined) return found;
+    const value = compute();
+    if (a.length + b.length > MAX_KEY_CHARS) return value;
+    if (size >= maxEntries) {
+      outer = new Map();
+      size = 0;
+      inner = undefined;
+    }
+    if (inner === undefined) outer.set(a, (inner = new Map()));
+    inner.set(b, value);
+    size++;
+    return value;
+  };
+}
+
+/** A Memo2 per UTC day (the anonymous client id's salt changes daily); the two latest days are kept. */
+export type DayMemo = (day: string, a: string, b: string, compute: () => string) => string;
+
+export function createDayMemo(maxEntries: number): DayMemo {
+  const days = new Map<string, Memo2>();
+  return (day, a, b, compute) => {
+    let memo = days.get(day);
+    if (memo === undefined) {
+      if (days.size >= 2) days.delete(days.keys().next().value as string);
+      days.set(day, (memo = createMemo2(maxEntries)));
+    }
+    return memo(a, b, compute);
+  };
+}

@@ -27,12 +27,14 @@ const MAX_DURATION_MS = 86_400_000;
  */
 export function toHit(info: RequestInfo, context: HitContext, stampMs?: number, stampHitId?: string): Hit {
   const timestampMs = finiteOr(info.timestampMs, stampMs ?? context.now());
-  const url = splitUrl(typeof info.url === 'string' ? info.url : '/');
+  const rawUrl = typeof info.url === 'string' ? info.url : '/';
+  // An adapter's URL is relative and comes with its route: only the query is read from it.
+  const url = typeof info.route === 'string' && rawUrl.startsWith('/') ? relativeParts(rawUrl) : splitUrl(rawUrl);
   const route = resolveRoute(info.route, url.path, context);
   const method = normalizeMethod(info.method);
   const { protocol, host } = resolveOrigin(info, url, context);
-  const query = redactQuery(url.query, context.query);
-  const page = encodePath(route.startsWith('/') ? route : `/${route}`);
+  const query = url.query.length === 0 ? '' : context.memoQuery(url.query, () => redactQuery(url.query, context.query));
+  const page = pageOf(route);
   const path = query.length === 0 ? page : `${page}?${query}`;
   const clientId = resolveClientId(info, context, timestampMs);
   // The tracker stamps every hit, and the public entry points check a given id in full
@@ -66,6 +68,28 @@ export function toHit(info: RequestInfo, context: HitContext, stampMs?: number, 
   return hit as unknown as Hit;
 }
 
+/** The path (unused: the route is known) and the query of a relative URL, without splitUrl's pattern. */
+function relativeParts(url: string): { protocol: string; host: string; path: string; query: string } {
+  const hash = url.indexOf('#');
+  const rest = hash === -1 ? url : url.slice(0, hash);
+  const mark = rest.indexOf('?');
+  return { protocol: '', host: '', path: '/', query: mark === -1 ? '' : rest.slice(mark + 1) };
+}
+
+/** A route's page (its template, percent-encoded), by route: an API has few templates. */
+const pages = new Map<string, string>();
+const MAX_PAGES = 2_000;
+
+function pageOf(route: string): string {
+  let page = pages.get(route);
+  if (page === undefined) {
+    page = encodePath(route.startsWith('/') ? route : `/${route}`);
+    if (pages.size >= MAX_PAGES) pages.clear();
+    pages.set(route, page);
+  }
+  return page;
+}
+
 function resolveRoute(route: RequestInfo['route'], path: string, context: HitContext): string {
   if (route === null) return normalizeRoute(null);
   if (typeof route === 'string') return context.memoRoute(route, () => normalizeRoute(route));
@@ -79,7 +103,7 @@ function resolveOrigin(info: RequestInfo, url: ReturnType<typeof splitUrl>, cont
     webProtocol(firstForwarded(forwarded?.forwardedProto)) ?? webProtocol(info.protocol) ?? webProtocol(url.protocol) ?? 'http';
   const raw = firstForwarded(forwarded?.forwardedHost) || info.headers?.host || url.host;
   if (typeof raw !== 'string' || raw.length === 0) return { protocol, host: UNKNOWN_HOST };
-  const host = context.memoHost(`${protocol}//${raw}`, () => withoutLoopbackPort(normalizeHost(raw, protocol)) || UNKNOWN_HOST);
+  const host = context.memoOrigin(protocol, raw, () => withoutLoopbackPort(normalizeHost(raw, protocol)) || UNKNOWN_HOST);
   return { protocol, host };
 }
 
@@ -95,11 +119,14 @@ function resolveClientId(info: RequestInfo, context: HitContext, timestampMs: nu
   if (userId !== undefined) {
     return memo(`cu\u0000${userId}`, () => clientIdFromDigest(hasher.bytes('footfall:client:user', userId)));
   }
-  const ip = truncateIp(clientIpOf(info, context));
+  const address = clientIpOf(info, context) ?? '';
   const agent = typeof info.headers?.userAgent === 'string' ? info.headers.userAgent.slice(0, MAX_USER_AGENT_CHARS) : '';
-  if (ip.length === 0 && agent.length === 0) return randomClientId(context.random, timestampMs);
+  if (agent.length === 0 && truncateIp(address).length === 0) return randomClientId(context.random, timestampMs);
   const day = utcDay(timestampMs);
-  return memo(`ca\u0000${day}\u0000${ip}\u0000${agent}`, () => {
+  // Remembered by the address as it came (in this process only): the /24 or /48 that goes into
+  // the hash is worked out once per address, not per request.
+  return context.memoAnonymous(day, address, agent, () => {
+    const ip = truncateIp(address);
     const salt = memo(`salt\u0000${day}`, () => hasher.hex('footfall:salt', day));
     return clientIdFromDigest(hasher.bytes('footfall:client:anon', `${salt}\u0000${ip}\u0000${agent}`));
   });
@@ -135,7 +162,11 @@ function resolveTitle(info: RequestInfo, context: HitContext, method: string, ro
   return clean.length > 0 ? clean : `${method} ${route}`;
 }
 
+/** Methods as they usually come: taken as they are. */
+const COMMON_METHODS: ReadonlySet<unknown> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
 function normalizeMethod(method: unknown): string {
+  if (COMMON_METHODS.has(method)) return method as string;
   const upper = typeof method === 'string' ? method.toUpperCase() : '';
   return /^[A-Z][A-Z_-]{0,19}$/.test(upper) ? upper : 'OTHER';
 }

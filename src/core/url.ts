@@ -83,6 +83,8 @@ export function firstForwarded(value: string | undefined): string | undefined {
 
 /** `http` or `https` when `value` names one of them, else undefined. */
 export function webProtocol(value: string | undefined): 'http' | 'https' | undefined {
+  // What adapters pass: nothing to clean.
+  if (value === 'http' || value === 'https') return value;
   const lower = value?.trim().toLowerCase().replace(/:$/, '');
   return lower === 'http' || lower === 'https' ? lower : undefined;
 }

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { resolveHitOptions } from '../../src/hit-options.js';
 import { toHit } from '../../src/core/to-hit.js';
 import type { RequestInfo } from '../../src/core/request-info.js';
-import { encodeGa4, eventText, toEvent } from '../../src/protocols/ga4/encode.js';
+import { encodeGa4, eventText, toEvent, written } from '../../src/protocols/ga4/encode.js';
+import { utf8Length } from '../../src/internal/text.js';
 import { validateGa4 } from '../../src/protocols/ga4/validate.js';
 import { encodeUa } from '../../src/protocols/ua/encode.js';
 import { validateUa } from '../../src/protocols/ua/validate.js';
@@ -89,7 +90,12 @@ describe('property: the GA4 event written from cached pieces is the one JSON.str
           const hit = toHit(info, context);
           const micros = Math.min(Math.floor(hit.timestampMs * 1000), T0 * 1000);
           // Twice: the second time from the remembered pieces.
-          for (let round = 0; round < 2; round++) assert.equal(eventText(hit, micros, T0, debugMode), JSON.stringify(toEvent(hit, T0, debugMode)));
+          const expected = JSON.stringify(toEvent(hit, T0, debugMode));
+          for (let round = 0; round < 2; round++) {
+            const text = eventText(hit, micros, T0, debugMode);
+            assert.equal(text, expected);
+            assert.equal(text.length + written.extraBytes, utf8Length(expected), 'its UTF-8 size, counted without flattening');
+          }
         }
       }),
       RUNS,

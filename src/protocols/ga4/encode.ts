@@ -96,7 +96,8 @@ function chunkGroup(hits: readonly Hit[], nowMs: number, debugMode: boolean, max
   for (const hit of hits) {
     const eventMicros = micros(hit.timestampMs * 1000, nowMs);
     const text = eventText(hit, eventMicros, nowMs, debugMode);
-    const bytes = utf8Length(text) + 1;
+    // Counted without flattening the event's string: its length plus what its pieces add in UTF-8.
+    const bytes = text.length + written.extraBytes + 1;
     const full = chunk.texts.length >= GA4_LIMITS.maxEventsPerRequest;
     if (chunk.texts.length > 0 && (full || chunk.bytes + bytes >= maxBytes)) {
       out.push(finish(chunk));
@@ -151,10 +152,27 @@ function finish(chunk: Chunk): Ga4Request {
  * and remembered, so a hit costs little more than its numbers and its id.
  */
 export function eventText(hit: Hit, eventMicros: number, nowMs: number, debugMode: boolean): string {
-  if (debugMode || hit.params !== undefined) return JSON.stringify(toEvent(hit, nowMs, debugMode));
-  const referrer = hit.referrer === undefined ? '' : `"page_referrer":${JSON.stringify(cutEncoded(hit.referrer, GA4_LONG_PARAMS.page_referrer ?? 420))},`;
-  return `{"name":"page_view","timestamp_micros":${num(eventMicros)},"params":{${pagePiece(hit.location, hit.title)}${referrer}"session_id":${num(hit.sessionId)},"engagement_time_msec":${num(Math.max(1, Math.round(hit.durationMs)))},${routePiece(hit.route, hit.method)}"http_status":${num(hit.status)},"duration_ms":${num(hit.durationMs)},"data_source":"api","hit_id":${JSON.stringify(hit.hitId)}}}`;
+  if (debugMode || hit.params !== undefined) {
+    const text = JSON.stringify(toEvent(hit, nowMs, debugMode));
+    written.extraBytes = utf8Length(text) - text.length;
+    return text;
+  }
+  const page = pagePiece(hit.location, hit.title);
+  const route = routePiece(hit.route, hit.method);
+  let extraBytes = page.extraBytes + route.extraBytes;
+  let referrer = '';
+  if (hit.referrer !== undefined) {
+    referrer = `"page_referrer":${JSON.stringify(cutEncoded(hit.referrer, GA4_LONG_PARAMS.page_referrer ?? 420))},`;
+    extraBytes += utf8Length(referrer) - referrer.length;
+  }
+  // Numbers add no bytes beyond their characters; the hit id (printable ASCII from the tracker) rarely does.
+  const hitId = JSON.stringify(hit.hitId);
+  written.extraBytes = extraBytes + utf8Length(hitId) - hitId.length;
+  return `{"name":"page_view","timestamp_micros":${num(eventMicros)},"params":{${page.text}${referrer}"session_id":${num(hit.sessionId)},"engagement_time_msec":${num(Math.max(1, Math.round(hit.durationMs)))},${route.text}"http_status":${num(hit.status)},"duration_ms":${num(hit.durationMs)},"data_source":"api","hit_id":${hitId}}}`;
 }
+
+/** What the last `eventText` adds in UTF-8 beyond its length in characters (one object, reused: no allocation per hit). */
+export const written = { extraBytes: 0 };
 
 /** A number as JSON writes it (null when it is not finite). */
 function num(value: number): string {
@@ -163,25 +181,31 @@ function num(value: number): string {
 
 /** The JSON of what repeats, by page and by route; cleared when full (an API has few of either). */
 const MAX_PIECES = 2_000;
-const pagePieces = new Map<string, { readonly title: string; readonly text: string }>();
-const routePieces = new Map<string, { readonly method: string; readonly text: string }>();
+interface Piece {
+  readonly key: string;
+  readonly text: string;
+  /** UTF-8 bytes beyond its length in characters. */
+  readonly extraBytes: number;
+}
+const pagePieces = new Map<string, Piece>();
+const routePieces = new Map<string, Piece>();
 
-function pagePiece(location: string, title: string): string {
-  const found = pagePieces.get(location);
-  if (found !== undefined && found.title === title) return found.text;
-  const text = `"page_location":${JSON.stringify(cutEncoded(location, GA4_LONG_PARAMS.page_location ?? 1000))},"page_title":${JSON.stringify(cutChars(title, GA4_LONG_PARAMS.page_title ?? 300))},`;
-  if (pagePieces.size >= MAX_PIECES) pagePieces.clear();
-  pagePieces.set(location, { title, text });
-  return text;
+function piece(cache: Map<string, Piece>, first: string, second: string, write: () => string): Piece {
+  const found = cache.get(first);
+  if (found !== undefined && found.key === second) return found;
+  const text = write();
+  const made = { key: second, text, extraBytes: utf8Length(text) - text.length };
+  if (cache.size >= MAX_PIECES) cache.clear();
+  cache.set(first, made);
+  return made;
 }
 
-function routePiece(route: string, method: string): string {
-  const found = routePieces.get(route);
-  if (found !== undefined && found.method === method) return found.text;
-  const text = `"api_route":${JSON.stringify(cutChars(route, GA4_LIMITS.maxParamValueChars))},"api_method":${JSON.stringify(method)},`;
-  if (routePieces.size >= MAX_PIECES) routePieces.clear();
-  routePieces.set(route, { method, text });
-  return text;
+function pagePiece(location: string, title: string): Piece {
+  return piece(pagePieces, location, title, () => `"page_location":${JSON.stringify(cutEncoded(location, GA4_LONG_PARAMS.page_location ?? 1000))},"page_title":${JSON.stringify(cutChars(title, GA4_LONG_PARAMS.page_title ?? 300))},`);
+}
+
+function routePiece(route: string, method: string): Piece {
+  return piece(routePieces, route, method, () => `"api_route":${JSON.stringify(cutChars(route, GA4_LIMITS.maxParamValueChars))},"api_method":${JSON.stringify(method)},`);
 }
 
 /** The top level of a body, without events, in the documented key order. */

@@ -1,0 +1,69 @@
+// bench/instructions: what Footfall costs an API server in instructions, counted by valgrind's
+// callgrind — the same count on a busy or a quiet machine, where the wall-clock benches on this
+// shared 2-core machine move by tens of per cent between runs. Each server runs under callgrind
+//; after a warm-up its counters are zeroed, and after exactly N requests
+// dumped. Instructions per request of the bare app against the same with Footfall give the
+// throughput a CPU-bound server keeps. Counts user space only: the kernel's share of a send (the
+// socket write) is not in it — bench/http and bench/stages see that.
+// Run: `npm run bench:instructions` (slow: each server runs ~50× slower under valgrind).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { machine, writeSection } from './report.js';
+import { startServerProcess } from './server-process.js';
+import { startSinkProcess, type SinkProcess } from './sink.js';
+
+const REQUESTS = Number(process.env.BENCH_INSTRUCTIONS_REQUESTS ?? 2_000);
+const WARM_UP = Number(process.env.BENCH_INSTRUCTIONS_WARM_UP ?? 1_500);
+const FRAMEWORKS = (process.env.BENCH_INSTRUCTIONS_FRAMEWORKS ?? 'node,express,fastify,koa,hono').split(',');
+const dir = mkdtempSync(join(tmpdir(), 'footfall-callgrind-'));
+
+async function count(framework: string, mode: string, consumers: number, sink: SinkProcess, env: Record<string, string> = {}): Promise<number> {
+  const out = join(dir, `${framework}-${mode}-${consumers}-${Object.keys(env).join('')}.%p`);
+  const server = await startServerProcess(framework, mode, sink.url, { BENCH_CONSUMERS: String(consumers), ...env }, ['valgrind', '--tool=callgrind', `--callgrind-out-file=${out}`]);
+  await autocannon({ url: `${server.url}/v1/users/42`, connections: 10, amount: WARM_UP, timeout: 60 });
+  execFileSync('callgrind_control', ['--zero', String(server.pid)], { stdio: 'ignore' });
+  await autocannon({ url: `${server.url}/v1/users/42?fields=name`, connections: 10, amount: REQUESTS, timeout: 60 });
+  execFileSync('callgrind_control', ['--dump', String(server.pid)], { stdio: 'ignore' });
+  server.stop();
+  const prefix = `${framework}-${mode}-${consumers}-${Object.keys(env).join('')}.`;
+  const dumps = readdirSync(dir).filter((name) => name.startsWith(prefix));
+  let total = 0;
+  for (const name of dumps) {
+    const found = /^(?:summary|totals): (\d+)/m.exec(readFileSync(join(dir, name), 'utf8'));
+    total = Math.max(total, Number(found?.[1] ?? 0));
+    rmSync(join(dir, name));
+  }
+  return total / REQUESTS;
+}
+
+spawnSync('taskset', ['-p', '-c', '1', String(process.pid)]);
+const sink = await startSinkProcess('ok');
+const rows: string[] = [];
+const k = (n: number) => `${(n / 1000).toFixed(1)}k`;
+for (const framework of FRAMEWORKS) {
+  const bare = await count(framework, 'bare', 1, sink);
+  for (const consumers of [1, 256]) {
+    const adapter = await count(framework, 'adapter-only', consumers, sink);
+    const unsent = await count(framework, 'footfall', consumers, sink, { BENCH_NULL_TRANSPORT: '1' });
+    const full = await count(framework, 'footfall', consumers, sink);
+    rows.push(`| ${framework} | ${consumers} | ${k(bare)} | +${k(adapter - bare)} | +${k(unsent - adapter)} | +${k(full - unsent)} | **+${k(full - bare)}** (${(((full - bare) / bare) * 100).toFixed(1)}%) | **${((bare / full) * 100).toFixed(1)}%** |`);
+    console.error(rows.at(-1));
+  }
+}
+sink.stop();
+rmSync(dir, { recursive: true, force: true });
+
+const body = [
+  '## bench/instructions: the request path in instructions (callgrind)',
+  '',
+  `Command: \`npm run bench:instructions\`. ${machine()}. Each server runs under \`valgrind --tool=callgrind\` its counters zeroed, then dumped after exactly ${REQUESTS.toLocaleString('en-US')} requests (\`GET /v1/users/:id\`, 10 connections) after ${WARM_UP.toLocaleString('en-US')} of warm-up; figures are user-space instructions per request, repeatable to a few per cent whatever else the machine does. Modes as in bench/stages: the adapter recording into a tracker whose \`track()\` does nothing; the real tracker with an in-memory transport; everything, GA4 to a local sink. "Kept" is bare ÷ with Footfall: the throughput a CPU-bound server keeps, leaving out the kernel's share of sending.`,
+  '',
+  '| framework | consumers | bare, per request | + adapter | + track, build, encode | + send (user space) | Footfall in all | kept |',
+  '|---|--:|--:|--:|--:|--:|--:|--:|',
+  ...rows,
+].join('\n');
+writeSection('instructions', body);
+console.log(body);
