@@ -1,3 +1,4 @@
+import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from '../internal/json-chars.js';
 /**
  * The texts of a JSON array's elements, as written: `/mp/batch` validates each payload's own
  * text as `/mp/collect` would (its byte size, its duplicate keys), so re-serialising a parsed
@@ -33,13 +34,6 @@ export function splitJsonArray(text: string): string[] {
   return items;
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
 
 /** JSON's four whitespace characters. */
 function isSpace(c: number): boolean {

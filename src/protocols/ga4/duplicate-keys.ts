@@ -1,3 +1,4 @@
+import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from '../../internal/json-chars.js';
 /**
  * Finds object keys given more than once in a JSON text (JSON.parse silently keeps the
  * last one). Iterative, so deep nesting cannot overflow the stack. Expects text that
@@ -41,13 +42,6 @@ interface Frame {
   index: number;
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const COMMA = 0x2c;
 const OBJECT = 1;
 const ARRAY = 2;
 
