@@ -18,6 +18,7 @@ import { startSinkProcess, type SinkProcess } from './sink.js';
 const REQUESTS = Number(process.env.BENCH_INSTRUCTIONS_REQUESTS ?? 2_000);
 const WARM_UP = Number(process.env.BENCH_INSTRUCTIONS_WARM_UP ?? 1_500);
 const FRAMEWORKS = (process.env.BENCH_INSTRUCTIONS_FRAMEWORKS ?? 'node,express,fastify,koa,hono').split(',');
+const CONSUMERS = (process.env.BENCH_INSTRUCTIONS_CONSUMERS ?? '1,256').split(',').map(Number);
 const dir = mkdtempSync(join(tmpdir(), 'footfall-callgrind-'));
 
 async function count(framework: string, mode: string, consumers: number, sink: SinkProcess, env: Record<string, string> = {}): Promise<number> {
@@ -45,7 +46,7 @@ const rows: string[] = [];
 const k = (n: number) => `${(n / 1000).toFixed(1)}k`;
 for (const framework of FRAMEWORKS) {
   const bare = await count(framework, 'bare', 1, sink);
-  for (const consumers of [1, 256]) {
+  for (const consumers of CONSUMERS) {
     const adapter = await count(framework, 'adapter-only', consumers, sink);
     const unsent = await count(framework, 'footfall', consumers, sink, { BENCH_NULL_TRANSPORT: '1' });
     // With 256 consumers a run this short (valgrind is ~50× slower) fills no consumer's batch of 25:
@@ -70,5 +71,5 @@ const body = [
   '|---|--:|--:|--:|--:|--:|--:|--:|',
   ...rows,
 ].join('\n');
-writeSection('instructions', body);
+if (process.env.BENCH_NO_WRITE !== '1') writeSection('instructions', body);
 console.log(body);
