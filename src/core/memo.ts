@@ -3,13 +3,13 @@
  * and an API's consumers repeat. When full, the oldest entry goes (first in, first out),
  * so memory stays flat. Lives in the process only; nothing in it is ever sent.
  */
-export type Memo = (key: string, compute: () => string) => string;
+export type Memo<T = string> = (key: string, compute: () => T) => T;
 
 /** Keys longer than this are computed every time rather than held. */
 const MAX_KEY_CHARS = 600;
 
-export function createMemo(maxEntries: number): Memo {
-  const entries = new Map<string, string>();
+export function createMemo<T = string>(maxEntries: number): Memo<T> {
+  const entries = new Map<string, T>();
   return (key, compute) => {
     const found = entries.get(key);
     if (found !== undefined) return found;
@@ -29,10 +29,10 @@ export function createMemo(maxEntries: number): Memo {
  * hot path asks with a client's address and user agent, or a protocol and a host, on every
  * request). When full, it starts again empty; memory stays flat.
  */
-export type Memo2 = (a: string, b: string, compute: () => string) => string;
+export type Memo2<T = string> = (a: string, b: string, compute: () => T) => T;
 
-export function createMemo2(maxEntries: number): Memo2 {
-  let outer = new Map<string, Map<string, string>>();
+export function createMemo2<T = string>(maxEntries: number): Memo2<T> {
+  let outer = new Map<string, Map<string, T>>();
   let size = 0;
   return (a, b, compute) => {
     let inner = outer.get(a);

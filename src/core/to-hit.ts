@@ -7,6 +7,7 @@ import { MAX_HIT_ID_CHARS, hitIdPrefix } from './hit-id.js';
 import type { Hit } from './hit.js';
 import type { HitContext } from './hit-context.js';
 import type { RequestInfo } from './request-info.js';
+import { createMemo } from './memo.js';
 import { normalizeRoute, templateFromPath } from './route.js';
 import { encodePath, firstForwarded, normalizeHost, splitUrl, webProtocol, withoutLoopbackPort } from './url.js';
 import { buildReferrer } from './referrer.js';
@@ -77,17 +78,10 @@ function relativeParts(url: string): { protocol: string; host: string; path: str
 }
 
 /** A route's page (its template, percent-encoded), by route: an API has few templates. */
-const pages = new Map<string, string>();
-const MAX_PAGES = 2_000;
+const pages = createMemo(2_000);
 
 function pageOf(route: string): string {
-  let page = pages.get(route);
-  if (page === undefined) {
-    page = encodePath(route.startsWith('/') ? route : `/${route}`);
-    if (pages.size >= MAX_PAGES) pages.clear();
-    pages.set(route, page);
-  }
-  return page;
+  return pages(route, () => encodePath(route.startsWith('/') ? route : `/${route}`));
 }
 
 function resolveRoute(route: RequestInfo['route'], path: string, context: HitContext): string {

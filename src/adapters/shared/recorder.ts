@@ -6,6 +6,7 @@ import { collector } from '../../protocols/ga4/collector-destination.js';
 import { ga4 } from '../../protocols/ga4/destination.js';
 import { readFootfallEnv, type FootfallEnv, type RawEnv } from '../../internal/footfall-env.js';
 import { warnOnce } from '../../warnings.js';
+import { createMemo } from '../../core/memo.js';
 import { templateFromPath } from '../../core/route.js';
 import { splitUrl } from '../../core/url.js';
 import { isHealthCheck, resolveAdapterOptions, type AdapterIdentity, type AdapterOptions } from './options.js';
@@ -77,17 +78,10 @@ function pageOf(observed: Observed): string {
 }
 
 /** Health-check verdicts by page: an API has few templates, asked on every request. */
-const healthVerdicts = new Map<string, boolean>();
-const MAX_VERDICTS = 1_000;
+const healthVerdicts = createMemo<boolean>(1_000);
 
 function isHealthPage(page: string): boolean {
-  let verdict = healthVerdicts.get(page);
-  if (verdict === undefined) {
-    verdict = isHealthCheck(page, false);
-    if (healthVerdicts.size >= MAX_VERDICTS) healthVerdicts.clear();
-    healthVerdicts.set(page, verdict);
-  }
-  return verdict;
+  return healthVerdicts(page, () => isHealthCheck(page, false));
 }
 
 /**

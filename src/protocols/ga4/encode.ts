@@ -1,4 +1,5 @@
 import type { Hit } from '../../core/hit.js';
+import { createMemo2 } from '../../core/memo.js';
 import { cutChars, cutEncoded, utf8Length } from '../../internal/text.js';
 import { GA4_LIMITS, GA4_LONG_PARAMS } from './limits.js';
 import { sanitizeParamName } from './names.js';
@@ -179,33 +180,26 @@ function num(value: number): string {
   return Number.isFinite(value) ? String(value) : 'null';
 }
 
-/** The JSON of what repeats, by page and by route; cleared when full (an API has few of either). */
+/** The JSON of what repeats, by page and title and by route and method (an API has few of either). */
 const MAX_PIECES = 2_000;
 interface Piece {
-  readonly key: string;
   readonly text: string;
   /** UTF-8 bytes beyond its length in characters. */
   readonly extraBytes: number;
 }
-const pagePieces = new Map<string, Piece>();
-const routePieces = new Map<string, Piece>();
+const pagePieces = createMemo2<Piece>(MAX_PIECES);
+const routePieces = createMemo2<Piece>(MAX_PIECES);
 
-function piece(cache: Map<string, Piece>, first: string, second: string, write: () => string): Piece {
-  const found = cache.get(first);
-  if (found !== undefined && found.key === second) return found;
-  const text = write();
-  const made = { key: second, text, extraBytes: utf8Length(text) - text.length };
-  if (cache.size >= MAX_PIECES) cache.clear();
-  cache.set(first, made);
-  return made;
+function pieceOf(text: string): Piece {
+  return { text, extraBytes: utf8Length(text) - text.length };
 }
 
 function pagePiece(location: string, title: string): Piece {
-  return piece(pagePieces, location, title, () => `"page_location":${JSON.stringify(cutEncoded(location, GA4_LONG_PARAMS.page_location ?? 1000))},"page_title":${JSON.stringify(cutChars(title, GA4_LONG_PARAMS.page_title ?? 300))},`);
+  return pagePieces(location, title, () => pieceOf(`"page_location":${JSON.stringify(cutEncoded(location, GA4_LONG_PARAMS.page_location ?? 1000))},"page_title":${JSON.stringify(cutChars(title, GA4_LONG_PARAMS.page_title ?? 300))},`));
 }
 
 function routePiece(route: string, method: string): Piece {
-  return piece(routePieces, route, method, () => `"api_route":${JSON.stringify(cutChars(route, GA4_LIMITS.maxParamValueChars))},"api_method":${JSON.stringify(method)},`);
+  return routePieces(route, method, () => pieceOf(`"api_route":${JSON.stringify(cutChars(route, GA4_LIMITS.maxParamValueChars))},"api_method":${JSON.stringify(method)},`));
 }
 
 /** The top level of a body, without events, in the documented key order. */
