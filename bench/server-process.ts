@@ -1,5 +1,6 @@
 // Starts bench/http-server.ts in its own process pinned to core 0, and talks to it over IPC.
 import { spawn } from 'node:child_process';
+import { connectChild } from './child-ipc.js';
 
 export interface ServerProcess {
   readonly url: string;
@@ -22,11 +23,7 @@ export async function startServerProcess(framework: string, mode: string, sinkUr
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, ...env },
   });
-  const url = await new Promise<string>((resolve) => child.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
-  const ask = <T>(message: string) => new Promise<T>((resolve) => {
-    child.once('message', (value) => resolve(value as T));
-    child.send(message);
-  });
+  const { url, ask } = await connectChild(child);
   return {
     url,
     stats: () => ask('stats'),

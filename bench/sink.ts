@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { connectChild } from './child-ipc.js';
 
 export interface SinkStats {
   readonly requests: number;
@@ -19,11 +20,7 @@ export interface SinkProcess {
 /** Starts bench/sink-process.ts in a child process; resolves with its URL and ways to ask what it saw. */
 export async function startSinkProcess(mode: 'ok' | 'hang' | 'chaos' = 'ok'): Promise<SinkProcess> {
   const child: ChildProcess = fork('bench/sink-process.ts', [mode], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  const url = await new Promise<string>((resolve) => child.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
-  const ask = <T>(message: string) => new Promise<T>((resolve) => {
-    child.once('message', (value) => resolve(value as T));
-    child.send(message);
-  });
+  const { url, ask } = await connectChild(child);
   return {
     url,
     requests: () => ask<number>('count'),
