@@ -1,7 +1,7 @@
 // One server for bench/http, in its own process: `framework mode sinkUrl`.
-// framework: node | express | fastify | koa | hono. mode: bare | footfall, and for express
-// also the alternatives a user would pick: universal-analytics | segment | posthog | fetch.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+// framework: node | express | fastify | koa | hono. mode: bare | footfall | adapter-only | floor,
+// and for express also the alternatives a user would pick: universal-analytics | segment | posthog | fetch.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +11,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
+import { Pool } from 'undici';
 import { loadAdapter, loadFootfall } from './built.js';
 
 const [framework = 'express', mode = 'bare', sinkUrl = ''] = process.argv.slice(2);
@@ -28,6 +29,27 @@ const tracker = mode === 'adapter-only' ? nullTracker : footfall
       ...(process.env.BENCH_NULL_TRANSPORT === '1' ? { transport: { send: async () => ({ kind: 'success' as const, status: 204 }), close: async () => undefined } } : {}),
     })
   : undefined;
+/**
+ * 'floor': the least any sender inside the process can do, written by hand for this bench — one
+ * 'finish' listener on the raw response, three facts held, and every 25 one JSON body sent over a
+ * kept-alive undici pool whose answer is thrown away. No privacy, no retries, no accounting: what
+ * no analytics library can go below. Hooked on the node:http server itself, under every framework.
+ */
+function hookFloor(server: Server): void {
+  if (mode !== 'floor') return;
+  const pool = new Pool(sinkUrl, { connections: 4 });
+  let held: { path: string; status: number; ms: number }[] = [];
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    res.once('finish', () => {
+      held.push({ path: req.url ?? '/', status: res.statusCode, ms: performance.now() - started });
+      if (held.length < 25) return;
+      const body = JSON.stringify({ client_id: '1.1', events: held.map((hit) => ({ name: 'page_view', params: { page_location: hit.path, status: hit.status, duration_ms: hit.ms } })) });
+      held = [];
+      pool.request({ path: '/mp/collect', method: 'POST', body }).then((answer) => answer.body.dump(), () => undefined);
+    });
+  });
+}
 const BODY = JSON.stringify({ id: 42, name: 'Ada' });
 
 /** BENCH_DESTINATION: ga4 (default), collector (Footfall's /mp/batch, many consumers a request), collector-unbatched (/mp/collect). */
@@ -51,6 +73,7 @@ async function start(): Promise<number> {
       listener?.(req, res);
       res.writeHead(200, { 'content-type': 'application/json' }).end(BODY);
     });
+    hookFloor(server);
     return listen(server);
   }
   if (framework === 'express') {
@@ -61,13 +84,16 @@ async function start(): Promise<number> {
       await send(req.path);
       res.json({ id: 42, name: 'Ada' });
     });
-    return listen(createServer(app));
+    const server = createServer(app);
+    hookFloor(server);
+    return listen(server);
   }
   if (framework === 'fastify') {
     const app = Fastify();
     if (tracker) await app.register(fastifyAdapter.trackRequests, { tracker, ...adapterOptions });
     app.get('/v1/users/:id', async () => ({ id: 42, name: 'Ada' }));
     await app.listen({ port: 0, host: '127.0.0.1' });
+    hookFloor(app.server);
     return (app.server.address() as AddressInfo).port;
   }
   if (framework === 'koa') {
@@ -76,14 +102,16 @@ async function start(): Promise<number> {
     const router = new Router();
     router.get('/v1/users/:id', (ctx) => void (ctx.body = { id: 42, name: 'Ada' }));
     app.use(router.routes());
-    return listen(createServer(app.callback()));
+    const server = createServer(app.callback());
+    hookFloor(server);
+    return listen(server);
   }
   const app = new Hono();
   if (tracker) app.use(honoAdapter.trackRequests(tracker, adapterOptions));
   app.get('/v1/users/:id', (c) => c.json({ id: 42, name: 'Ada' }));
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
-    void server;
+    hookFloor(server as Server);
   });
 }
 
