@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { HitContext } from './core/hit-context.js';
+import type { HitContext, Origin } from './core/hit-context.js';
 import type { Hit } from './core/hit.js';
 import type { RequestInfo } from './core/request-info.js';
 import { toHit as coreToHit } from './core/to-hit.js';
@@ -78,10 +78,15 @@ export function resolveHitOptions(options: HitOptions = {}, env: ResolveEnv = pr
     userAgent: booleanOption('userAgent', options.userAgent, true),
     sessions: createSessionStore({ idleTimeoutMs: integerOption('sessionTimeoutMs', options.sessionTimeoutMs, 1_800_000, 1, 'a positive integer'), maxSessions }),
     memo: createMemo(maxSessions),
+    memoUserHash: createMemo(maxSessions),
+    memoUserClient: createMemo(maxSessions),
+    memoPath: createMemo2(2_000),
+    memoLocation: createMemo2(2_000),
+    memoTitle: createMemo2(2_000),
     memoRoute: createMemo(2_000),
     memoReferrer: createMemo(1_000),
     memoAnonymous: createDayMemo(maxSessions),
-    memoOrigin: createMemo2(200),
+    memoOrigin: createMemo2<Origin>(200),
     memoQuery: createMemo(1_000),
     now: functionOption('now', options.now) ?? Date.now,
     random: functionOption('random', options.random) ?? Math.random,
@@ -140,7 +145,7 @@ function resolveCanonical(value: unknown): HitContext['canonical'] {
   if (protocol === undefined || host.length === 0) {
     throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'canonicalHost', 'a host like "api.example.com" or "https://api.example.com"', describeValue(value));
   }
-  return Object.freeze({ protocol, host });
+  return Object.freeze({ protocol, host, origin: `${protocol}://${host}` });
 }
 
 /** Per-adapter overrides of the tracker's hit options. */

@@ -5,7 +5,7 @@ import { redactQuery } from '../privacy/query.js';
 import { clientIdFromDigest, hashUserId, isGaClientId, randomClientId } from './client-id.js';
 import { MAX_HIT_ID_CHARS, hitIdPrefix } from './hit-id.js';
 import type { Hit } from './hit.js';
-import type { HitContext } from './hit-context.js';
+import type { HitContext, Origin } from './hit-context.js';
 import type { RequestInfo } from './request-info.js';
 import { createMemo } from './memo.js';
 import { normalizeRoute, templateFromPath } from './route.js';
@@ -33,10 +33,10 @@ export function toHit(info: RequestInfo, context: HitContext, stampMs?: number, 
   const url = typeof info.route === 'string' && rawUrl.startsWith('/') ? relativeParts(rawUrl) : splitUrl(rawUrl);
   const route = resolveRoute(info.route, url.path, context);
   const method = normalizeMethod(info.method);
-  const { protocol, host } = resolveOrigin(info, url, context);
+  const origin = resolveOrigin(info, url, context);
   const query = url.query.length === 0 ? '' : context.memoQuery(url.query, () => redactQuery(url.query, context.query));
   const page = pageOf(route);
-  const path = query.length === 0 ? page : `${page}?${query}`;
+  const path = query.length === 0 ? page : context.memoPath(page, query, () => `${page}?${query}`);
   const clientId = resolveClientId(info, context, timestampMs);
   // The tracker stamps every hit, and the public entry points check a given id in full
   // (isUsableHitId); here only its type and length. Without one, a random id.
@@ -51,14 +51,14 @@ export function toHit(info: RequestInfo, context: HitContext, stampMs?: number, 
     route,
     status: normalizeStatus(info.status),
     durationMs: normalizeDuration(info.durationMs),
-    protocol,
-    host,
+    protocol: origin.protocol,
+    host: origin.host,
     path,
-    location: `${protocol}://${host}${path}`,
+    location: context.memoLocation(origin.origin, path, () => `${origin.origin}${path}`),
     title: resolveTitle(info, context, method, route),
   };
   const userId = userIdOf(info);
-  if (userId !== undefined) hit.userId = context.memo(`u\u0000${userId}`, () => hashUserId(context.hasher, userId));
+  if (userId !== undefined) hit.userId = context.memoUserHash(userId, () => hashUserId(context.hasher, userId));
   const rawReferrer = info.headers?.referrer;
   const referrer = typeof rawReferrer === 'string' ? context.memoReferrer(rawReferrer, () => buildReferrer(rawReferrer, context) ?? '') : '';
   if (referrer.length > 0) hit.referrer = referrer;
@@ -90,15 +90,16 @@ function resolveRoute(route: RequestInfo['route'], path: string, context: HitCon
   return templateFromPath(path);
 }
 
-function resolveOrigin(info: RequestInfo, url: ReturnType<typeof splitUrl>, context: HitContext) {
+function resolveOrigin(info: RequestInfo, url: ReturnType<typeof splitUrl>, context: HitContext): Origin {
   if (context.canonical !== undefined) return context.canonical;
   const forwarded = context.trustProxy ? info.headers : undefined;
   const protocol =
     webProtocol(firstForwarded(forwarded?.forwardedProto)) ?? webProtocol(info.protocol) ?? webProtocol(url.protocol) ?? 'http';
   const raw = firstForwarded(forwarded?.forwardedHost) || info.headers?.host || url.host;
-  if (typeof raw !== 'string' || raw.length === 0) return { protocol, host: UNKNOWN_HOST };
-  const host = context.memoOrigin(protocol, raw, () => withoutLoopbackPort(normalizeHost(raw, protocol)) || UNKNOWN_HOST);
-  return { protocol, host };
+  return context.memoOrigin(protocol, typeof raw === 'string' ? raw : '', () => {
+    const host = (typeof raw === 'string' && raw.length > 0 && withoutLoopbackPort(normalizeHost(raw, protocol))) || UNKNOWN_HOST;
+    return { protocol, host, origin: `${protocol}://${host}` };
+  });
 }
 
 function resolveClientId(info: RequestInfo, context: HitContext, timestampMs: number): string {
@@ -111,7 +112,7 @@ function resolveClientId(info: RequestInfo, context: HitContext, timestampMs: nu
   }
   const userId = userIdOf(info);
   if (userId !== undefined) {
-    return memo(`cu\u0000${userId}`, () => clientIdFromDigest(hasher.bytes('footfall:client:user', userId)));
+    return context.memoUserClient(userId, () => clientIdFromDigest(hasher.bytes('footfall:client:user', userId)));
   }
   const address = clientIpOf(info, context) ?? '';
   const agent = typeof info.headers?.userAgent === 'string' ? info.headers.userAgent.slice(0, MAX_USER_AGENT_CHARS) : '';
@@ -153,7 +154,7 @@ function resolveTitle(info: RequestInfo, context: HitContext, method: string, ro
     if (typeof title !== 'string') context.onWarning('FFWRN002');
   }
   const clean = typeof title === 'string' ? cleanHeader(title, MAX_TITLE_CHARS) : '';
-  return clean.length > 0 ? clean : `${method} ${route}`;
+  return clean.length > 0 ? clean : context.memoTitle(method, route, () => `${method} ${route}`);
 }
 
 /** Methods as they usually come: taken as they are. */
