@@ -21,10 +21,14 @@ interface Entry {
   readonly sequence: number;
 }
 
-interface HeldHit {
-  readonly hit: Hit;
-  readonly bytes: number;
-  readonly epoch: number;
+/**
+ * Hits waiting for company under one group key, with their flush epochs and estimated bytes
+ * beside them (parallel arrays: a held hit costs no wrapper object of its own).
+ */
+interface Group {
+  readonly hits: Hit[];
+  readonly epochs: number[];
+  bytes: number;
 }
 
 /** What one slice produced: jobs to send, and the hits that could not become any. */
@@ -60,47 +64,41 @@ export interface Batcher {
 
 export function createBatcher({ format, ledger, clock, maxHeld, maxHeldBytes = Infinity, hitId }: { format: WireFormat; ledger: FlushLedger; clock: Clock; maxHeld: number; maxHeldBytes?: number; hitId: (sequence: number) => string }): Batcher {
   const ring = createRingBuffer<Entry>();
-  const groups = new Map<string, HeldHit[]>();
+  const groups = new Map<string, Group>();
   let ringBytes = 0;
   let held = 0;
   let heldBytes = 0;
 
-  const emit = (group: HeldHit[], nowMs: number, slice: Slice): number => {
-    let bytes = 0;
-    const hits: Hit[] = new Array<Hit>(group.length);
-    for (let i = 0; i < group.length; i++) {
-      const entry = group[i] as HeldHit;
-      bytes += entry.bytes;
-      hits[i] = entry.hit;
-    }
-    held -= group.length;
+  const emit = (group: Group, nowMs: number, slice: Slice): number => {
+    const { hits, epochs, bytes } = group;
+    held -= hits.length;
     heldBytes -= bytes;
-    const epoch = (group[0] as HeldHit).epoch;
+    const epoch = epochs[0] as number;
     try {
       const encoded = format.encodeGroup(hits, nowMs);
-      const share = bytes / group.length;
+      const share = bytes / hits.length;
       for (const request of encoded.requests) {
         slice.jobs.push({ request, bytes: share * request.hits.length, epoch });
         ledger.add(epoch, request.hits.length);
       }
       for (const hit of encoded.stale) slice.stale.push(hit);
     } catch {
-      slice.invalid += group.length;
+      slice.invalid += hits.length;
     }
     // After the jobs are counted, so a flush never sees its epoch empty in between. Epochs
     // only grow along a group: one call per run of equal ones.
     let runEpoch = epoch;
     let run = 0;
-    for (const entry of group) {
-      if (entry.epoch !== runEpoch) {
+    for (const each of epochs) {
+      if (each !== runEpoch) {
         ledger.remove(runEpoch, run);
-        runEpoch = entry.epoch;
+        runEpoch = each;
         run = 0;
       }
       run++;
     }
     ledger.remove(runEpoch, run);
-    return group.length;
+    return hits.length;
   };
 
   const build = (entry: Entry, nowMs: number, slice: Slice): number => {
@@ -115,11 +113,13 @@ export function createBatcher({ format, ledger, clock, maxHeld, maxHeldBytes = I
     }
     const key = format.groupKey(hit);
     let group = groups.get(key);
-    if (group === undefined) groups.set(key, (group = []));
-    group.push({ hit, bytes: entry.bytes, epoch: entry.epoch });
+    if (group === undefined) groups.set(key, (group = { hits: [], epochs: [], bytes: 0 }));
+    group.hits.push(hit);
+    group.epochs.push(entry.epoch);
+    group.bytes += entry.bytes;
     held++;
     heldBytes += entry.bytes;
-    if (group.length < format.batchSize) return 0;
+    if (group.hits.length < format.batchSize) return 0;
     groups.delete(key);
     return emit(group, nowMs, slice);
   };
@@ -170,9 +170,9 @@ export function createBatcher({ format, ledger, clock, maxHeld, maxHeldBytes = I
       }
       const hits: Hit[] = [];
       for (const group of groups.values()) {
-        for (const entry of group) {
-          hits.push(entry.hit);
-          ledger.remove(entry.epoch, 1);
+        for (let i = 0; i < group.hits.length; i++) {
+          hits.push(group.hits[i] as Hit);
+          ledger.remove(group.epochs[i] as number, 1);
         }
       }
       groups.clear();
