@@ -83,6 +83,7 @@ export function resolveHitOptions(options: HitOptions = {}, env: ResolveEnv = pr
     memoPath: createMemo2(2_000),
     memoLocation: createMemo2(2_000),
     memoTitle: createMemo2(2_000),
+    memoAgent: createMemo(1_000),
     memoRoute: createMemo(2_000),
     memoReferrer: createMemo(1_000),
     memoAnonymous: createDayMemo(maxSessions),

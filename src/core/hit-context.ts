@@ -40,6 +40,8 @@ export interface HitContext {
   readonly memoPath: Memo2;
   readonly memoLocation: Memo2;
   readonly memoTitle: Memo2;
+  /** User agents as cleaned for a hit, by the header as it came: cleaned once, and one shared string for every hit of that client. */
+  readonly memoAgent: Memo;
   /** Bounded caches of pure per-request work that repeats: route templates, referrers. */
   readonly memoRoute: Memo;
   readonly memoReferrer: Memo;

@@ -52,6 +52,33 @@ export function createMemo2<T = string>(maxEntries: number): Memo2<T> {
   };
 }
 
+/** A memo keyed by three strings: a Memo2 of Memo2s' worth, as maps of maps of maps (no joined key per call). When full, it starts again empty. */
+export type Memo3<T = string> = (a: string, b: string, c: string, compute: () => T) => T;
+
+export function createMemo3<T = string>(maxEntries: number): Memo3<T> {
+  let outer = new Map<string, Map<string, Map<string, T>>>();
+  let size = 0;
+  return (a, b, c, compute) => {
+    let middle = outer.get(a);
+    let inner = middle?.get(b);
+    const found = inner?.get(c);
+    if (found !== undefined) return found;
+    const value = compute();
+    if (a.length + b.length + c.length > MAX_KEY_CHARS) return value;
+    if (size >= maxEntries) {
+      outer = new Map();
+      size = 0;
+      middle = undefined;
+      inner = undefined;
+    }
+    if (middle === undefined) outer.set(a, (middle = new Map()));
+    if (inner === undefined) middle.set(b, (inner = new Map()));
+    inner.set(c, value);
+    size++;
+    return value;
+  };
+}
+
 /** A Memo2 per UTC day (the anonymous client id's salt changes daily); the two latest days are kept. */
 export type DayMemo = (day: string, a: string, b: string, compute: () => string) => string;
 

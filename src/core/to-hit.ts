@@ -62,7 +62,8 @@ export function toHit(info: RequestInfo, context: HitContext, stampMs?: number, 
   const rawReferrer = info.headers?.referrer;
   const referrer = typeof rawReferrer === 'string' ? context.memoReferrer(rawReferrer, () => buildReferrer(rawReferrer, context) ?? '') : '';
   if (referrer.length > 0) hit.referrer = referrer;
-  const userAgent = context.userAgent ? cleanHeader(info.headers?.userAgent, MAX_USER_AGENT_CHARS) : '';
+  const rawAgent = info.headers?.userAgent;
+  const userAgent = context.userAgent && typeof rawAgent === 'string' ? context.memoAgent(rawAgent, () => cleanHeader(rawAgent, MAX_USER_AGENT_CHARS)) : '';
   if (userAgent.length > 0) hit.userAgent = userAgent;
   const params = copyParams(info.params);
   if (params !== undefined) hit.params = params;

@@ -1,5 +1,5 @@
 import type { Hit } from '../../core/hit.js';
-import { createMemo2 } from '../../core/memo.js';
+import { createMemo2, createMemo3 } from '../../core/memo.js';
 import { cutChars, cutEncoded, utf8Length } from '../../internal/text.js';
 import { GA4_LIMITS, GA4_LONG_PARAMS } from './limits.js';
 import { sanitizeParamName } from './names.js';
@@ -70,8 +70,14 @@ export function encodeGa4(hits: readonly Hit[], options: Ga4EncodeOptions = {}):
 
 /** Hits with the same key may share a request: one client, user and user agent per Measurement Protocol body. */
 export function ga4GroupKey(hit: Hit): string {
-  return `${hit.clientId}\u0000${hit.userId ?? ''}\u0000${hit.userAgent ?? ''}`;
+  const userId = hit.userId ?? '';
+  const userAgent = hit.userAgent ?? '';
+  // The engine asks once per hit: one shared key per consumer, not a string joined per hit.
+  return groupKeys(hit.clientId, userId, userAgent, () => `${hit.clientId}\u0000${userId}\u0000${userAgent}`);
 }
+
+/** Group keys by client, user and user agent; as many as a tracker's default maxSessions. */
+const groupKeys = createMemo3(10_000);
 
 /**
  * Encodes hits that already share a `ga4GroupKey` (the delivery engine groups them as they
