@@ -28,7 +28,7 @@ export const INITIAL_CONCURRENCY = 8;
  * request waiting for its next attempt holds no slot; the breaker inside the slot, so it
  * judges and holds back attempts, not requests; the adaptive deadline around the wire.
  */
-export function createTransportStack(settings: ResolvedTrackerOptions, deps: { random: () => number; onBreakerChange: (change: BreakerChange) => void; onFailing: (summary: FailingSummary) => void; initialConcurrency?: number | undefined }): TransportStack {
+export function createTransportStack(settings: ResolvedTrackerOptions, deps: { random: () => number; onBreakerChange: (change: BreakerChange) => void; onFailing: (summary: FailingSummary) => void; onBackoff?: (() => void) | undefined; initialConcurrency?: number | undefined }): TransportStack {
   const { clock } = settings;
   const transport: Transport<EncodedRequest> = settings.transport ?? createUndiciTransport({ connections: settings.maxInFlight, clock });
   const timeout = withTimeout(transport, createTimeoutEstimator({ minMs: settings.minTimeoutMs, maxMs: settings.timeoutMs }), clock);
@@ -43,6 +43,7 @@ export function createTransportStack(settings: ResolvedTrackerOptions, deps: { r
     clock,
     random: deps.random,
     weight: (request) => request.hits.length,
+    onBackoff: deps.onBackoff,
   });
   return { retry, concurrency, breaker, timeout, watch };
 }
