@@ -35,7 +35,7 @@ export function createTransportStack(settings: ResolvedTrackerOptions, deps: { r
   const breaker = createBreaker(settings.breaker, clock, deps.onBreakerChange);
   const limit = createConcurrencyLimit({ initial: deps.initialConcurrency ?? INITIAL_CONCURRENCY, max: settings.maxInFlight });
   const watch = createFailureWatch({ clock, breakerState: () => breaker.state, onFailing: deps.onFailing });
-  const concurrency = withConcurrency(withFailureWatch(withBreaker(timeout, breaker), watch), limit);
+  const concurrency = withConcurrency(withFailureWatch(withBreaker(timeout, breaker), watch), limit, clock);
   const retry = withRetry(concurrency, {
     maxRetryMs: settings.maxRetryMs,
     retryBaseMs: settings.retryBaseMs,
