@@ -2,8 +2,9 @@
  * How many attempts may be in flight, adapted as TCP adapts its window (AIMD, the shape of
  * Netflix's concurrency-limits `AIMDLimit`): each healthy answer while the limit is in use
  * adds one, up to `max`, unless it was slow: more than twice the quickest recent answer
- * (+ 10 ms), which says the destination queues what it is sent (as TCP Vegas reads a round
- * trip above the base one); a sign of overload (a timeout, 429, 503) takes some off, down to one.
+ * (+ 10 ms), which says the destination may be queueing what it is sent (as TCP Vegas reads
+ * a round trip above the base one); a sign of overload (a timeout, 408, 429, 503, or an answer
+ * more than four times slower than the quickest + 50 ms: it queues) takes some off, down to one.
  *
  * At most one decrease per loss event, as TCP reduces its window once per window of lost
  * segments, not once per segment: the overload sign of an attempt that started before the
