@@ -6,8 +6,11 @@ import type { Job, Sender } from './sender.js';
 /**
  * The loop that moves hits from the batcher to the sender, one slice per turn of the event
  * loop: a slice when a batch's worth is queued, everything when the flush interval comes or a
- * flush asks, and no new slice while `maxJobs` jobs are unsettled (during an outage the hits
- * wait unbuilt, cheap, in the ring). Each job's outcome goes to the books.
+ * flush asks, and no new slice while `maxJobs` jobs are busy (during an outage the hits
+ * wait unbuilt, cheap, in the ring). A job waiting out its backoff after a failed attempt is
+ * not busy (`backingOff`): under flakiness most unsettled jobs do, for 0.25–2 s, and counting
+ * them left the wire idle while hits piled up to `queue_full`. The queue's bounds (hits and
+ * bytes, which count those jobs) still bound what is held. Each job's outcome goes to the books.
  */
 export interface Drain {
   /** A hit was queued. */
@@ -16,11 +19,13 @@ export interface Drain {
   sendAll(): () => void;
   /** Resolves when no job is unsettled. */
   idle(): Promise<void>;
+  /** A job began waiting out a backoff: it no longer holds a place among the busy ones. */
+  freed(): void;
   /** Stops the interval (at close). */
   stop(): void;
 }
 
-export function createDrain({ batcher, sender, books, scheduler, flushIntervalMs, maxJobs, batchSize }: {
+export function createDrain({ batcher, sender, books, scheduler, flushIntervalMs, maxJobs, batchSize, backingOff = () => 0 }: {
   batcher: Batcher;
   sender: Sender;
   books: Books;
@@ -29,6 +34,8 @@ export function createDrain({ batcher, sender, books, scheduler, flushIntervalMs
   flushIntervalMs: number | undefined;
   maxJobs: number;
   batchSize: number;
+  /** Unsettled jobs waiting out a backoff, which `maxJobs` does not count. */
+  backingOff?: () => number;
 }): Drain {
   let scheduled = false;
   let intervalArmed = false;
@@ -57,10 +64,11 @@ export function createDrain({ batcher, sender, books, scheduler, flushIntervalMs
   const mode = () => (sendingAll > 0 || intervalDue ? 'all' : 'full');
   const run = () => {
     scheduled = false;
-    if (sender.jobs >= maxJobs) return; // a settling job calls us again
+    const busy = sender.jobs - backingOff();
+    if (busy >= maxJobs) return; // a settling or backing-off job calls us again
     const current = mode();
     if (batcher.hasWork(current)) {
-      const slice = batcher.take(current, maxJobs - sender.jobs);
+      const slice = batcher.take(current, maxJobs - busy);
       if (slice.invalid > 0) books.drop('invalid', [], [], slice.invalid);
       if (slice.stale.length > 0) books.drop('stale', slice.stale, []);
       for (const job of slice.jobs) start(job);
@@ -97,6 +105,9 @@ export function createDrain({ batcher, sender, books, scheduler, flushIntervalMs
         if (!released) sendingAll--;
         released = true;
       };
+    },
+    freed() {
+      if (!scheduled && batcher.hasWork(mode())) soon();
     },
     idle: () => (unsettled === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
     stop() {

@@ -22,7 +22,7 @@ export interface TrackerStats {
   readonly retrying: number;
   /** Attempts that ran out of time. Each may have reached the destination: at Google, a possible duplicate. */
   readonly timedOut: number;
-  /** Attempts allowed in flight now: grows while answers are healthy, shrinks on timeouts, 429 and 503 (at most `maxInFlight`). */
+  /** Attempts allowed in flight now: grows while answers are quick, shrinks on timeouts, 429, 503 and answers slowed by queueing, once per loss event (at most `maxInFlight`). */
   readonly concurrency: number;
   /** The deadline the next attempt gets: follows the destination's answer times, between `minTimeoutMs` and `timeoutMs`. */
   readonly attemptTimeoutMs: number;

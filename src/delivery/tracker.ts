@@ -64,7 +64,7 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
   emitter.on('failed', losses.failed);
   const ledger = createFlushLedger();
   const books = createBooks({ accounting, emitter, ledger, onSuccess: settings.onSuccess, onFailure: settings.onFailure });
-  const stack = createTransportStack(settings, { random: options.random ?? Math.random, onBreakerChange: (change) => emitter.emit('breaker', change), onFailing: losses.failing, initialConcurrency: internals.initialConcurrency });
+  const stack = createTransportStack(settings, { random: options.random ?? Math.random, onBreakerChange: (change) => emitter.emit('breaker', change), onFailing: losses.failing, onBackoff: () => drain.freed(), initialConcurrency: internals.initialConcurrency });
   const shutdown = new AbortController();
   // Every attempt in flight listens to it (as many as maxInFlight): not a leak.
   setMaxListeners(0, shutdown.signal);
@@ -72,7 +72,7 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
   const hitIds = createHitIds(hitIdPrefix(() => randomInt(36) / 36));
   const batcher = createBatcher({ format, ledger, clock, maxHeld: Math.floor(settings.maxQueueSize * HELD_SHARE), maxHeldBytes: Math.floor(settings.maxQueueBytes * HELD_SHARE), hitId: hitIds.format });
   const scheduler = internals.scheduler ?? createEventLoopScheduler(clock);
-  const drain = createDrain({ batcher, sender, books, scheduler, flushIntervalMs: settings.flushIntervalMs, maxJobs: 2 * settings.maxInFlight, batchSize: format.batchSize });
+  const drain = createDrain({ batcher, sender, books, scheduler, flushIntervalMs: settings.flushIntervalMs, maxJobs: 2 * settings.maxInFlight, batchSize: format.batchSize, backingOff: () => stack.retry.backingOff });
   const derived = new WeakMap<object, HitContext>();
   let closed = false;
   let closing: Promise<CloseResult> | undefined;

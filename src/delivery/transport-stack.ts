@@ -28,14 +28,14 @@ export const INITIAL_CONCURRENCY = 8;
  * request waiting for its next attempt holds no slot; the breaker inside the slot, so it
  * judges and holds back attempts, not requests; the adaptive deadline around the wire.
  */
-export function createTransportStack(settings: ResolvedTrackerOptions, deps: { random: () => number; onBreakerChange: (change: BreakerChange) => void; onFailing: (summary: FailingSummary) => void; initialConcurrency?: number | undefined }): TransportStack {
+export function createTransportStack(settings: ResolvedTrackerOptions, deps: { random: () => number; onBreakerChange: (change: BreakerChange) => void; onFailing: (summary: FailingSummary) => void; onBackoff?: (() => void) | undefined; initialConcurrency?: number | undefined }): TransportStack {
   const { clock } = settings;
   const transport: Transport<EncodedRequest> = settings.transport ?? createUndiciTransport({ connections: settings.maxInFlight, clock });
   const timeout = withTimeout(transport, createTimeoutEstimator({ minMs: settings.minTimeoutMs, maxMs: settings.timeoutMs }), clock);
   const breaker = createBreaker(settings.breaker, clock, deps.onBreakerChange);
   const limit = createConcurrencyLimit({ initial: deps.initialConcurrency ?? INITIAL_CONCURRENCY, max: settings.maxInFlight });
   const watch = createFailureWatch({ clock, breakerState: () => breaker.state, onFailing: deps.onFailing });
-  const concurrency = withConcurrency(withFailureWatch(withBreaker(timeout, breaker), watch), limit);
+  const concurrency = withConcurrency(withFailureWatch(withBreaker(timeout, breaker), watch), limit, clock);
   const retry = withRetry(concurrency, {
     maxRetryMs: settings.maxRetryMs,
     retryBaseMs: settings.retryBaseMs,
@@ -43,6 +43,7 @@ export function createTransportStack(settings: ResolvedTrackerOptions, deps: { r
     clock,
     random: deps.random,
     weight: (request) => request.hits.length,
+    onBackoff: deps.onBackoff,
   });
   return { retry, concurrency, breaker, timeout, watch };
 }

@@ -1,4 +1,5 @@
 import type { AttemptLayer, AttemptResult } from './attempt-layer.js';
+import type { Clock } from './clock.js';
 import { UNSENT, createAbortWatch } from './attempt-layer.js';
 import type { ConcurrencyLimit, LoadSample } from './concurrency-limit.js';
 import { createRingBuffer } from './ring-buffer.js';
@@ -19,14 +20,17 @@ interface Waiter<R> {
 }
 
 /** At most `limit.limit` attempts at once; the others wait in line. When the tracker closes, the line is sent away unsent. */
-export function withConcurrency<R extends OutgoingRequest>(inner: AttemptLayer<R>, limit: ConcurrencyLimit): ConcurrencyLayer<R> {
+export function withConcurrency<R extends OutgoingRequest>(inner: AttemptLayer<R>, limit: ConcurrencyLimit, clock: Clock): ConcurrencyLayer<R> {
   let line = createRingBuffer<Waiter<R>>();
-  const run = (request: R, options: SendOptions): Promise<AttemptResult> =>
-    inner.send(request, options).then((result) => {
-      limit.release(loadOf(result));
+  const run = (request: R, options: SendOptions): Promise<AttemptResult> => {
+    const round = limit.round;
+    const startedMs = clock.now();
+    return inner.send(request, options).then((result) => {
+      limit.release(loadOf(result), round, clock.now() - startedMs);
       next();
       return result;
     });
+  };
   const next = () => {
     while (line.length > 0 && limit.tryAcquire()) {
       const waiter = line.shift() as Waiter<R>;

@@ -13,6 +13,8 @@ export interface RetrySettings<R> {
   readonly random: () => number;
   /** How many hits a request carries, for `retried`. */
   readonly weight: (request: R) => number;
+  /** A request began waiting out its backoff after a failed attempt (see `backingOff`). */
+  readonly onBackoff?: (() => void) | undefined;
 }
 
 /**
@@ -48,6 +50,11 @@ export interface RetryLayer<R extends OutgoingRequest> {
   readonly retried: number;
   /** Requests waiting for their next attempt. */
   readonly waiting: number;
+  /**
+   * Those of them waiting out a backoff after a failed attempt: neither on the wire nor held
+   * back by the breaker or a Retry-After. They take no part in what the destination is doing.
+   */
+  readonly backingOff: number;
   /** close() has until `closingAtMs`: waiting requests (and later retries) wait at most a quarter of the time left. */
   hurry(closingAtMs: number): void;
 }
@@ -64,6 +71,8 @@ interface RetryJob<R> {
   /** When it is due again (while it waits), and whether a Retry-After set that time. */
   atMs: number;
   asked: boolean;
+  /** It waits out a backoff (counted in `backingOff`). */
+  backoff: boolean;
   done: boolean;
 }
 
@@ -81,6 +90,7 @@ export function withRetry<R extends OutgoingRequest>(inner: AttemptLayer<R>, set
   const heap = createMinHeap<RetryJob<R>>();
   let timer: { handle: TimerHandle; atMs: number } | undefined;
   let retried = 0;
+  let backingOff = 0;
   let closingAtMs: number | undefined;
 
   const finish = (job: RetryJob<R>, result: SendResult) => {
@@ -111,7 +121,10 @@ export function withRetry<R extends OutgoingRequest>(inner: AttemptLayer<R>, set
     job.heldMs += result.retryAfterMs ?? 0;
     if (now + delay > job.firstAttemptMs + settings.maxRetryMs + job.heldMs) return finish(job, result);
     retried += settings.weight(job.request);
+    job.backoff = true;
+    backingOff++;
     schedule(job, now + delay);
+    settings.onBackoff?.();
   };
   const schedule = (job: RetryJob<R>, atMs: number) => {
     heap.push(atMs, job);
@@ -129,6 +142,10 @@ export function withRetry<R extends OutgoingRequest>(inner: AttemptLayer<R>, set
     const now = clock.now();
     for (let at = heap.peekKey(); at !== undefined && at <= now; at = heap.peekKey()) {
       const job = heap.pop() as RetryJob<R>;
+      if (job.backoff) {
+        job.backoff = false;
+        backingOff--;
+      }
       if (!job.done) attempt(job);
     }
     arm();
@@ -136,13 +153,17 @@ export function withRetry<R extends OutgoingRequest>(inner: AttemptLayer<R>, set
   const watch = createAbortWatch(() => {
     if (timer !== undefined) clock.clearTimeout(timer.handle);
     timer = undefined;
-    for (const job of heap.drain()) finish(job, { kind: 'failure', reason: 'aborted' });
+    backingOff = 0;
+    for (const job of heap.drain()) {
+      job.backoff = false;
+      finish(job, { kind: 'failure', reason: 'aborted' });
+    }
   });
 
   return {
     send(request, options) {
       return new Promise((resolve) => {
-        const job: RetryJob<R> = { request, options, resolve, attempts: 0, firstAttemptMs: undefined, heldMs: 0, lastError: undefined, atMs: 0, asked: false, done: false };
+        const job: RetryJob<R> = { request, options, resolve, attempts: 0, firstAttemptMs: undefined, heldMs: 0, lastError: undefined, atMs: 0, asked: false, backoff: false, done: false };
         if (options.signal.aborted) return finish(job, { kind: 'failure', reason: 'aborted' });
         watch(options.signal);
         attempt(job);
@@ -154,6 +175,9 @@ export function withRetry<R extends OutgoingRequest>(inner: AttemptLayer<R>, set
     },
     get waiting() {
       return heap.size;
+    },
+    get backingOff() {
+      return backingOff;
     },
     hurry(atMs) {
       closingAtMs = atMs;

@@ -164,7 +164,7 @@ describe('the concurrency limit (AIMD)', () => {
     for (let round = 0; round < 10; round++) {
       let taken = 0;
       while (limit.tryAcquire()) taken++;
-      for (; taken > 0; taken--) limit.release('healthy');
+      for (; taken > 0; taken--) limit.release('healthy', limit.round);
     }
     assert.equal(limit.limit, 5);
     assert.equal(limit.inFlight, 0);
@@ -174,36 +174,77 @@ describe('the concurrency limit (AIMD)', () => {
     const limit = createConcurrencyLimit({ initial: 8, max: 64 });
     for (let i = 0; i < 100; i++) {
       assert.ok(limit.tryAcquire());
-      limit.release('healthy');
+      limit.release('healthy', limit.round);
     }
     assert.equal(limit.limit, 8, 'one in flight of eight: the limit is not what holds us back');
   });
 
-  it('takes 10% off per sign of overload, never below one, and ignores neutral answers', () => {
-    const limit = createConcurrencyLimit({ initial: 10, max: 64 });
+  it('takes 10% off per sign of overload among answers, half when nothing was answered meanwhile, never below one, and ignores neutral answers', () => {
+    const limit = createConcurrencyLimit({ initial: 20, max: 64 });
+    const round = limit.round;
     limit.tryAcquire();
-    limit.release('overloaded');
-    assert.equal(limit.limit, 9);
+    limit.tryAcquire();
+    limit.release('healthy', round);
+    limit.release('overloaded', round);
+    assert.equal(limit.limit, 18, 'a hang among answers: 10% off');
+    limit.tryAcquire();
+    limit.release('overloaded', limit.round);
+    assert.equal(limit.limit, 9, 'nothing answered while it waited: half off');
     for (let i = 0; i < 100; i++) {
+      const started = limit.round;
       limit.tryAcquire();
-      limit.release('overloaded');
+      limit.release('overloaded', started);
     }
     assert.equal(limit.limit, 1);
     limit.tryAcquire();
     assert.equal(limit.tryAcquire(), false, 'one at a time now');
-    limit.release('neutral');
+    limit.release('neutral', limit.round);
     assert.equal(limit.limit, 1);
   });
 
-  it('under the seed mix (20% timeouts), settles well above one', () => {
-    const limit = createConcurrencyLimit({ initial: 8, max: 64 });
-    for (let i = 0; i < 5000; i++) {
+  it('decreases once per round: attempts that started before the last decrease do not decrease it again', () => {
+    const limit = createConcurrencyLimit({ initial: 40, max: 64 });
+    const round = limit.round;
+    for (let i = 0; i < 40; i++) assert.ok(limit.tryAcquire());
+    limit.release('healthy', round);
+    // The 39 others, sent together, all hang and time out one after the other: one loss event.
+    for (let i = 0; i < 39; i++) limit.release('overloaded', round);
+    assert.equal(limit.limit, 36, 'one decrease of 10% (from 41: the answer came first), not 0.9^39');
+    // Attempts sent under the new limit that also time out, among answers: the overload persists.
+    const next = limit.round;
+    limit.tryAcquire();
+    limit.tryAcquire();
+    limit.release('healthy', next);
+    limit.release('overloaded', next);
+    assert.equal(limit.limit, 33, '36.9 x 0.9');
+  });
+
+  it('grows only on quick answers, and an answer four times slower than the quickest (+ 50 ms) is a sign of overload', () => {
+    const limit = createConcurrencyLimit({ initial: 10, max: 64 });
+    const answer = (rttMs: number) => {
       while (limit.tryAcquire()) {
         // keep it full: the limit is in use
       }
-      limit.release(i % 5 === 1 ? 'overloaded' : 'healthy');
+      limit.release('healthy', limit.round, rttMs);
+    };
+    answer(5);
+    answer(20);
+    assert.equal(limit.limit, 12, 'within twice the quickest + 10 ms: quick');
+    answer(60);
+    assert.equal(limit.limit, 12, 'slower: the destination may queue, no growth');
+    answer(71);
+    assert.equal(limit.limit, 10, 'queued: 10% off');
+  });
+
+  it('under the seed mix (20% of attempts time out), stays near its maximum', () => {
+    const limit = createConcurrencyLimit({ initial: 8, max: 64 });
+    // Attempts answer in the order they were sent, each remembering the round it started in.
+    const sent: number[] = [];
+    for (let i = 0; i < 5000; i++) {
+      while (limit.tryAcquire()) sent.push(limit.round); // keep it full: the limit is in use
+      limit.release(i % 5 === 1 ? 'overloaded' : 'healthy', sent.shift() as number, 3);
     }
-    assert.ok(limit.limit >= 20, `limit ${limit.limit}`);
+    assert.ok(limit.limit >= 56, `limit ${limit.limit}`);
   });
 });
 
