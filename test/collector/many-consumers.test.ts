@@ -29,9 +29,10 @@ async function run(hits: number, batch: boolean) {
     const tracker = createTracker({ destination: collector(server.url, { batch }), hashKey: TEST_KEY, flushOnExit: false });
     for (let i = 0; i < hits; i++) tracker.track(requestAt(i));
     const closed = await tracker.close({ timeoutMs: 30_000 });
+    const timedOut = tracker.stats().timedOut;
     await settle(5);
     const endpoints = ((await (await request(`${server.url}/api/endpoints`)).body.json()) as { endpoints: { route: string; hits: number }[] }).endpoints;
-    return { closed, received, stored: server.store.count(), stats: server.stats(), endpoints };
+    return { closed, timedOut, received, stored: server.store.count(), stats: server.stats(), endpoints };
   } finally {
     await server.close();
   }
@@ -40,16 +41,18 @@ async function run(hits: number, batch: boolean) {
 describe('collector(url) with 256 consumers', () => {
   it('sends 5 000 hits in a handful of /mp/batch requests: each stored exactly once, /api/endpoints counts them all', async () => {
     const hits = 5_000;
-    const { closed, received, stored, stats, endpoints } = await run(hits, true);
+    const { closed, timedOut, received, stored, stats, endpoints } = await run(hits, true);
     assert.deepEqual(closed, { sent: hits, failed: 0, dropped: 0, pending: 0 });
     assert.equal(stored, hits);
     assert.equal(stats.storedHits, hits);
-    assert.equal(stats.duplicateHits, 0);
+    // A busy machine may time out an attempt the collector then stores: sent again, de-duplicated,
+    // counted. Duplicates come from timed-out attempts only, at most a batch's worth each.
+    assert.ok(stats.duplicateHits <= timedOut * 500, `${stats.duplicateHits} duplicates from ${timedOut} timed-out attempts`);
     const perRoute = Math.floor(hits / ROUTES.length);
     assert.deepEqual(endpoints.map((e) => [e.route, e.hits]).sort(), ROUTES.map((route, r) => [route, perRoute + (r < hits % ROUTES.length ? 1 : 0)]).sort());
     assert.ok(received.every((r) => r.path === '/mp/batch' && r.status === 204), JSON.stringify(received.slice(0, 3)));
     // One request per consumer (or more) would be >= 256; a batch carries 500 hits of many consumers.
-    assert.ok(received.length <= hits / 400, `${received.length} requests for ${hits} hits of ${CONSUMERS} consumers`);
+    assert.ok(received.length <= hits / 400 + timedOut, `${received.length} requests for ${hits} hits of ${CONSUMERS} consumers (${timedOut} attempts timed out and were sent again)`);
   });
 
   it('with { batch: false } the same consumers cost at least one /mp/collect request each (the old way)', async () => {
