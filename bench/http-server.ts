@@ -90,6 +90,8 @@ async function start(): Promise<number> {
   }
   if (framework === 'fastify') {
     const app = Fastify();
+    // BENCH_FASTIFY_EMPTY_HOOK=1: an onRequest hook that does nothing, for what Fastify itself charges for one hook.
+    if (process.env.BENCH_FASTIFY_EMPTY_HOOK === '1') app.addHook('onRequest', (_request, _reply, done) => done());
     if (tracker) await app.register(fastifyAdapter.trackRequests, { tracker, ...adapterOptions });
     app.get('/v1/users/:id', async () => ({ id: 42, name: 'Ada' }));
     await app.listen({ port: 0, host: '127.0.0.1' });
