@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHeaders } from '../../core/request-info.js';
 import { warnOnce } from '../../warnings.js';
 import { CLIENT_CLOSED_STATUS, type Observed } from './recorder.js';
 
@@ -45,7 +46,6 @@ export function createResponseWatch<S>(done: (subject: S, startedMs: number, sta
  * core's decision (`trustProxy`, the tracker's or the adapter's), made in one place.
  */
 export function observe(req: IncomingMessage, startedMs: number, route: string | null | undefined, status: number, url = req.url): Observed {
-  const h = req.headers;
   return {
     method: req.method ?? 'GET',
     url: url ?? '/',
@@ -54,14 +54,19 @@ export function observe(req: IncomingMessage, startedMs: number, route: string |
     durationMs: performance.now() - startedMs,
     protocol: (req.socket as { encrypted?: boolean } | null)?.encrypted === true ? 'https' : 'http',
     clientIp: req.socket?.remoteAddress,
-    headers: {
-      host: h.host,
-      userAgent: h['user-agent'],
-      referrer: typeof h.referer === 'string' ? h.referer : undefined,
-      forwardedHost: one(h['x-forwarded-host']),
-      forwardedProto: one(h['x-forwarded-proto']),
-      forwardedFor: one(h['x-forwarded-for']),
-    },
+    headers: nodeHeaders(req.headers),
+  };
+}
+
+/** The request headers the core reads, from node:http's own parsed headers. */
+export function nodeHeaders(h: IncomingHttpHeaders): RequestHeaders {
+  return {
+    host: h.host,
+    userAgent: h['user-agent'],
+    referrer: typeof h.referer === 'string' ? h.referer : undefined,
+    forwardedHost: one(h['x-forwarded-host']),
+    forwardedProto: one(h['x-forwarded-proto']),
+    forwardedFor: one(h['x-forwarded-for']),
   };
 }
 
