@@ -65,6 +65,11 @@ let nextConsumer = 0;
 const consumer = (): string | undefined => (CONSUMERS <= 1 ? undefined : `consumer-${nextConsumer++ % CONSUMERS}`);
 /** The same options for every adapter: a user id per request when there are several consumers. */
 const adapterOptions = CONSUMERS <= 1 ? {} : { userId: () => consumer() };
+/**
+ * BENCH_EMPTY_HOOK=1: one middleware (Fastify: an onRequest hook) that does nothing, where the
+ * adapter would go — what the framework itself charges any middleware, the least an adapter adds.
+ */
+const EMPTY_HOOK = process.env.BENCH_EMPTY_HOOK === '1';
 
 async function start(): Promise<number> {
   if (framework === 'node') {
@@ -78,6 +83,7 @@ async function start(): Promise<number> {
   }
   if (framework === 'express') {
     const app = express();
+    if (EMPTY_HOOK) app.use((_req, _res, next) => next());
     if (tracker) app.use(expressAdapter.trackRequests(tracker, adapterOptions));
     const send = await alternative();
     app.get('/v1/users/:id', async (req, res) => {
@@ -90,6 +96,7 @@ async function start(): Promise<number> {
   }
   if (framework === 'fastify') {
     const app = Fastify();
+    if (EMPTY_HOOK) app.addHook('onRequest', (_request, _reply, done) => done());
     if (tracker) await app.register(fastifyAdapter.trackRequests, { tracker, ...adapterOptions });
     app.get('/v1/users/:id', async () => ({ id: 42, name: 'Ada' }));
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -98,6 +105,7 @@ async function start(): Promise<number> {
   }
   if (framework === 'koa') {
     const app = new Koa();
+    if (EMPTY_HOOK) app.use((_ctx, next) => next());
     if (tracker) app.use(koaAdapter.trackRequests(tracker, adapterOptions));
     const router = new Router();
     router.get('/v1/users/:id', (ctx) => void (ctx.body = { id: 42, name: 'Ada' }));
@@ -107,6 +115,7 @@ async function start(): Promise<number> {
     return listen(server);
   }
   const app = new Hono();
+  if (EMPTY_HOOK) app.use((_c, next) => next());
   if (tracker) app.use(honoAdapter.trackRequests(tracker, adapterOptions));
   app.get('/v1/users/:id', (c) => c.json({ id: 42, name: 'Ada' }));
   return new Promise((resolve) => {

@@ -7,7 +7,7 @@
 // socket write) is not in it — bench/http and bench/stages see that.
 // Run: `npm run bench:instructions` (slow: each server runs ~50× slower under valgrind).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -19,6 +19,10 @@ const REQUESTS = Number(process.env.BENCH_INSTRUCTIONS_REQUESTS ?? 2_000);
 const WARM_UP = Number(process.env.BENCH_INSTRUCTIONS_WARM_UP ?? 1_500);
 const FRAMEWORKS = (process.env.BENCH_INSTRUCTIONS_FRAMEWORKS ?? 'node,express,fastify,koa,hono').split(',');
 const CONSUMERS = (process.env.BENCH_INSTRUCTIONS_CONSUMERS ?? '1,256').split(',').map(Number);
+/** BENCH_INSTRUCTIONS_ADAPTER_ONLY=1: only bare, adapter-only and floor (what an adapter costs, minutes instead of many). */
+const ADAPTER_ONLY = process.env.BENCH_INSTRUCTIONS_ADAPTER_ONLY === '1';
+/** BENCH_INSTRUCTIONS_KEEP=<dir>: the callgrind dumps are kept there (for callgrind_annotate) instead of deleted. */
+const KEEP = process.env.BENCH_INSTRUCTIONS_KEEP;
 const dir = mkdtempSync(join(tmpdir(), 'footfall-callgrind-'));
 
 async function count(framework: string, mode: string, consumers: number, sink: SinkProcess, env: Record<string, string> = {}): Promise<number> {
@@ -35,6 +39,7 @@ async function count(framework: string, mode: string, consumers: number, sink: S
   for (const name of dumps) {
     const found = /^(?:summary|totals): (\d+)/m.exec(readFileSync(join(dir, name), 'utf8'));
     total = Math.max(total, Number(found?.[1] ?? 0));
+    if (KEEP !== undefined) copyFileSync(join(dir, name), join(KEEP, name));
     rmSync(join(dir, name));
   }
   return total / REQUESTS;
@@ -43,9 +48,27 @@ async function count(framework: string, mode: string, consumers: number, sink: S
 spawnSync('taskset', ['-p', '-c', '1', String(process.pid)]);
 const sink = await startSinkProcess('ok');
 const rows: string[] = [];
+const floors: string[] = [];
 const k = (n: number) => `${(n / 1000).toFixed(1)}k`;
 for (const framework of FRAMEWORKS) {
   const bare = await count(framework, 'bare', 1, sink);
+  // The floor: a raw 'finish' listener and a hand-written sender (bench/http-server.ts), the least
+  // an adapter and a sender together can add; hooked on node:http, so alike under every framework.
+  const floor = await count(framework, 'floor', 1, sink);
+  floors.push(`| ${framework} | ${k(bare)} | +${k(floor - bare)} |`);
+  console.error(floors.at(-1));
+  if (ADAPTER_ONLY) {
+    const adapter = await count(framework, 'adapter-only', 1, sink);
+    rows.push(`| ${framework} | 1 | ${k(bare)} | +${k(adapter - bare)} | - | - | - | - |`);
+    console.error(rows.at(-1));
+    if (framework !== 'node') {
+      // What the framework itself charges for one middleware (Fastify: onRequest hook) that does nothing: the least an adapter adds.
+      const hook = await count(framework, 'bare', 1, sink, { BENCH_EMPTY_HOOK: '1' });
+      floors.push(`| ${framework}, one empty ${framework === 'fastify' ? 'onRequest hook' : 'middleware'} (no Footfall) | ${k(bare)} | +${k(hook - bare)} |`);
+      console.error(floors.at(-1));
+    }
+    continue;
+  }
   for (const consumers of CONSUMERS) {
     const adapter = await count(framework, 'adapter-only', consumers, sink);
     const unsent = await count(framework, 'footfall', consumers, sink, { BENCH_NULL_TRANSPORT: '1' });
@@ -70,6 +93,12 @@ const body = [
   '| framework | consumers | bare, per request | + adapter | + track, build, encode | + send (user space) | Footfall in all | kept |',
   '|---|--:|--:|--:|--:|--:|--:|--:|',
   ...rows,
+  '',
+  'The floor (mode `floor` of bench/http-server.ts): a raw `finish` listener on the node:http server, three facts held, one JSON body every 25 requests over a kept-alive undici pool — the least any in-process sender, adapter included, can add. Compare it with "Footfall in all".',
+  '',
+  '| framework | bare, per request | floor |',
+  '|---|--:|--:|',
+  ...floors,
 ].join('\n');
 if (process.env.BENCH_NO_WRITE !== '1') writeSection('instructions', body);
 console.log(body);

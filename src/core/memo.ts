@@ -3,7 +3,8 @@
  * and an API's consumers repeat. When full, the oldest entry goes (first in, first out),
  * so memory stays flat. Lives in the process only; nothing in it is ever sent.
  */
-export type Memo<T = string> = (key: string, compute: () => T) => T;
+/** `compute` is given the key, so a caller can pass one function made once rather than a closure per call. */
+export type Memo<T = string> = (key: string, compute: (key: string) => T) => T;
 
 /** Keys longer than this are computed every time rather than held. */
 const MAX_KEY_CHARS = 600;
@@ -13,7 +14,7 @@ export function createMemo<T = string>(maxEntries: number): Memo<T> {
   return (key, compute) => {
     const found = entries.get(key);
     if (found !== undefined) return found;
-    const value = compute();
+    const value = compute(key);
     if (key.length > MAX_KEY_CHARS) return value;
     if (entries.size >= maxEntries) {
       const oldest = entries.keys().next();

@@ -1,17 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Tracker } from '../../delivery/tracker.js';
-import { countHeadAsGet } from '../shared/head.js';
-import { observe } from '../shared/node-http.js';
+import { countHeadAsGetIf } from '../shared/head.js';
+import { createResponseWatch, observe } from '../shared/node-http.js';
 import { claimRequest } from '../shared/owner.js';
-import { CLIENT_CLOSED_STATUS, createRecorder } from '../shared/recorder.js';
+import { createRecorder } from '../shared/recorder.js';
 import type { DeclaredRoute } from '../shared/routes.js';
 import { FASTIFY_OWN_KEYS, resolveFastifyOptions, type FastifyAdapterOptions } from './options.js';
 import { createRouteBook, type RouteBook } from './routes.js';
 
 export type { FastifyAdapterOptions } from './options.js';
 
-/** When each recorded request started, by request: a WeakMap, not a property Fastify's request class does not declare. */
-const startedAt = new WeakMap<object, number>();
 const routesSeen = new WeakMap<object, RouteBook>();
 
 type Done = (error?: Error) => void;
@@ -36,30 +34,24 @@ export function trackRequests(fastify: FastifyInstance, options: FastifyAdapterO
   // In initialConfig at run time (default true), though not in its type.
   const routes = createRouteBook((fastify.initialConfig as { exposeHeadRoutes?: boolean }).exposeHeadRoutes !== false);
   routesSeen.set(fastify, routes);
-  const finish = (request: FastifyRequest, status: number) => {
-    const started = startedAt.get(request);
-    if (started === undefined) return;
-    startedAt.delete(request);
+  const ownHead = (url: string | undefined) => url === undefined || !routes.headIsGenerated(url);
+  // One hook a request, and two listeners shared by every response on the raw one: Fastify's
+  // onResponse and onRequestAbort hooks would each add per-request closures and listeners of
+  // Fastify's own. At 'finish' (as onResponse was), so that a request in flight when app.close()
+  // is called is tracked before the onClose hook below flushes; at 'close' when abandoned.
+  const watch = createResponseWatch<FastifyRequest>((request, started, status) => {
     const url = request.routeOptions.url;
     const observed = observe(request.raw, started, url ?? null, status);
     // A HEAD served by the route Fastify added for a GET is that GET, as on every other adapter.
-    recorder.record(request, countHeadAsGet(observed, url === undefined || !routes.headIsGenerated(url)));
-  };
+    recorder.record(request, countHeadAsGetIf(observed, ownHead, url));
+  }, true);
   fastify.addHook('onRoute', (route: RouteOptions) => routes.add(route));
-  fastify.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, next: Done) => {
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, next: Done) => {
     try {
-      if (claimRequest(request.raw) && recorder.wants(request, request.method)) startedAt.set(request, performance.now());
+      if (claimRequest(request.raw) && recorder.wants(request, request.method)) watch(reply.raw, request, performance.now());
     } catch {
       // Never into the app.
     }
-    next();
-  });
-  fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, next: Done) => {
-    finish(request, reply.statusCode);
-    next();
-  });
-  fastify.addHook('onRequestAbort', (request: FastifyRequest, next: Done) => {
-    finish(request, CLIENT_CLOSED_STATUS);
     next();
   });
   const tracker = recorder.tracker;

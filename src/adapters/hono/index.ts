@@ -3,9 +3,9 @@ import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { Tracker } from '../../delivery/tracker.js';
 import { countHeadAsGet } from '../shared/head.js';
 import type { AdapterOptions } from '../shared/options.js';
-import { createResponseWatch } from '../shared/node-http.js';
+import { createResponseWatch, nodeHeaders } from '../shared/node-http.js';
 import { claimRequest } from '../shared/owner.js';
-import { createRecorder, type Observed } from '../shared/recorder.js';
+import { createRecorder, type Observed, type Recorder } from '../shared/recorder.js';
 import { tidyRoutes, type DeclaredRoute } from '../shared/routes.js';
 
 interface RouteEntry {
@@ -20,27 +20,42 @@ interface RouteEntry {
 export function trackRequests(tracker?: Tracker, options: AdapterOptions<Context> = {}): MiddlewareHandler {
   const recorder = createRecorder(tracker, options, { name: 'trackRequests (footfall/hono)' });
   const watch = createResponseWatch<Context>((c, started, status) => recorder.record(c, observeHono(c, started, status)));
-  return async function footfallMiddleware(c, next) {
+  // Not an async function: on @hono/node-server (the response watched) next()'s own promise is
+  // handed back as it is, with no promise or closure of the adapter's per request.
+  return function footfallMiddleware(c, next) {
     let started: number | undefined;
-    let outgoing: ServerResponse | undefined;
     try {
       // On @hono/node-server the IncomingMessage is shared even by apps mounted with mount().
-      const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-      if (claimRequest(incoming ?? c.req.raw) && recorder.wants(c, c.req.method)) {
+      const env = c.env as NodeBindings | undefined;
+      if (claimRequest(env?.incoming ?? c.req.raw) && recorder.wants(c, c.req.method)) {
         started = performance.now();
-        outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
-        if (outgoing !== undefined) watch(outgoing, c, started);
+        const outgoing = env?.outgoing;
+        if (outgoing !== undefined) {
+          watch(outgoing, c, started);
+          started = undefined;
+        }
       }
     } catch {
       started = undefined;
     }
-    await next();
-    if (started !== undefined && outgoing === undefined) recorder.record(c, observeHono(c, started, c.res.status));
+    return started === undefined ? next() : recordAfter(recorder, c, next, started);
   };
 }
 
+/** @hono/node-server's bindings. */
+interface NodeBindings {
+  incoming?: IncomingMessage;
+  outgoing?: ServerResponse;
+}
+
+/** As a plain fetch handler (no response to watch): recorded once the handlers are done. */
+async function recordAfter(recorder: Recorder<Context>, c: Context, next: () => Promise<void>, started: number): Promise<void> {
+  await next();
+  recorder.record(c, observeHono(c, started, c.res.status));
+}
+
 function observeHono(c: Context, started: number, status: number): Observed {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const incoming = (c.env as NodeBindings | undefined)?.incoming;
   // Hono dispatches every HEAD to the GET routes: a HEAD route of its own is never matched.
   return countHeadAsGet({
     method: c.req.method,
@@ -49,7 +64,9 @@ function observeHono(c: Context, started: number, status: number): Observed {
     status,
     durationMs: performance.now() - started,
     clientIp: incoming?.socket?.remoteAddress,
-    headers: {
+    // On node-server the IncomingMessage's own headers: reading them through c.req makes
+    // node-server build a Headers view and copy the raw headers per request.
+    headers: incoming?.headers !== undefined ? nodeHeaders(incoming.headers) : {
       host: c.req.header('host'),
       userAgent: c.req.header('user-agent'),
       referrer: c.req.header('referer'),

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Tracker } from '../../delivery/tracker.js';
-import { countHeadAsGet } from '../shared/head.js';
+import { countHeadAsGetIf } from '../shared/head.js';
 import type { AdapterOptions } from '../shared/options.js';
 import { createResponseWatch, observe } from '../shared/node-http.js';
 import { claimRequest } from '../shared/owner.js';
@@ -25,7 +25,7 @@ export function trackRequests(tracker?: Tracker, options: AdapterOptions<KoaCont
   const recorder = createRecorder(tracker, options, { name: 'trackRequests (footfall/koa)' });
   const watch = createResponseWatch<KoaContext>((ctx, started, status) => {
     const route = ctx._matchedRoute === undefined ? null : String(ctx._matchedRoute);
-    recorder.record(ctx, countHeadAsGet(observe(ctx.req, started, route, status, ctx.originalUrl), ownHead(ctx)));
+    recorder.record(ctx, countHeadAsGetIf(observe(ctx.req, started, route, status, ctx.originalUrl), ownHead, ctx));
   });
   return function footfallMiddleware(ctx: KoaContext, next: () => Promise<unknown>): Promise<unknown> {
     try {

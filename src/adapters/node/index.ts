@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { match } from 'path-to-regexp';
+import { pathToRegexp } from 'path-to-regexp';
 import type { Tracker } from '../../delivery/tracker.js';
 import { FootfallError, describeValue } from '../../errors.js';
 import { countHeadAsGet } from '../shared/head.js';
@@ -56,7 +56,8 @@ function parseRoutes(routes: readonly string[]): { method: string | undefined; p
 interface CompiledRoute {
   method: string | undefined;
   path: string;
-  test: (path: string) => unknown;
+  /** The template's pattern (path-to-regexp's `match` with its defaults, without building the params Footfall never reads). */
+  pattern: RegExp;
 }
 
 /** The declared route of a request; a HEAD with no route of its own gets its path's GET route. */
@@ -65,7 +66,7 @@ function compileRoutes(routes: readonly string[] | undefined): ((req: IncomingMe
   if (!Array.isArray(routes)) throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'routes', 'an array of route templates', describeValue(routes));
   const compiled = parseRoutes(routes).map(({ method, path }): CompiledRoute => {
     try {
-      return { method, path, test: match(path, { decode: false }) };
+      return { method, path, pattern: pathToRegexp(path).regexp };
     } catch (error) {
       throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'routes', `valid path-to-regexp templates (${(error as Error).message})`, describeValue(path));
     }
@@ -77,5 +78,8 @@ function compileRoutes(routes: readonly string[] | undefined): ((req: IncomingMe
 }
 
 function find(compiled: CompiledRoute[], method: string | undefined, path: string): CompiledRoute | undefined {
-  return compiled.find((route) => (route.method === undefined || route.method === method) && route.test(path) !== false);
+  for (const route of compiled) {
+    if ((route.method === undefined || route.method === method) && route.pattern.test(path)) return route;
+  }
+  return undefined;
 }

@@ -11,3 +11,12 @@ export function countHeadAsGet(observed: Observed, servedByOwnHead: boolean): Ob
   if (!servedByOwnHead && typeof observed.route === 'string' && observed.method.toUpperCase() === 'HEAD') observed.method = 'GET';
   return observed;
 }
+
+/**
+ * `countHeadAsGet` for an adapter whose answer to "served by a HEAD route of its own?" costs
+ * something per request (walking matched layers, normalising a template): asked of a HEAD only.
+ */
+export function countHeadAsGetIf<S>(observed: Observed, servedByOwnHead: (subject: S) => boolean, subject: S): Observed {
+  if (typeof observed.route === 'string' && observed.method.toUpperCase() === 'HEAD' && !servedByOwnHead(subject)) observed.method = 'GET';
+  return observed;
+}

@@ -81,7 +81,11 @@ function pageOf(observed: Observed): string {
 const healthVerdicts = createMemo<boolean>(1_000);
 
 function isHealthPage(page: string): boolean {
-  return healthVerdicts(page, () => isHealthCheck(page, false));
+  return healthVerdicts(page, judgeHealthPage);
+}
+
+function judgeHealthPage(page: string): boolean {
+  return isHealthCheck(page, false);
 }
 
 /**
