@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createRandom } from '../../src/collector/random.js';
 import { seedChaos, simulate, type Fate, type SimRun } from '../helpers/chaos-sim.js';
 
 // Virtual time only: the destination is a transport on a discrete-event clock, the same on
@@ -81,4 +82,26 @@ describe('a true overload still makes the concurrency limit back off, simulated'
     assert.ok(settled.every((limit) => limit < 64), `never back at the maximum: ${run.limits.join(' ')}`);
     assert.ok(run.stats.timedOut < run.attempts / 5, `few attempts time out once backed off: ${run.describe}`);
   });
+});
+
+describe('a healthy destination with a long tail of latency (as Google answers), simulated', () => {
+  // The limit grows only on quick answers and takes 10% off for one that queued (over 4x the
+  // quickest + 50 ms): jitter alone must not hold it below what the load needs. Answers in
+  // 40 ms plus an exponential tail of mean 80 ms (p99 ~410 ms), a fifth of them slower than
+  // the "queued" mark, none failing.
+  const jittery = () => {
+    const random = createRandom(3);
+    return (): Fate => ({ kind: 'answer', status: 204, afterMs: Math.round(40 - 80 * Math.log(1 - random())) });
+  };
+
+  for (const consumers of [1, 256]) {
+    it(`6 000 hits/s from ${consumers} consumer(s): every hit delivered, the limit above what Little's law asks`, async (t) => {
+      const run = await simulate({ hitsPerSecond: 6_000, seconds: 10, consumers, fate: jittery });
+      t.diagnostic(run.describe);
+      assertBooks(run);
+      assert.equal(run.stats.sent, run.tracked, run.describe);
+      // 6 000 hits/s in batches of up to 25, answered in 120 ms on average: ~29 attempts at once.
+      assert.ok(run.mostInFlight >= 25, `at most ${run.mostInFlight} attempts at once; limit ${run.limits.join(' ')}`);
+    });
+  }
 });
