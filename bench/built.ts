@@ -3,7 +3,9 @@
 // makes closures per request several per cent it does not pay in dist. Types come from src.
 // The bench scripts build first (`npm run bench:*`).
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Transport } from '../src/delivery/transport.js';
 import type * as Footfall from '../src/index.js';
 import type * as NodeAdapter from '../src/adapters/node/index.js';
 import type * as ExpressAdapter from '../src/adapters/express/index.js';
@@ -32,3 +34,16 @@ export function loadFootfall(): Promise<typeof Footfall> {
 export function loadAdapter<K extends keyof Adapters>(name: K): Promise<Adapters[K]> {
   return import(built(`adapters/${name}.js`)) as Promise<Adapters[K]>;
 }
+
+/**
+ * BENCH_BASELINE_DIST=<another build's dist folder> (a worktree of an older commit, built): that
+ * build, for a bench to run alternately with this one in the same process; undefined without it.
+ */
+export async function loadBaseline(): Promise<{ dir: string; library: typeof Footfall } | undefined> {
+  const dir = process.env.BENCH_BASELINE_DIST;
+  if (dir === undefined) return undefined;
+  return { dir, library: (await import(pathToFileURL(join(resolve(dir), 'index.js')).href)) as typeof Footfall };
+}
+
+/** A transport that answers every request at once: what the engine costs without a socket. */
+export const instantTransport: Transport = { send: async () => ({ kind: 'success', status: 204 }), close: async () => undefined };

@@ -3,16 +3,15 @@
 // Run: `npm run bench:delivery` (writes docs/benchmarks.md). With BENCH_BASELINE_DIST=<another
 // build's dist folder> (e.g. a worktree of an older commit, built), the batched workload also
 // runs on that build, alternating with this one in the same process against the same sink.
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { machine, writeSection } from './report.js';
 import { startSinkProcess } from './sink.js';
-import { loadFootfall } from './built.js';
+import { loadBaseline, loadFootfall } from './built.js';
 
 type Library = Awaited<ReturnType<typeof loadFootfall>>;
 const current = await loadFootfall();
-const baselineDir = process.env.BENCH_BASELINE_DIST;
-const baseline = baselineDir === undefined ? undefined : ((await import(pathToFileURL(join(resolve(baselineDir), 'index.js')).href)) as Library);
+const loaded = await loadBaseline();
+const baselineDir = loaded?.dir;
+const baseline = loaded?.library;
 
 const sink = await startSinkProcess('ok');
 

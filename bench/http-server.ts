@@ -12,7 +12,7 @@ import Router from '@koa/router';
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import { Pool } from 'undici';
-import { loadAdapter, loadFootfall } from './built.js';
+import { instantTransport, loadAdapter, loadFootfall } from './built.js';
 
 const [framework = 'express', mode = 'bare', sinkUrl = ''] = process.argv.slice(2);
 const { createTracker, ga4, collector } = await loadFootfall();
@@ -26,7 +26,7 @@ const tracker = mode === 'adapter-only' ? nullTracker : footfall
       hashKey: 'bench-key-0123456789abcdef',
       flushOnExit: false,
       // BENCH_NULL_TRANSPORT=1 drops the HTTP send, to separate what sending costs from the rest.
-      ...(process.env.BENCH_NULL_TRANSPORT === '1' ? { transport: { send: async () => ({ kind: 'success' as const, status: 204 }), close: async () => undefined } } : {}),
+      ...(process.env.BENCH_NULL_TRANSPORT === '1' ? { transport: instantTransport } : {}),
     })
   : undefined;
 /**

@@ -27,7 +27,8 @@ export function measure(tasks: Task[], rounds = 9): Result[] {
   return tasks.map((task) => ({ name: task.name, nsPerOp: median(samples.get(task.name) ?? []) }));
 }
 
-function median(values: number[]): number {
+/** The middle value (the upper of the two middle ones for an even count). */
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }

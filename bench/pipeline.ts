@@ -5,15 +5,15 @@
 // means 256 groups held at once). The event loop turns every 20 hits, as it would between
 // requests. Run: `npm run bench:pipeline` (writes docs/benchmarks.md). BENCH_BASELINE_DIST=<another
 // build's dist> runs the same on that build, alternating, for a ratio from one run.
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { median } from './measure.js';
 import { machine, writeSection } from './report.js';
-import { loadFootfall } from './built.js';
+import { instantTransport, loadBaseline, loadFootfall } from './built.js';
 
 type Library = Awaited<ReturnType<typeof loadFootfall>>;
 const current = await loadFootfall();
-const baselineDir = process.env.BENCH_BASELINE_DIST;
-const baseline = baselineDir === undefined ? undefined : ((await import(pathToFileURL(join(resolve(baselineDir), 'index.js')).href)) as Library);
+const loaded = await loadBaseline();
+const baselineDir = loaded?.dir;
+const baseline = loaded?.library;
 const HITS = 200_000;
 const ROUNDS = Number(process.env.BENCH_PIPELINE_ROUNDS ?? 5);
 const turn = () => new Promise((done) => setImmediate(done));
@@ -24,7 +24,7 @@ async function run({ createTracker, ga4 }: Library, consumers: number, hits: num
     destination: ga4({ measurementId: 'G-BENCH123', apiSecret: 's', endpoint: 'http://127.0.0.1:9/mp/collect' }),
     hashKey: 'bench-key-0123456789abcdef',
     flushOnExit: false,
-    transport: { send: async () => ({ kind: 'success' as const, status: 204 }), close: async () => undefined },
+    transport: instantTransport,
   });
   const started = process.cpuUsage();
   for (let i = 0; i < hits; i++) {
@@ -45,7 +45,6 @@ async function run({ createTracker, ga4 }: Library, consumers: number, hits: num
 }
 
 const rows: string[] = [];
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 for (const consumers of [1, 256]) {
   await run(current, consumers, 50_000);
   if (baseline !== undefined) await run(baseline, consumers, 50_000);

@@ -1,15 +1,13 @@
 // bench/track: the cost of one track() call on the request path, side by side with pushing
 // the same object onto an array. Run: `npm run bench:track` (writes docs/benchmarks.md).
-import type { Transport } from '../src/delivery/transport.js';
 import { measureAsync } from './measure.js';
 import { machine, writeSection } from './report.js';
-import { loadFootfall } from './built.js';
+import { instantTransport, loadFootfall } from './built.js';
 
 const { createTracker, ga4 } = await loadFootfall();
 
 const CALLS = 5000;
-const instant: Transport = { send: async () => ({ kind: 'success', status: 204 }), close: async () => undefined };
-const tracker = createTracker({ destination: ga4({ measurementId: 'G-BENCH123', apiSecret: 's' }), hashKey: 'bench-key-0123456789abcdef', transport: instant, maxQueueSize: 1_000_000, maxQueueBytes: 1_000_000_000, flushIntervalMs: 3_600_000, flushOnExit: false });
+const tracker = createTracker({ destination: ga4({ measurementId: 'G-BENCH123', apiSecret: 's' }), hashKey: 'bench-key-0123456789abcdef', transport: instantTransport, maxQueueSize: 1_000_000, maxQueueBytes: 1_000_000_000, flushIntervalMs: 3_600_000, flushOnExit: false });
 const inputs = Array.from({ length: CALLS }, (_, i) => ({ method: 'GET', url: `/v1/users/${i}?fields=name`, route: '/v1/users/:id', status: 200, durationMs: 4.2, clientIp: '203.0.113.9', headers: { host: 'api.example.com', userAgent: 'curl/8.5.0' } }));
 let sink: unknown[] = [];
 

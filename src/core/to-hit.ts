@@ -96,9 +96,10 @@ function resolveOrigin(info: RequestInfo, url: ReturnType<typeof splitUrl>, cont
   const forwarded = context.trustProxy ? info.headers : undefined;
   const protocol =
     webProtocol(firstForwarded(forwarded?.forwardedProto)) ?? webProtocol(info.protocol) ?? webProtocol(url.protocol) ?? 'http';
-  const raw = firstForwarded(forwarded?.forwardedHost) || info.headers?.host || url.host;
-  return context.memoOrigin(protocol, typeof raw === 'string' ? raw : '', () => {
-    const host = (typeof raw === 'string' && raw.length > 0 && withoutLoopbackPort(normalizeHost(raw, protocol))) || UNKNOWN_HOST;
+  const given = firstForwarded(forwarded?.forwardedHost) || info.headers?.host || url.host;
+  const raw = typeof given === 'string' ? given : '';
+  return context.memoOrigin(protocol, raw, () => {
+    const host = (raw.length > 0 && withoutLoopbackPort(normalizeHost(raw, protocol))) || UNKNOWN_HOST;
     return { protocol, host, origin: `${protocol}://${host}` };
   });
 }
