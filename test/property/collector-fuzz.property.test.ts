@@ -32,6 +32,13 @@ const body = fc.oneof(
 const target = fc.constantFrom('/mp/collect?measurement_id=G-X&api_secret=s', '/mp/collect', '/mp/batch?measurement_id=G-X&api_secret=s', '/debug/mp/collect?measurement_id=G-X&api_secret=s', '/batch', '/collect', '/debug/collect', '/debug/batch', '/api/routes');
 const contentType = fc.constantFrom(undefined, 'application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/json; charset=latin1', '');
 
+/** FOOTFALL_FUZZ_SEED (and FOOTFALL_FUZZ_PATH) replay a failure fast-check printed. */
+function replay(): { seed?: number; path?: string } {
+  const { FOOTFALL_FUZZ_SEED: seed, FOOTFALL_FUZZ_PATH: path } = process.env;
+  if (seed === undefined) return {};
+  return path === undefined ? { seed: Number(seed) } : { seed: Number(seed), path };
+}
+
 /** How many hits a stored body carries: GA4 events, or v1 lines. */
 function carried(path: string, bytes: Buffer): number {
   const text = bytes.toString('utf8');
@@ -70,7 +77,7 @@ describe('collector under fuzzed requests', () => {
         if (response.statusCode >= 300 || !ingests) assert.equal(stored + duplicates + dropped, 0, `${path} ${response.statusCode} stored ${stored}`);
         else assert.equal(stored + duplicates + dropped, carried(path, bytes), `${path} stored part of a request`);
       }),
-      { numRuns: Number(process.env.FOOTFALL_FUZZ_RUNS ?? 400), ...(process.env.FOOTFALL_FUZZ_SEED === undefined ? {} : { seed: Number(process.env.FOOTFALL_FUZZ_SEED), path: process.env.FOOTFALL_FUZZ_PATH }) },
+      { numRuns: Number(process.env.FOOTFALL_FUZZ_RUNS ?? 400), ...replay() },
     );
     const alive = await request(`${collector.url}/api/status`, { dispatcher });
     assert.equal(alive.statusCode, 200);
