@@ -18,6 +18,8 @@ const LIBRARY = {
   'adapters/fastify': 'src/adapters/fastify/index.ts',
   'adapters/koa': 'src/adapters/koa/index.ts',
   'adapters/hono': 'src/adapters/hono/index.ts',
+  // Queue mode: bullmq and ioredis (optional peers) are loaded by this entry alone.
+  queue: 'src/queue/index.ts',
 };
 // The CLI, the collector and the testing kit (which starts the collector) are ESM only: the
 // collector loads better-sqlite3 through createRequire(import.meta.url).
@@ -27,7 +29,7 @@ const LEAVES = { 'cli/main': 'src/cli/main.ts', collector: 'src/collector/index.
 // optional peer: never bundled. commander and yaml (the CLI's and the collector's) are dev
 // dependencies, bundled into the chunks only the CLI and the collector load, so installing
 // the library installs neither.
-const external = ['express', 'fastify', 'koa', '@koa/router', 'hono', 'better-sqlite3'];
+const external = ['express', 'fastify', 'koa', '@koa/router', 'hono', 'better-sqlite3', 'bullmq', 'ioredis'];
 const common = { external, sourcemap: true, clean: false, target: 'node20', platform: 'node', splitting: true } as const;
 
 export default defineConfig([

@@ -80,6 +80,18 @@ export const ERROR_CODES = {
     message: 'The collector would listen on %s without a token.',
     hint: 'Anyone who reaches that address could read your API\'s usage. Pass --token <secret> (or FOOTFALL_COLLECTOR_TOKEN), listen on 127.0.0.1, or pass --insecure if the network is trusted.',
   },
+  FOOTFALL_ERR_INVALID_REDIS_URL: {
+    message: '`redisUrl` must be a redis:// or rediss:// URL like "redis://127.0.0.1:6379", got %s.',
+    hint: 'Pass queue({ redisUrl }) or startWorker({ redisUrl }), --redis URL on the command line, or set FOOTFALL_REDIS_URL. A password goes in the URL (redis://:secret@host:6379); it is never shown.',
+  },
+  FOOTFALL_ERR_REDIS_UNREACHABLE: {
+    message: 'Redis at %s did not answer within %s ms: %s.',
+    hint: 'Check that Redis runs and listens there (`redis-cli -u URL ping`), the host, port and firewall, and the password in the URL. Start one locally with `redis-server --port 6379`.',
+  },
+  FOOTFALL_ERR_REDIS_TOO_OLD: {
+    message: 'Redis at %s is version %s; BullMQ, which carries Footfall\'s queue, needs Redis %s or newer.',
+    hint: 'Upgrade Redis (or use a compatible server such as Valkey or Dragonfly).',
+  },
   FOOTFALL_ERR_UNKNOWN_EVENT: {
     message: 'tracker.on() got %s%s, which is not an event; the events are %s.',
     hint: 'Listen with tracker.on(event, fn); each event and its report are in docs/delivery.md ("What happens to a hit").',

@@ -19,6 +19,8 @@ interface Entry {
   /** The id it brought, if usable; else `sequence`, its number at `track()`, makes one. */
   readonly hitId: string | undefined;
   readonly sequence: number;
+  /** A hit built elsewhere (a queue worker relays hits a web process built): filed as it is. */
+  readonly built?: Hit | undefined;
 }
 
 /**
@@ -49,6 +51,8 @@ export interface Slice {
  */
 export interface Batcher {
   push(info: RequestInfo, bytes: number, context: HitContext, timestampMs: number, hitId: string | undefined, sequence: number): void;
+  /** A hit already built (privacy applied where it was tracked): it waits for company like the rest. */
+  pushBuilt(hit: Hit, bytes: number, context: HitContext): void;
   /** One slice; it encodes no more requests than `jobRoom` (the sender's room) allows, give or take a split batch. */
   take(mode: 'full' | 'all', jobRoom: number): Slice;
   /** True when `take(mode)` has work to do. */
@@ -61,6 +65,9 @@ export interface Batcher {
   /** Empties it, for the books at close: the raw inputs and the hits held for company. */
   takeAll(): { inputs: RequestInfo[]; hits: Hit[] };
 }
+
+/** The info of a relayed hit's entry: never read, since the entry carries the hit. */
+const BUILT_INFO: RequestInfo = Object.freeze({ method: 'GET', url: '/' });
 
 export function createBatcher({ format, ledger, clock, maxHeld, maxHeldBytes = Infinity, hitId }: { format: WireFormat; ledger: FlushLedger; clock: Clock; maxHeld: number; maxHeldBytes?: number; hitId: (sequence: number) => string }): Batcher {
   const ring = createRingBuffer<Entry>();
@@ -105,7 +112,7 @@ export function createBatcher({ format, ledger, clock, maxHeld, maxHeldBytes = I
     ringBytes -= entry.bytes;
     let hit: Hit;
     try {
-      hit = toHit(entry.info, entry.context, entry.timestampMs, entry.hitId ?? hitId(entry.sequence));
+      hit = entry.built ?? toHit(entry.info, entry.context, entry.timestampMs, entry.hitId ?? hitId(entry.sequence));
     } catch {
       slice.invalid++;
       ledger.remove(entry.epoch, 1);
@@ -128,6 +135,12 @@ export function createBatcher({ format, ledger, clock, maxHeld, maxHeldBytes = I
     push(info, bytes, context, timestampMs, givenId, sequence) {
       const epoch = ledger.epoch;
       ring.push({ info, bytes, context, epoch, timestampMs, hitId: givenId, sequence });
+      ringBytes += bytes;
+      ledger.add(epoch, 1);
+    },
+    pushBuilt(hit, bytes, context) {
+      const epoch = ledger.epoch;
+      ring.push({ info: BUILT_INFO, bytes, context, epoch, timestampMs: hit.timestampMs, hitId: hit.hitId, sequence: 0, built: hit });
       ringBytes += bytes;
       ledger.add(epoch, 1);
     },
@@ -164,11 +177,12 @@ export function createBatcher({ format, ledger, clock, maxHeld, maxHeldBytes = I
     },
     takeAll() {
       const inputs: RequestInfo[] = [];
+      const hits: Hit[] = [];
       for (let entry = ring.shift(); entry !== undefined; entry = ring.shift()) {
-        inputs.push(entry.info);
+        if (entry.built === undefined) inputs.push(entry.info);
+        else hits.push(entry.built);
         ledger.remove(entry.epoch, 1);
       }
-      const hits: Hit[] = [];
       for (const group of groups.values()) {
         for (let i = 0; i < group.hits.length; i++) {
           hits.push(group.hits[i] as Hit);

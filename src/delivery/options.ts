@@ -2,6 +2,7 @@ import { FootfallError, describeValue } from '../errors.js';
 import { HIT_OPTION_KEYS, type HitOptions } from '../hit-options.js';
 import type { Ga4Destination } from '../protocols/ga4/destination.js';
 import type { UaDestination } from '../protocols/ua/destination.js';
+import { QUEUE_FLUSH_INTERVAL_MS, type QueueDestination } from './queue-destination.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { booleanOption, functionOption, integerOption, optionKeys, orderedOptions, rateOption, refuseUnknownKeys } from '../option-checks.js';
@@ -10,17 +11,17 @@ import type { BreakerSettings } from './breaker.js';
 import type { Transport } from './transport.js';
 import type { DeliveryReport, FailureReport } from './events.js';
 
-export type Destination = Ga4Destination | UaDestination;
+export type Destination = Ga4Destination | UaDestination | QueueDestination;
 
 /** Options of `createTracker`. Every one is optional but `destination`; defaults in docs/delivery.md. */
 export interface TrackerOptions extends HitOptions {
-  /** Where hits go: `ga4({...})`, `collector(url)` (a local Footfall collector, no Google ids) or `ua({...})`. */
+  /** Where hits go: `ga4({...})`, `collector(url)` (a local Footfall collector, no Google ids), `ua({...})`, or `queue({...})` from footfall/queue (Redis, for `footfall worker`). */
   destination: Destination;
   /** Longest deadline of one HTTP attempt; the deadline follows the destination's answers below it. @default 5_000 (the seed's timeout) */
   timeoutMs?: number | undefined;
   /** Shortest deadline of one HTTP attempt. @default 250 (or `timeoutMs` when lower) */
   minTimeoutMs?: number | undefined;
-  /** Queued hits are sent at least this often. @default 5_000 (under Jest: no interval, hits go on flush(), close() or a full batch; see docs/testing.md) */
+  /** Queued hits are sent at least this often. @default 5_000; 100 with a `queue()` destination (under Jest: no interval, hits go on flush(), close() or a full batch; see docs/testing.md) */
   flushIntervalMs?: number | undefined;
   /** Hits waiting (queued, in flight or between retries) at most; past it new hits are dropped (`queue_full`). @default 10_000 */
   maxQueueSize?: number | undefined;
@@ -109,8 +110,8 @@ export function resolveTrackerOptions(options: TrackerOptions, { underJest = fal
   if (options === null || typeof options !== 'object') throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'options', 'an object', describeValue(options));
   refuseUnknownKeys(options, TRACKER_KEYS, 'createTracker', RETIRED);
   const destination = options.destination;
-  if (destination === null || typeof destination !== 'object' || (destination.kind !== 'ga4' && destination.kind !== 'ua')) {
-    throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'destination', 'ga4({ measurementId, apiSecret }), collector(url) or ua({ trackingId })', describeValue(destination));
+  if (destination === null || typeof destination !== 'object' || (destination.kind !== 'ga4' && destination.kind !== 'ua' && destination.kind !== 'queue')) {
+    throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'destination', 'ga4({ measurementId, apiSecret }), collector(url), ua({ trackingId }) or queue({ redisUrl }) from footfall/queue', describeValue(destination));
   }
   const number = (name: keyof TrackerOptions, fallback: number, min = 1) => integerOption(name, options[name], fallback, min);
   const timeoutMs = number('timeoutMs', 5_000);
@@ -124,7 +125,7 @@ export function resolveTrackerOptions(options: TrackerOptions, { underJest = fal
     destination,
     timeoutMs,
     minTimeoutMs,
-    flushIntervalMs: underJest && options.flushIntervalMs === undefined ? undefined : number('flushIntervalMs', 5_000),
+    flushIntervalMs: underJest && options.flushIntervalMs === undefined ? undefined : number('flushIntervalMs', destination.kind === 'queue' ? QUEUE_FLUSH_INTERVAL_MS : 5_000),
     maxQueueSize: number('maxQueueSize', 10_000),
     maxQueueBytes: number('maxQueueBytes', 8_388_608, 1024),
     maxInFlight: number('maxInFlight', 64),

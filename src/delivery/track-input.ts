@@ -1,5 +1,6 @@
 import { isUsableHitId } from '../core/hit-id.js';
 import type { RequestInfo } from '../core/request-info.js';
+import type { Hit } from '../core/hit.js';
 import type { HitOverrides } from '../hit-options.js';
 
 /**
@@ -64,4 +65,10 @@ export function estimateBytes(info: RequestInfo): number {
 
 function len(value: unknown): number {
   return typeof value === 'string' ? value.length : 0;
+}
+
+/** The same rough memory estimate for a hit built elsewhere (relayed by a queue worker). */
+export function estimateHitBytes(hit: Hit): number {
+  const chars = hit.location.length + hit.route.length + hit.title.length + hit.clientId.length + len(hit.userId) + len(hit.userAgent) + len(hit.referrer) + hit.hitId.length;
+  return OVERHEAD_BYTES + 2 * chars;
 }

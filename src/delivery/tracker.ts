@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { createHitIds, hitIdPrefix } from '../core/hit-id.js';
 import type { HitContext } from '../core/hit-context.js';
+import type { Hit } from '../core/hit.js';
 import { deriveHitContext, pickHitOptions, resolveHitOptions, type HitOverrides } from '../hit-options.js';
 import { readFootfallEnv } from '../internal/footfall-env.js';
 import { warnOnce } from '../warnings.js';
@@ -20,7 +21,7 @@ import { createEventLoopScheduler, type Scheduler } from './scheduler.js';
 import { createSender } from './sender.js';
 import { heldBackInTests } from './test-guard.js';
 import { readStats, type CloseOptions, type CloseResult, type Tracker } from './tracker-api.js';
-import { checkInput, estimateBytes, givenHitId, stampOf, type TrackInput } from './track-input.js';
+import { checkInput, estimateBytes, estimateHitBytes, givenHitId, stampOf, type TrackInput } from './track-input.js';
 import { createTransportStack } from './transport-stack.js';
 import { createWireFormat } from './wire-format.js';
 
@@ -46,6 +47,21 @@ export interface TrackerInternals {
 
 /** The wiring: ring buffer -> batcher -> sender -> retry(concurrency(breaker(timeout(transport)))) -> books. */
 export function assembleTracker(options: TrackerOptions, internals: TrackerInternals = {}): Tracker {
+  return assembleEngine(options, internals).tracker;
+}
+
+/**
+ * A tracker, and the way in for hits built elsewhere: a queue worker (src/queue) relays the
+ * hits a web process built — privacy already applied there — through the same batching,
+ * sending and books. Each relayed hit is counted as tracked, and settles as sent, failed or
+ * dropped like any other (the `sent`/`failed`/`dropped` events carry it).
+ */
+export interface Engine {
+  readonly tracker: Tracker;
+  relay(hits: readonly Hit[]): void;
+}
+
+export function assembleEngine(options: TrackerOptions, internals: TrackerInternals = {}): Engine {
   // The environment, read once for the whole tracker (src/internal/footfall-env.ts).
   const env = readFootfallEnv();
   const runner = env.testRunner;
@@ -107,6 +123,21 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
     }
   };
 
+  const relay = (hits: readonly Hit[]): void => {
+    for (const hit of hits) {
+      accounting.tracked++;
+      if (closed) {
+        books.drop('closed', [hit], []);
+        continue;
+      }
+      const bytes = estimateHitBytes(hit);
+      if (pending() >= settings.maxQueueSize) books.drop('queue_full', [hit], []);
+      else if (batcher.queuedBytes + sender.bytes + bytes > settings.maxQueueBytes) books.drop('queue_bytes_full', [hit], []);
+      else batcher.pushBuilt(hit, bytes, context);
+    }
+    drain.queued();
+  };
+
   /** Unheld: what `beforeExit` and close() use; the process may end meanwhile. */
   const flushInBackground = (): Promise<void> => {
     if (flushing !== undefined && !ledger.currentBusy) return flushing;
@@ -163,5 +194,6 @@ export function assembleTracker(options: TrackerOptions, internals: TrackerInter
   // deadline, flush() at most as long as a request may retry (docs/delivery.md, "The process").
   const held = holdWhenAwaited({ flush: flushInBackground, close, isClosing: () => closing !== undefined }, clock, settings.maxRetryMs + settings.timeoutMs);
 
-  return { track, flush: held.flush, close: held.close, stats: () => readStats(accounting, batcher, stack, pending()), on: emitter.on };
+  const tracker: Tracker = { track, flush: held.flush, close: held.close, stats: () => readStats(accounting, batcher, stack, pending()), on: emitter.on };
+  return { tracker, relay };
 }

@@ -30,7 +30,8 @@ export const INITIAL_CONCURRENCY = 8;
  */
 export function createTransportStack(settings: ResolvedTrackerOptions, deps: { random: () => number; onBreakerChange: (change: BreakerChange) => void; onFailing: (summary: FailingSummary) => void; onBackoff?: (() => void) | undefined; initialConcurrency?: number | undefined }): TransportStack {
   const { clock } = settings;
-  const transport: Transport<EncodedRequest> = settings.transport ?? createUndiciTransport({ connections: settings.maxInFlight, clock });
+  const { destination } = settings;
+  const transport: Transport<EncodedRequest> = settings.transport ?? (destination.kind === 'queue' ? destination.createTransport({ clock }) : createUndiciTransport({ connections: settings.maxInFlight, clock }));
   const timeout = withTimeout(transport, createTimeoutEstimator({ minMs: settings.minTimeoutMs, maxMs: settings.timeoutMs }), clock);
   const breaker = createBreaker(settings.breaker, clock, deps.onBreakerChange);
   const limit = createConcurrencyLimit({ initial: deps.initialConcurrency ?? INITIAL_CONCURRENCY, max: settings.maxInFlight });

@@ -5,6 +5,7 @@ import { encodeUa } from '../protocols/ua/encode.js';
 import { UA_LIMITS } from '../protocols/ua/limits.js';
 import { createMpBatchFormat } from './mp-batch-format.js';
 import type { Destination } from './options.js';
+import type { QueueDestination } from './queue-destination.js';
 import type { OutgoingRequest } from './transport.js';
 
 /** One HTTP request body on its way, and the hits it carries. */
@@ -31,6 +32,7 @@ export interface WireFormat {
 
 export function createWireFormat(destination: Destination): WireFormat {
   if (destination.kind === 'ua') return uaFormat(destination);
+  if (destination.kind === 'queue') return queueFormat(destination);
   const { batchEndpoint } = destination;
   return batchEndpoint === undefined ? ga4Format(destination) : createMpBatchFormat(destination, batchEndpoint);
 }
@@ -76,6 +78,26 @@ function uaFormat(destination: Extract<Destination, { kind: 'ua' }>): WireFormat
         })),
         stale: rejected.map((entry) => entry.hit),
       };
+    },
+    validationMessages: () => [],
+  };
+}
+
+/**
+ * Hits for a Redis queue: any consumers together, `hitsPerJob` to a job. The job carries the
+ * built hits themselves (`hits`; the queue's transport hands them to BullMQ, which serialises
+ * the job once), so `body` stays empty; the worker encodes them for its own destination.
+ */
+function queueFormat(destination: QueueDestination): WireFormat {
+  const { hitsPerJob, endpoint } = destination;
+  return {
+    batchSize: hitsPerJob,
+    groupKey: () => '',
+    readBody: false,
+    encodeGroup(hits) {
+      const requests: EncodedRequest[] = [];
+      for (let at = 0; at < hits.length; at += hitsPerJob) requests.push({ url: endpoint, contentType: 'application/json', body: '', hits: hits.slice(at, at + hitsPerJob) });
+      return { requests, stale: [] };
     },
     validationMessages: () => [],
   };

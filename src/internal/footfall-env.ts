@@ -7,6 +7,7 @@ export interface RawEnv extends RunnerEnv {
   readonly FOOTFALL_ENDPOINT?: string | undefined;
   readonly FOOTFALL_GA4_MEASUREMENT_ID?: string | undefined;
   readonly FOOTFALL_GA4_API_SECRET?: string | undefined;
+  readonly FOOTFALL_REDIS_URL?: string | undefined;
 }
 
 /**
@@ -23,6 +24,8 @@ export interface FootfallEnv {
   readonly endpoint: string | undefined;
   readonly ga4MeasurementId: string | undefined;
   readonly ga4ApiSecret: string | undefined;
+  /** The Redis that `queue()` and `startWorker` use when given no `redisUrl` (footfall/queue). */
+  readonly redisUrl: string | undefined;
   /** The test runner this process runs under, if any. */
   readonly testRunner: TestRunner | undefined;
 }
@@ -34,6 +37,7 @@ export function readFootfallEnv(env: RawEnv = process.env): FootfallEnv {
     endpoint: set(env.FOOTFALL_ENDPOINT),
     ga4MeasurementId: set(env.FOOTFALL_GA4_MEASUREMENT_ID),
     ga4ApiSecret: set(env.FOOTFALL_GA4_API_SECRET),
+    redisUrl: set(env.FOOTFALL_REDIS_URL),
     testRunner: detectTestRunner(env),
   };
 }
