@@ -193,6 +193,43 @@ console.log(JSON.stringify(tracker.hits.map((hit) => \`\${hit.method} \${hit.rou
     }
   });
 
+  it('"Many processes": the web process\'s lines put a request\'s hit in Redis, the worker\'s line delivers it to the collector', { timeout: TIMEOUT_MS }, async () => {
+    const snippet = snippetUnder('Many processes').code;
+    // Its own Redis database, emptied of the default queue's keys before and after.
+    const redisUrl = `${(process.env.FOOTFALL_REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d+$/, '')}/13`;
+    const program = `
+import express from 'express';
+import { Redis } from 'ioredis';
+import { trackRequests } from 'footfall/express';
+import { startCollector } from 'footfall/collector';
+${SERVE}
+const redis = new Redis(process.env.FOOTFALL_REDIS_URL!);
+const clean = async () => { const keys = await redis.keys('bull:footfall:*'); if (keys.length > 0) await redis.del(...keys); };
+await clean();
+const server = await startCollector({ port: 0, memory: true, output: 'none' });
+process.env.FOOTFALL_ENDPOINT = server.url;
+const app = express();
+// --- README ---
+${snippet}
+// --- end ---
+app.get('/v1/users/:id', (req, res) => void res.json({ id: req.params.id }));
+const api = app.listen(0, '127.0.0.1');
+const url = await listen(api);
+await (await fetch(\`\${url}/v1/users/42?fields=name\`)).text();
+await stop(api);
+await tracker.close();
+for (let i = 0; i < 500 && server.store.count() < 1; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+const stats = await worker.close();
+const hits = server.store.recentHits(10).map((hit) => \`\${hit.method} \${hit.route}\`);
+await server.close();
+await clean();
+redis.disconnect();
+console.log(JSON.stringify({ hits, delivered: stats.hits.delivered, sent: tracker.stats().sent }));
+`;
+    const got = await runProgram('queue-many-processes', program, { FOOTFALL_REDIS_URL: redisUrl, FOOTFALL_HASH_KEY: 'readme-hash-key-0123456789' });
+    assert.deepEqual(got, { hits: ['GET /v1/users/:id'], delivered: 1, sent: 1 });
+  });
+
   it('"The pure pieces": runs as written and every claim in its comments holds', { timeout: TIMEOUT_MS }, async () => {
     const snippet = snippetUnder('The pure pieces').code;
     const claims = claimsOf(snippet);
