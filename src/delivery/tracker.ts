@@ -43,6 +43,11 @@ export function createTracker(options: TrackerOptions): Tracker {
 export interface TrackerInternals {
   readonly scheduler?: Scheduler;
   readonly initialConcurrency?: number | undefined;
+  /**
+   * A queue worker's engine: what it does not deliver goes back to the queue, so closing with
+   * hits failed or dropped loses nothing, and FFWRN008 ("hits were lost") is not said.
+   */
+  readonly handsBack?: boolean | undefined;
 }
 
 /** The wiring: ring buffer -> batcher -> sender -> retry(concurrency(breaker(timeout(transport)))) -> books. */
@@ -180,7 +185,7 @@ export function assembleEngine(options: TrackerOptions, internals: TrackerIntern
       drain.stop();
       void stack.retry.close(outcome === 'deadline').catch(() => undefined);
       stack.watch.stop();
-      losses.closed();
+      if (internals.handsBack !== true) losses.closed();
       return { sent: accounting.sent, failed: accounting.failed, dropped: accounting.dropped, pending: pending() };
     })();
     return closing;
