@@ -5,14 +5,7 @@ import { FootfallError, describeValue } from '../errors.js';
  * The error never echoes credentials or the query string, where secrets tend to live.
  */
 export function parseEndpoint(value: unknown, defaultPath: string): URL {
-  let url: URL | undefined;
-  if (typeof value === 'string') {
-    try {
-      url = new URL(value);
-    } catch {
-      url = undefined;
-    }
-  }
+  const url = tryUrl(value);
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new FootfallError('FOOTFALL_ERR_INVALID_ENDPOINT', describeValue(typeof value === 'string' ? hideSecrets(value) : value));
   }
@@ -21,7 +14,18 @@ export function parseEndpoint(value: unknown, defaultPath: string): URL {
   return url;
 }
 
-function hideSecrets(text: string): string {
+/** `value` as a URL, or undefined when it is not a string or not one. */
+export function tryUrl(value: unknown): URL | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The text of a URL with its user, password and query replaced by `***`: safe to print. */
+export function hideSecrets(text: string): string {
   return text.replace(/\/\/[^/@?#]*@/, '//***@').replace(/\?.*$/s, '?***');
 }
 
