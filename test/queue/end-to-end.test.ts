@@ -56,7 +56,9 @@ describe('queue mode end to end: Express -> Redis -> two workers -> collector', 
       await tracker.flush();
       assert.equal(tracker.stats().sent, requests, JSON.stringify(tracker.stats()));
       const waiting = await jobCounts(prefix, 'footfall');
-      assert.equal(waiting.wait + waiting.delayed, requests / 10, `one job per 10 hits: ${JSON.stringify(waiting)}`);
+      // One job per batch of up to 10 hits, not one per hit: the 100 ms interval may send a batch before it is full.
+      const jobs = waiting.wait + waiting.delayed;
+      assert.ok(jobs >= requests / 10 && jobs < requests / 5, `jobs of up to 10 hits: ${JSON.stringify(waiting)}`);
 
       for (let w = 0; w < 2; w++) workers.push(await startWorker({ redisUrl: REDIS_URL, prefix, destination: collector(server.url), concurrency: 4 }));
       await until(() => server.store.count() >= requests, () => `${requests} hits stored (${server.store.count()} so far)`);
