@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { startCollector, type Collector } from '../../src/collector/server.js';
 import { createTracker } from '../../src/delivery/tracker.js';
@@ -37,9 +37,9 @@ async function started(worker: RunningFootfall): Promise<void> {
   assert.equal(exited, false, `the worker exited early: ${worker.stderr()}`);
 }
 
-/** Sends SIGTERM and waits for the exit, bounding a hang (not a speed claim). */
-async function stop(worker: RunningFootfall, boundMs = 60_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  worker.child.kill('SIGTERM');
+/** Sends SIGTERM (or `signal`) and waits for the exit, bounding a hang (not a speed claim). */
+async function stop(worker: RunningFootfall, boundMs = 60_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  worker.child.kill(signal);
   let timer: NodeJS.Timeout | undefined;
   const hang = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -54,9 +54,9 @@ async function stop(worker: RunningFootfall, boundMs = 60_000): Promise<{ code: 
   }
 }
 
-/** The summary line printed on stop. */
+/** The summary line printed on stop (the last of its kind: --stats-interval-ms prints the same line on the way). */
 function summary(stdout: string): string {
-  const line = stdout.split('\n').find((text) => /^footfall worker: \d+ hits delivered/.test(text));
+  const line = stdout.split('\n').findLast((text) => /^footfall worker: \d+ hits delivered/.test(text));
   assert.ok(line !== undefined, `a summary line in: ${stdout}`);
   return line;
 }
@@ -74,6 +74,40 @@ async function startBlackHole(): Promise<{ url: string; requests: () => number; 
     requests: () => requests,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/** A TCP server speaking just enough RESP to pass for a Redis of `version`. */
+async function startFakeRedis(version: string): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    let pending = '';
+    socket.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('latin1');
+      // Each command is an array of bulk strings: *N, then $len and the text for each part.
+      for (;;) {
+        const lines = pending.split('\r\n');
+        const count = Number(lines[0]?.slice(1));
+        if (!lines[0]?.startsWith('*') || lines.length < 1 + 2 * count + 1) return;
+        const command = (lines[2] ?? '').toUpperCase();
+        pending = lines.slice(1 + 2 * count).join('\r\n');
+        if (command === 'PING') socket.write('+PONG\r\n');
+        else if (command === 'INFO') {
+          const info = `# Server\r\nredis_version:${version}\r\nloading:0\r\n`;
+          socket.write(`$${Buffer.byteLength(info)}\r\n${info}\r\n`);
+        } else socket.write('+OK\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
       server.close(() => resolve());
     }),
   };
@@ -120,9 +154,10 @@ describe('footfall worker: delivery and stop (real processes)', () => {
     await putHits(prefix, hits);
     const hole = await startBlackHole();
     try {
-      const worker = track(startFootfall(['worker', '--redis', REDIS_URL, '--prefix', prefix, '--to', hole.url, '--close-timeout-ms', '1000']));
+      const worker = track(startFootfall(['worker', '--redis', REDIS_URL, '--prefix', prefix, '--to', hole.url, '--close-timeout-ms', '1000', '--stats-interval-ms', '100']));
       await started(worker);
       await until(async () => hole.requests() > 0 && (await jobCounts(prefix, 'footfall')).active === jobs, 'the worker to hold every job, its hits sent to the hanging destination');
+      await until(() => /^footfall worker: 0 hits delivered, 0 failed for good, 0 sent back for a later try; jobs: 0 completed/m.test(worker.stdout()), () => `a progress line (--stats-interval-ms); stdout: ${worker.stdout()}`);
       // The destination never answers: only the close deadline (1 s) lets the worker go. The
       // bound here catches a hang (a worker that waits for the answer), not a speed.
       const exit = await stop(worker, 30_000);
@@ -198,7 +233,8 @@ describe('footfall worker: delivery and stop (real processes)', () => {
     await started(right);
     await until(() => server.store.count() >= hits, () => `${hits} hits stored (${server.store.count()} so far)`);
     await until(async () => (await jobCounts(prefix, 'footfall')).active === 0, 'the last job to be acknowledged');
-    assert.deepEqual(await stop(right), { code: 0, signal: null }, right.stderr());
+    assert.deepEqual(await stop(right, 60_000, 'SIGINT'), { code: 0, signal: null }, `Ctrl-C stops it alike; ${right.stderr()}`);
+    assert.match(summary(right.stdout()), /^footfall worker: 30 hits delivered, 0 failed for good/);
     assert.equal(server.store.count(), hits);
     assert.deepEqual(await jobCounts(prefix, 'footfall'), { wait: 0, active: 0, delayed: 0, failed: 0, completed: 0 });
   });
@@ -233,6 +269,18 @@ describe('footfall worker: configuration errors', () => {
     assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack');
     assert.ok(!result.stderr.includes('hunter2'), result.stderr);
     assert.equal(result.stdout, '');
+  });
+
+  it('a Redis too old for BullMQ: exit 1 naming its version and the one needed (a real process, a fake Redis 4.0)', async () => {
+    const fake = await startFakeRedis('4.0.14');
+    try {
+      const result = await runFootfall(['worker', '--redis', `redis://:hunter2@127.0.0.1:${fake.port}`, '--to', 'http://127.0.0.1:8787'], { timeoutMs: 60_000 });
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stderr, new RegExp(`^footfall: Redis at redis://127\\.0\\.0\\.1:${fake.port} is version 4\\.0\\.14; BullMQ, which carries Footfall's queue, needs Redis 5\\.0\\.0 or newer\\.`));
+      assert.ok(!result.stderr.includes('hunter2'), result.stderr);
+    } finally {
+      await fake.close();
+    }
   });
 
   it('a missing or half destination is a usage error naming what is missing', async () => {
