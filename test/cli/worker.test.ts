@@ -146,6 +146,23 @@ describe('footfall worker: delivery and stop (real processes)', () => {
     assert.deepEqual(await jobCounts(prefix, 'footfall'), { wait: 0, active: 0, delayed: 0, failed: 0, completed: 0 });
   });
 
+  it('--tracking-id with --to delivers as Universal Analytics v1 to the collector\'s /batch', async () => {
+    const prefix = testPrefix('cli-ua');
+    prefixes.push(prefix);
+    const hits = 20;
+    await putHits(prefix, hits);
+    const server = await startCollector({ port: 0, memory: true, output: 'none' });
+    collectors.push(server);
+    const worker = track(startFootfall(['worker', '--redis', REDIS_URL, '--prefix', prefix, '--to', server.url, '--tracking-id', 'UA-12345-1']));
+    await started(worker);
+    assert.match(worker.stdout(), new RegExp(`delivering to ${server.url}/collect \\(Universal Analytics, UA-12345-1\\)`));
+    await until(() => server.store.count() >= hits, () => `${hits} hits stored (${server.store.count()} so far)`);
+    await until(async () => (await jobCounts(prefix, 'footfall')).active === 0, 'the last job to be acknowledged');
+    assert.deepEqual(await stop(worker), { code: 0, signal: null }, worker.stderr());
+    assert.equal(server.store.count(), hits);
+    assert.match(summary(worker.stdout()), /^footfall worker: 20 hits delivered, 0 failed for good/);
+  });
+
   it('SIGTERM while the destination hangs: exits within --close-timeout-ms (bounded generously), the held jobs are back in the queue, and a later worker delivers them all', async () => {
     const prefix = testPrefix('cli-hang');
     prefixes.push(prefix);
