@@ -8,13 +8,14 @@ import { registerReport } from './commands/report.js';
 import { registerSend } from './commands/send.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVerify } from './commands/verify.js';
+import { registerWorker } from './commands/worker.js';
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: Readonly<Record<string, string | undefined>>;
-  /** Long-running commands (collector, demo) run until this resolves. @default the first SIGINT or SIGTERM */
+  /** Long-running commands (collector, demo, worker) run until this resolves. @default the first SIGINT or SIGTERM */
   untilStopped?: () => Promise<unknown>;
   /** All of standard input, for `footfall validate -`. @default reading process.stdin to its end */
   stdin?: () => Promise<string>;
@@ -59,6 +60,7 @@ function createProgram(io: CliIo, state: { code: number }): Command {
   registerSend(program, io, state);
   registerValidate(program, io, state);
   registerVerify(program, io, state);
+  registerWorker(program, io, state);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;
 }

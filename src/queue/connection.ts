@@ -64,7 +64,8 @@ async function readVersion(redis: Redis): Promise<string> {
 /** The cause in a few words, without the URL (which may hold a password). */
 function causeOf(error: unknown, url: string): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split(url).join('<url>').slice(0, 200);
+  // The error table's message ends the sentence: "Connection is closed." would end in "..".
+  return message.split(url).join('<url>').slice(0, 200).replace(/[.\s]+$/, '');
 }
 
 export function compareVersions(a: string, b: string): number {
