@@ -30,7 +30,7 @@ type Fail = (message: string) => never;
 
 /** Stand-ins sent to a `--to` collector when no ids are given; a Footfall collector takes any. */
 export const PLACEHOLDER_IDS = { measurementId: 'G-FOOTFALLCLI', apiSecret: 'footfall-cli', trackingId: 'UA-000000-1' } as const;
-const MEASUREMENT_ID = /^G-[A-Z0-9]{4,20}$/;
+export const MEASUREMENT_ID = /^G-[A-Z0-9]{4,20}$/;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Adds --to, --measurement-id, --api-secret, --region and --timeout-ms. */
@@ -84,7 +84,8 @@ export function parseTrackingId(value: string): string {
   throw new InvalidArgumentError(`expected a Universal Analytics tracking id like UA-12345-1, got "${value}".`);
 }
 
-function checkTo(to: string, defaultPath: string, fail: Fail): string {
+/** `--to` as a URL (a bare origin gets `defaultPath`), or a usage error that hides its credentials. */
+export function checkTo(to: string, defaultPath: string, fail: Fail): string {
   try {
     return parseEndpoint(to, defaultPath).toString();
   } catch {
@@ -92,6 +93,6 @@ function checkTo(to: string, defaultPath: string, fail: Fail): string {
   }
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
+export function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }

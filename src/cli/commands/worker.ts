@@ -1,7 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Destination } from '../../delivery/options.js';
 import { isFootfallError } from '../../errors.js';
-import { parseEndpoint } from '../../protocols/endpoint.js';
 import { collector } from '../../protocols/ga4/collector-destination.js';
 import { ga4 } from '../../protocols/ga4/destination.js';
 import { ua } from '../../protocols/ua/destination.js';
@@ -10,10 +9,9 @@ import { ua } from '../../protocols/ua/destination.js';
 import type * as QueueModule from '../../queue/index.js';
 import { parseRedisUrl, type RedisTarget } from '../../queue/redis-url.js';
 import { parseWhole } from '../collector-flags.js';
-import { maskUrl } from '../redact.js';
 import type { CliIo } from '../run.js';
 import { EXIT } from '../run.js';
-import { parseTrackingId } from '../target-flags.js';
+import { MEASUREMENT_ID, checkTo, nonEmpty, parseTrackingId } from '../target-flags.js';
 import { usageFailure } from '../usage.js';
 import { waitForSignal } from '../wait-for-stop.js';
 
@@ -40,7 +38,6 @@ type Fail = (message: string) => never;
 const DEFAULT_NAME = 'footfall';
 const DEFAULT_PREFIX = 'bull';
 const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
-const MEASUREMENT_ID = /^G-[A-Z0-9]{4,20}$/;
 
 /**
  * `footfall worker`: consumes the Redis queue that web processes fill with `queue()` and
@@ -161,14 +158,6 @@ function checkMeasurementId(value: string, source: string, fail: Fail): void {
   if (!MEASUREMENT_ID.test(value)) fail(`${source} must be a GA4 measurement id like G-XXXXXXXXXX (not the stream id, not a UA- id), got "${value}"`);
 }
 
-function checkTo(to: string, defaultPath: string, fail: Fail): string {
-  try {
-    return parseEndpoint(to, defaultPath).toString();
-  } catch {
-    return fail(`--to must be an absolute http:// or https:// URL such as http://127.0.0.1:8787, got "${maskUrl(to)}"`);
-  }
-}
-
 /** As queue() checks `name` and `prefix` (BullMQ keys are `<prefix>:<name>:...`). */
 function parseQueueName(value: string): string {
   if (/^[A-Za-z0-9_.-]{1,100}$/.test(value)) return value;
@@ -189,8 +178,4 @@ async function loadQueueModule(): Promise<typeof QueueModule> {
 
 function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
 }
