@@ -4,8 +4,10 @@
 // answers 204 at once (the worker's own speed) and to Footfall's collector (SQLite in memory).
 // Run: `npm run bench:queue` (writes docs/benchmarks.md). Needs Redis: FOOTFALL_REDIS_URL, else
 // 127.0.0.1:6379. Every key it makes is under its own prefix and removed at the end.
-// BENCH_QUEUE_HITS (200 000), BENCH_QUEUE_ROUNDS (3); BENCH_QUEUE_PARTS=enqueue measures the
-// enqueue alone and writes nothing (for profiling: `node --cpu-prof --import tsx bench/queue.ts`).
+// BENCH_QUEUE_HITS (200 000), BENCH_QUEUE_ROUNDS (3); BENCH_QUEUE_HITS_PER_JOB and
+// BENCH_QUEUE_CONCURRENCY try other settings than queue()'s and startWorker()'s defaults.
+// BENCH_QUEUE_PARTS=enqueue measures the enqueue alone and writes nothing (for profiling:
+// `node --cpu-prof --import tsx bench/queue.ts`).
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -18,6 +20,9 @@ const REDIS_URL = process.env.FOOTFALL_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const HITS = Number(process.env.BENCH_QUEUE_HITS ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_QUEUE_ROUNDS ?? 3);
 const ENQUEUE_ONLY = process.env.BENCH_QUEUE_PARTS === 'enqueue';
+const optional = (name: string) => (process.env[name] === undefined ? undefined : Number(process.env[name]));
+const HITS_PER_JOB = optional('BENCH_QUEUE_HITS_PER_JOB');
+const CONCURRENCY = optional('BENCH_QUEUE_CONCURRENCY');
 /** Hits tracked (and flushed) before the clock starts: the Redis connection or the HTTP pool is up by then. */
 const WARM = 1_000;
 const CONSUMERS = 256;
@@ -26,7 +31,7 @@ const prefix = `ffbench-queue-${randomBytes(4).toString('hex')}`;
 const NAME = 'footfall';
 
 const { createTracker, collector } = await loadFootfall();
-const { queue } = await loadQueue();
+const { queue, DEFAULT_HITS_PER_JOB } = await loadQueue();
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
 const turn = () => new Promise((done) => setImmediate(done));
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -72,7 +77,7 @@ interface Enqueued { perSecond: number; cpuUsPerHit: number; redisUsPerHit: numb
  */
 async function enqueue(to: 'queue' | 'http', hits: number, sinkUrl: string): Promise<Enqueued> {
   const tracker = createTracker({
-    destination: to === 'queue' ? queue({ redisUrl: REDIS_URL, prefix, name: NAME }) : collector(sinkUrl),
+    destination: to === 'queue' ? queue({ redisUrl: REDIS_URL, prefix, name: NAME, hitsPerJob: HITS_PER_JOB }) : collector(sinkUrl),
     hashKey: 'bench-key-0123456789abcdef',
     maxQueueSize: 50_000,
     flushOnExit: false,
@@ -112,7 +117,7 @@ interface Drained { perSecond: number; workerCpuUsPerHit: number; redisUsPerHit:
 async function drain(workers: Child[], url: string, hits: number, check?: () => Promise<number>): Promise<Drained> {
   const redisBefore = await redisCpuUs();
   const start = process.hrtime.bigint();
-  const started = await Promise.all(workers.map((worker) => worker.ask<WorkerAnswer>(JSON.stringify({ do: 'start', url }))));
+  const started = await Promise.all(workers.map((worker) => worker.ask<WorkerAnswer>(JSON.stringify({ do: 'start', url, concurrency: CONCURRENCY }))));
   for (const answer of started) if (answer.error !== undefined) throw new Error(answer.error);
   const deadline = Date.now() + 600_000;
   for (;;) {
@@ -206,18 +211,18 @@ const body = (): string => {
   return [
     '## Queue mode (issue 15)',
     '',
-    `Command: \`npm run bench:queue\`. ${machine()}, Redis ${redisVersion} on the same machine. ${int(HITS)} hits a run (after ${int(WARM)} untimed to open the connection), four routes, ${CONSUMERS} consumers, a 404 in 50; ${ROUNDS} interleaved rounds, medians. **Two cores** hold everything: the web process or the workers, Redis, and the sink or collector, so absolute figures are noisy and the two-worker factor cannot reach 2×: read the ratios of one run.`,
+    `Command: \`${HITS_PER_JOB === undefined ? '' : `BENCH_QUEUE_HITS_PER_JOB=${HITS_PER_JOB} `}${CONCURRENCY === undefined ? '' : `BENCH_QUEUE_CONCURRENCY=${CONCURRENCY} `}npm run bench:queue\`. ${machine()}, Redis ${redisVersion} on the same machine. ${int(HITS)} hits a run (after ${int(WARM)} untimed to open the connection), four routes, ${CONSUMERS} consumers, a 404 in 50; ${ROUNDS} interleaved rounds, medians. **Two cores** hold everything: the web process or the workers, Redis, and the sink or collector, so absolute figures are noisy and the two-worker factor cannot reach 2×: read the ratios of one run.`,
     '',
     `**Enqueue, one web process** (this process): \`track()\` as fast as the loop can call it, the event loop turning every 100 hits and a flush every 5 000 (as bench/delivery), \`maxQueueSize: 50 000\`, timed until \`stats().sent\` counts every hit; side by side, the same hits with \`collector(url)\` over HTTP (\`/mp/batch\`) to a local sink in another process that answers 204 at once. "Redis CPU" is the Redis server's own (\`INFO cpu\`), per hit.`,
     '',
     '| destination | hits/s | ratio | CPU per hit, web process | Redis CPU per hit |',
     '|---|--:|--:|--:|--:|',
-    `| \`queue({ redisUrl })\`: BullMQ jobs of 250 hits, \`addBulk\` | ${int(queueRate)} | **${(queueRate / httpRate).toFixed(2)}×** | ${mid(samples.queue, (s) => s.cpuUsPerHit).toFixed(2)} µs | ${mid(samples.queue, (s) => s.redisUsPerHit).toFixed(2)} µs |`,
+    `| \`queue({ redisUrl })\`: BullMQ jobs of ${HITS_PER_JOB ?? DEFAULT_HITS_PER_JOB} hits, \`addBulk\` | ${int(queueRate)} | **${(queueRate / httpRate).toFixed(2)}×** | ${mid(samples.queue, (s) => s.cpuUsPerHit).toFixed(2)} µs | ${mid(samples.queue, (s) => s.redisUsPerHit).toFixed(2)} µs |`,
     `| \`collector(url)\` over HTTP to the 204 sink | ${int(httpRate)} | 1.00× | ${mid(samples.http, (s) => s.cpuUsPerHit).toFixed(2)} µs | - |`,
     '',
     `Goal: at least 100 000 hits/s into Redis from one web process: **${queueRate >= 100_000 ? 'met' : 'NOT met'}** in this run. Redis used at most ${int(redisPeakMb)} MiB with ${int(HITS + WARM)} hits waiting.`,
     '',
-    `**Workers**: the queue filled with ${int(HITS + WARM)} hits (the enqueue run above), then \`startWorker({ redisUrl, prefix, destination: collector(url) })\` with its defaults (concurrency 32), each worker in its own process, timed from the workers' start until they have delivered every hit (checked: none failed or retried, no job left; the collector stored each hit once). **Sink**: the node:http server answering 204 at once (the worker's own speed). **Collector**: Footfall's collector from dist (\`startCollector({ memory: true })\`, SQLite in memory), a fresh one for each run, in its own process (its ingest speed bounds the row). CPU per hit is the worker processes' (summed) and the Redis server's.`,
+    `**Workers**: the queue filled with ${int(HITS + WARM)} hits (the enqueue run above), then \`startWorker({ redisUrl, prefix, destination: collector(url) })\` with ${CONCURRENCY === undefined ? 'its defaults (concurrency 32)' : `concurrency ${CONCURRENCY}`}, each worker in its own process, timed from the workers' start until they have delivered every hit (checked: none failed or retried, no job left; the collector stored each hit once). **Sink**: the node:http server answering 204 at once (the worker's own speed). **Collector**: Footfall's collector from dist (\`startCollector({ memory: true })\`, SQLite in memory), a fresh one for each run, in its own process (its ingest speed bounds the row). CPU per hit is the worker processes' (summed) and the Redis server's.`,
     '',
     '| delivered to | workers | hits/s | two ÷ one | workers CPU per hit (µs) | Redis CPU per hit (µs) |',
     '|---|---|--:|--:|--:|--:|',
