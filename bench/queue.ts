@@ -7,7 +7,8 @@
 // BENCH_QUEUE_HITS (200 000), BENCH_QUEUE_ROUNDS (3); BENCH_QUEUE_HITS_PER_JOB and
 // BENCH_QUEUE_CONCURRENCY try other settings than queue()'s and startWorker()'s defaults.
 // BENCH_QUEUE_PARTS=enqueue measures the enqueue alone and writes nothing (for profiling:
-// `node --cpu-prof --import tsx bench/queue.ts`).
+// `node --cpu-prof --import tsx bench/queue.ts`); with it, BENCH_QUEUE_COMPARE_HITS_PER_JOB=<n>
+// also enqueues with that hitsPerJob, alternating, for a ratio from one run.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -23,6 +24,7 @@ const ENQUEUE_ONLY = process.env.BENCH_QUEUE_PARTS === 'enqueue';
 const optional = (name: string) => (process.env[name] === undefined ? undefined : Number(process.env[name]));
 const HITS_PER_JOB = optional('BENCH_QUEUE_HITS_PER_JOB');
 const CONCURRENCY = optional('BENCH_QUEUE_CONCURRENCY');
+const COMPARE_HITS_PER_JOB = ENQUEUE_ONLY ? optional('BENCH_QUEUE_COMPARE_HITS_PER_JOB') : undefined;
 /** Hits tracked (and flushed) before the clock starts: the Redis connection or the HTTP pool is up by then. */
 const WARM = 1_000;
 const CONSUMERS = 256;
@@ -75,9 +77,9 @@ interface Enqueued { perSecond: number; cpuUsPerHit: number; redisUsPerHit: numb
  * node:http adapter hands over) as fast as the loop can call track(), the event loop turning
  * every 100 hits and a flush every 5 000 (as bench/delivery); timed until every hit is sent.
  */
-async function enqueue(to: 'queue' | 'http', hits: number, sinkUrl: string): Promise<Enqueued> {
+async function enqueue(to: 'queue' | 'http', hits: number, sinkUrl: string, hitsPerJob = HITS_PER_JOB): Promise<Enqueued> {
   const tracker = createTracker({
-    destination: to === 'queue' ? queue({ redisUrl: REDIS_URL, prefix, name: NAME, hitsPerJob: HITS_PER_JOB }) : collector(sinkUrl),
+    destination: to === 'queue' ? queue({ redisUrl: REDIS_URL, prefix, name: NAME, hitsPerJob }) : collector(sinkUrl),
     hashKey: 'bench-key-0123456789abcdef',
     maxQueueSize: 50_000,
     flushOnExit: false,
@@ -153,7 +155,7 @@ process.on('SIGINT', () => {
 type Target = 'sink' | 'collector';
 const CONFIGS: { target: Target; workers: 1 | 2 }[] = [{ target: 'sink', workers: 1 }, { target: 'sink', workers: 2 }, { target: 'collector', workers: 1 }, { target: 'collector', workers: 2 }];
 const key = (config: { target: Target; workers: number }) => `${config.target} ${config.workers}`;
-const samples = { queue: [] as Enqueued[], http: [] as Enqueued[], drains: new Map<string, Drained[]>() };
+const samples = { queue: [] as Enqueued[], http: [] as Enqueued[], compared: [] as Enqueued[], drains: new Map<string, Drained[]>() };
 let redisPeakMb = 0;
 
 try {
@@ -172,6 +174,12 @@ try {
       samples.http.push(h);
     }
     console.error(`enqueue ${hits}: queue ${Math.round(q.perSecond)} hits/s (${q.cpuUsPerHit.toFixed(2)} µs CPU a hit), http ${Math.round(h.perSecond)} hits/s (${h.cpuUsPerHit.toFixed(2)} µs)`);
+    if (COMPARE_HITS_PER_JOB !== undefined) {
+      await removeKeys();
+      const c = await enqueue('queue', hits, sink.url, COMPARE_HITS_PER_JOB);
+      if (record) samples.compared.push(c);
+      console.error(`enqueue ${hits}: queue with hitsPerJob ${COMPARE_HITS_PER_JOB} ${Math.round(c.perSecond)} hits/s (${c.cpuUsPerHit.toFixed(2)} µs CPU a hit, Redis ${c.redisUsPerHit.toFixed(2)} µs)`);
+    }
     if (ENQUEUE_ONLY) return void (await removeKeys());
     // A fresh collector for each drain (its SQLite in memory would otherwise grow by every round's hits).
     const target = config.target === 'sink' ? sink : await startChild('bench/queue-collector-process.ts');
@@ -244,7 +252,11 @@ const redisVersion = await (async () => {
   }
 })();
 if (ENQUEUE_ONLY) {
-  console.log(`enqueue: queue ${int(queueRate)} hits/s, http ${int(httpRate)} hits/s, ratio ${(queueRate / httpRate).toFixed(2)}×`);
+  console.log(`enqueue: queue ${int(queueRate)} hits/s (${mid(samples.queue, (s) => s.cpuUsPerHit).toFixed(2)} µs CPU a hit, Redis ${mid(samples.queue, (s) => s.redisUsPerHit).toFixed(2)} µs), http ${int(httpRate)} hits/s, ratio ${(queueRate / httpRate).toFixed(2)}×`);
+  if (COMPARE_HITS_PER_JOB !== undefined) {
+    const compared = mid(samples.compared, (s) => s.perSecond);
+    console.log(`enqueue with hitsPerJob ${COMPARE_HITS_PER_JOB}: ${int(compared)} hits/s (${mid(samples.compared, (s) => s.cpuUsPerHit).toFixed(2)} µs CPU a hit, Redis ${mid(samples.compared, (s) => s.redisUsPerHit).toFixed(2)} µs), ${(compared / queueRate).toFixed(2)}× the queue row, ${(compared / httpRate).toFixed(2)}× http`);
+  }
 } else {
   const text = body();
   writeSection('queue', text);
