@@ -12,6 +12,8 @@ import type * as ExpressAdapter from '../src/adapters/express/index.js';
 import type * as FastifyAdapter from '../src/adapters/fastify/index.js';
 import type * as KoaAdapter from '../src/adapters/koa/index.js';
 import type * as HonoAdapter from '../src/adapters/hono/index.js';
+import type * as Queue from '../src/queue/index.js';
+import type * as Collector from '../src/collector/index.js';
 
 interface Adapters {
   node: typeof NodeAdapter;
@@ -29,6 +31,16 @@ function built(path: string): string {
 
 export function loadFootfall(): Promise<typeof Footfall> {
   return import(built('index.js')) as Promise<typeof Footfall>;
+}
+
+/** footfall/queue (bullmq and ioredis are loaded by this entry only). */
+export function loadQueue(): Promise<typeof Queue> {
+  return import(built('queue.js')) as Promise<typeof Queue>;
+}
+
+/** footfall/collector, as `npx footfall collect` runs it. */
+export function loadCollector(): Promise<typeof Collector> {
+  return import(built('collector.js')) as Promise<typeof Collector>;
 }
 
 export function loadAdapter<K extends keyof Adapters>(name: K): Promise<Adapters[K]> {

@@ -1,6 +1,8 @@
 // One server for bench/http, in its own process: `framework mode sinkUrl`.
-// framework: node | express | fastify | koa | hono. mode: bare | footfall | adapter-only | floor,
-// and for express also the alternatives a user would pick: universal-analytics | segment | posthog | fetch.
+// framework: node | express | fastify | koa | hono. mode: bare | footfall | adapter-only | floor |
+// queue (issue 15: the tracker hands hits to Redis with footfall/queue's queue(), under the key
+// prefix BENCH_QUEUE_PREFIX, at FOOTFALL_REDIS_URL or 127.0.0.1:6379), and for express also the
+// alternatives a user would pick: universal-analytics | segment | posthog | fetch.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -12,12 +14,14 @@ import Router from '@koa/router';
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import { Pool } from 'undici';
-import { instantTransport, loadAdapter, loadFootfall } from './built.js';
+import { instantTransport, loadAdapter, loadFootfall, loadQueue } from './built.js';
 
 const [framework = 'express', mode = 'bare', sinkUrl = ''] = process.argv.slice(2);
 const { createTracker, ga4, collector } = await loadFootfall();
 const [nodeAdapter, expressAdapter, fastifyAdapter, koaAdapter, honoAdapter] = await Promise.all([loadAdapter('node'), loadAdapter('express'), loadAdapter('fastify'), loadAdapter('koa'), loadAdapter('hono')]);
-const footfall = mode === 'footfall' || mode === 'adapter-only';
+const footfall = mode === 'footfall' || mode === 'adapter-only' || mode === 'queue';
+/** footfall/queue loads bullmq and ioredis: only in queue mode. */
+const queueModule = mode === 'queue' ? await loadQueue() : undefined;
 /** 'adapter-only': the adapter records into a tracker whose track() does nothing (what the adapter alone costs). */
 const nullTracker = { track: () => undefined, flush: async () => undefined, close: async () => ({ sent: 0, failed: 0, dropped: 0, pending: 0 }), stats: () => ({ tracked: 0, sent: 0 }), on: () => () => undefined } as unknown as ReturnType<typeof createTracker>;
 const tracker = mode === 'adapter-only' ? nullTracker : footfall
@@ -54,6 +58,7 @@ const BODY = JSON.stringify({ id: 42, name: 'Ada' });
 
 /** BENCH_DESTINATION: ga4 (default), collector (Footfall's /mp/batch, many consumers a request), collector-unbatched (/mp/collect). */
 function destination() {
+  if (queueModule !== undefined) return queueModule.queue({ redisUrl: process.env.FOOTFALL_REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: process.env.BENCH_QUEUE_PREFIX });
   const kind = process.env.BENCH_DESTINATION ?? 'ga4';
   if (kind === 'collector') return collector(sinkUrl);
   if (kind === 'collector-unbatched') return collector(sinkUrl, { batch: false });

@@ -2,8 +2,12 @@
 // to a healthy, a hanging and a chaotic sink — and against Express with what a user would pick
 // instead, all in one run, rounds interleaved. Run: `npm run bench:http` (writes
 // docs/benchmarks.md). BENCH_HTTP_SECONDS sets each load's length, BENCH_HTTP_ROUNDS the rounds.
+// BENCH_HTTP_QUEUE=1 adds queue mode (issue 15): the tracker hands hits to Redis with queue()
+// (FOOTFALL_REDIS_URL or 127.0.0.1:6379; no worker runs, the jobs wait and are removed at the end).
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import { machine, writeSection } from './report.js';
 import { startServerProcess } from './server-process.js';
 import { startSinkProcess, type SinkProcess } from './sink.js';
@@ -17,6 +21,10 @@ const WITH_EXPRESS = FRAMEWORKS.includes('express');
 const CONSUMERS = [1, 256];
 const SINKS = ['ok', 'hang', 'chaos'] as const;
 const RIVALS = ['universal-analytics', 'segment', 'posthog', 'fetch'];
+const WITH_QUEUE = process.env.BENCH_HTTP_QUEUE === '1';
+const REDIS_URL = process.env.FOOTFALL_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The queue mode's Redis keys, all under this prefix, removed at the end. */
+const QUEUE_PREFIX = `ffbench-http-${randomBytes(4).toString('hex')}`;
 /** How long the server's tracker may take to close after the load, when it is asked to. */
 const CLOSE_TIMEOUT_MS = 30_000;
 
@@ -31,7 +39,7 @@ function percentile(values: number[], share: number): number {
 }
 
 async function measure(config: Config, sink: SinkProcess): Promise<Outcome> {
-  const server = await startServerProcess(config.framework, config.mode, sink.url, { BENCH_CONSUMERS: String(config.consumers), BENCH_DESTINATION: config.destination });
+  const server = await startServerProcess(config.framework, config.mode, sink.url, { BENCH_CONSUMERS: String(config.consumers), BENCH_DESTINATION: config.destination, BENCH_QUEUE_PREFIX: QUEUE_PREFIX });
   await autocannon({ url: `${server.url}/v1/users/42`, connections: CONNECTIONS, duration: 1 }); // warm-up
   const sendsBefore = (await sink.stats(true)).requests;
   const before = await server.stats();
@@ -54,7 +62,7 @@ async function measure(config: Config, sink: SinkProcess): Promise<Outcome> {
     requests: result.requests.total,
   };
   // Delivery is judged at the end of close() with the healthy and the chaotic sink (the hanging one delivers nothing by design).
-  if (config.mode === 'footfall' && config.sink !== 'hang') {
+  if ((config.mode === 'footfall' || config.mode === 'queue') && config.sink !== 'hang') {
     const closed = await server.closeTracker(CLOSE_TIMEOUT_MS);
     outcome.delivered = closed.stats.sent / Math.max(1, closed.stats.tracked);
     outcome.closeMs = closed.closeMs;
@@ -73,6 +81,7 @@ for (const framework of FRAMEWORKS) {
   add(framework, 'bare', 'ok', 1);
   add(framework, 'floor', 'ok', 1);
   for (const consumers of CONSUMERS) for (const sink of SINKS) add(framework, 'footfall', sink, consumers);
+  if (WITH_QUEUE) for (const consumers of CONSUMERS) add(framework, 'queue', 'ok', consumers);
 }
 if (WITH_EXPRESS) {
   for (const consumers of CONSUMERS) for (const mode of RIVALS) add('express', mode, 'ok', consumers);
@@ -88,6 +97,22 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 for (const sink of Object.values(sinks)) sink.stop();
+if (WITH_QUEUE) await removeQueueKeys();
+
+/** Removes every key the queue mode made (its jobs wait: no worker ran). */
+async function removeQueueKeys(): Promise<void> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${QUEUE_PREFIX}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
 
 /** The best of the rounds: noise only ever slows a run down. */
 const best = (framework: string, mode: string, sink: string, consumers: number, destination = 'ga4'): Outcome =>
@@ -113,6 +138,12 @@ const floorRows = FRAMEWORKS.map((framework) => {
   const ours = best(framework, 'footfall', 'ok', 1);
   return `| ${framework} | ${int(bare.rps)} | ${int(floor.rps)} | **${pct(floor.rps / bare.rps)}** | +${(floor.cpuUsPerRequest - bare.cpuUsPerRequest).toFixed(1)} µs | ${ratio(floor.peakRssMb / bare.peakRssMb)} | ${pct(ours.rps / bare.rps)} | +${(ours.cpuUsPerRequest - bare.cpuUsPerRequest).toFixed(1)} µs | ${pct(ours.rps / floor.rps)} |`;
 });
+const queueRows = !WITH_QUEUE ? [] : FRAMEWORKS.flatMap((framework) => CONSUMERS.map((consumers) => {
+  const bare = best(framework, 'bare', 'ok', 1);
+  const direct = best(framework, 'footfall', 'ok', consumers);
+  const o = best(framework, 'queue', 'ok', consumers);
+  return `| ${framework} | ${consumers} | ${int(bare.rps)} | ${int(o.rps)} | **${pct(o.rps / bare.rps)}** | ${ratio(o.p99 / bare.p99)} | +${(o.cpuUsPerRequest - bare.cpuUsPerRequest).toFixed(1)} µs | ${ratio(o.peakRssMb / bare.peakRssMb)} | ${deliveredCell(o)} | ${pct(direct.rps / bare.rps)} | ${ratio(o.rps / direct.rps)} |`;
+}));
 const expressBare = WITH_EXPRESS ? best('express', 'bare', 'ok', 1) : undefined;
 const rivalRows: string[] = [];
 for (const consumers of expressBare === undefined ? [] : CONSUMERS) {
@@ -158,6 +189,14 @@ const body = [
   '| destination | req/s | of bare Express | server CPU per request | requests to the sink | hits per request |',
   '|---|--:|--:|--:|--:|--:|',
   ...collectorRows,
+  ...(!WITH_QUEUE ? [] : [
+    '',
+    "**Queue mode** (issue 15, `BENCH_HTTP_QUEUE=1`): the same server with `queue({ redisUrl })` from footfall/queue as the tracker's destination — hits go to Redis (on this machine, not pinned) as BullMQ jobs of 250, no worker running — beside direct delivery (GA4 to the healthy sink, the first table's row). \"Delivered\" is hits in Redis / tracked at the end of `close()`. Goal: at least 97% of bare, as direct delivery.",
+    '',
+    '| framework | consumers | bare req/s | with queue() req/s | throughput kept | p99 × bare | server CPU per request | peak RSS × bare | delivered to Redis | direct delivery kept | queue ÷ direct |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|',
+    ...queueRows,
+  ]),
 ].join('\n');
 writeSection('http', body);
 console.log(body);
