@@ -49,7 +49,7 @@ export function ingestGa4Batch(body: Uint8Array, query: URLSearchParams, context
     if (bytes > GA4_LIMITS.maxBodyBytes) {
       return refuse(413, `payload ${index} is ${bytes} bytes; each payload takes at most ${GA4_LIMITS.maxBodyBytes} bytes, as on /mp/collect: send fewer events in it`, { payload: index });
     }
-    const result = ingestGa4Payload(payload, context.nowMs);
+    const result = ingestGa4Payload(payload, context.nowMs, parsed[index]);
     if (!result.ok) return refuse(result.status, `payload ${index} (of ${texts.length}): ${result.error}; nothing in the batch was stored`, { payload: index, ...detailsOf(result.details) });
     for (const hit of result.hits) hits.push(hit);
     if (result.leniency !== undefined) addLeniency(leniency, result.leniency);

@@ -1,6 +1,6 @@
 import { isUsableHitId } from '../core/hit-id.js';
 import { GA4_LIMITS } from '../protocols/ga4/limits.js';
-import { validateGa4, type Ga4ValidationMessage } from '../protocols/ga4/validate.js';
+import { validateGa4, validateGa4Parsed, type Ga4ValidationMessage } from '../protocols/ga4/validate.js';
 import { relaxGa4, type LenientRequest } from './ga4-lenient.js';
 import type { IngestResult } from './ingest-result.js';
 import { decodeUtf8, hostOf, methodFrom, pathOf, refuse, routeFrom } from './ingest-result.js';
@@ -48,12 +48,15 @@ export function ingestGa4(body: Uint8Array, query: URLSearchParams, context: Ga4
  * One payload's text (size and ids already checked) into hits, by /mp/collect's rules; `/mp/batch`
  * applies it to each payload of its array, so both endpoints keep and refuse alike.
  */
-export function ingestGa4Payload(text: string, nowMs: number): IngestResult {
-  const malformed = validateGa4(text, { nowMs, behavior: 'RELAXED' }).validationMessages.filter(isMalformed);
+export function ingestGa4Payload(text: string, nowMs: number, parsed?: unknown): IngestResult {
+  // Parsed once: by the caller (/mp/batch parsed the whole array), or here.
+  const body = parsed ?? parseJson(text);
+  const validation = body === undefined ? validateGa4(text, { nowMs, behavior: 'RELAXED' }) : validateGa4Parsed(text, body, { nowMs, behavior: 'RELAXED' });
+  const malformed = validation.validationMessages.filter(isMalformed);
   if (malformed.length > 0) {
     return refuse(400, `invalid Measurement Protocol payload (${malformed.length} problem${malformed.length === 1 ? '' : 's'}; POST it to /debug/mp/collect for the same messages)`, { validationMessages: malformed });
   }
-  const request = relaxGa4(JSON.parse(text) as Record<string, unknown>, nowMs);
+  const request = relaxGa4(body as Record<string, unknown>, nowMs);
   return { ok: true, hits: toHits(request), leniency: request.leniency };
 }
 
@@ -95,4 +98,13 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function stringParam(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The parsed text, or undefined when it is not JSON (validateGa4 then says why). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

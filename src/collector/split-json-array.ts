@@ -1,4 +1,4 @@
-import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from '../internal/json-chars.js';
+import { CLOSE_ARRAY, CLOSE_OBJECT, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE, jsonStringEnd } from '../internal/json-chars.js';
 /**
  * The texts of a JSON array's elements, as written: `/mp/batch` validates each payload's own
  * text as `/mp/collect` would (its byte size, its duplicate keys), so re-serialising a parsed
@@ -9,16 +9,10 @@ export function splitJsonArray(text: string): string[] {
   const items: string[] = [];
   let depth = 0;
   let start = -1;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
-      continue;
-    }
     if (depth === 1 && start < 0 && !isSpace(c) && c !== COMMA && c !== CLOSE_ARRAY) start = i;
-    if (c === QUOTE) inString = true;
+    if (c === QUOTE) i = jsonStringEnd(text, i);
     else if (c === OPEN_ARRAY || c === OPEN_OBJECT) depth++;
     else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
       depth--;

@@ -1,8 +1,12 @@
-import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from '../../internal/json-chars.js';
+import { CLOSE_ARRAY, CLOSE_OBJECT, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE, jsonStringEnd } from '../../internal/json-chars.js';
 /**
  * Finds object keys given more than once in a JSON text (JSON.parse silently keeps the
  * last one). Iterative, so deep nesting cannot overflow the stack. Expects text that
  * JSON.parse accepted. Returns the paths of the duplicates, e.g. `events[0].params.a`.
+ *
+ * It runs on every payload a collector takes, so it does the least per key: a key without
+ * escapes is sliced, not parsed; an object's key set is made at its second key; a path is
+ * built only for a duplicate, from the frames above it.
  */
 export function findDuplicateKeys(text: string, limit = 25): string[] {
   const found: string[] = [];
@@ -10,18 +14,22 @@ export function findDuplicateKeys(text: string, limit = 25): string[] {
   for (let i = 0; i < text.length && found.length < limit; i++) {
     const char = text.charCodeAt(i);
     if (char === QUOTE) {
-      const end = stringEnd(text, i);
+      const end = jsonStringEnd(text, i);
       const top = stack[stack.length - 1];
-      if (top?.kind === OBJECT && top.expectKey) {
-        const key = JSON.parse(text.slice(i, end + 1)) as string;
-        if (top.keys.has(key)) found.push(join(top.path, key));
-        top.keys.add(key);
+      if (top !== undefined && top.kind === OBJECT && top.expectKey) {
+        const key = keyAt(text, i, end);
+        if (top.count === 1) top.keys = new Set([top.lastKey]);
+        if (top.keys !== undefined) {
+          if (top.keys.has(key)) found.push(join(pathOf(stack), key));
+          else top.keys.add(key);
+        }
         top.lastKey = key;
+        top.count++;
         top.expectKey = false;
       }
       i = end;
     } else if (char === OPEN_OBJECT || char === OPEN_ARRAY) {
-      stack.push({ kind: char === OPEN_OBJECT ? OBJECT : ARRAY, path: childPath(stack), keys: new Set(), lastKey: '', expectKey: true, index: 0 });
+      stack.push({ kind: char === OPEN_OBJECT ? OBJECT : ARRAY, keys: undefined, count: 0, lastKey: '', expectKey: true, index: 0 });
     } else if (char === CLOSE_OBJECT || char === CLOSE_ARRAY) {
       stack.pop();
     } else if (char === COMMA) {
@@ -35,8 +43,9 @@ export function findDuplicateKeys(text: string, limit = 25): string[] {
 
 interface Frame {
   kind: number;
-  path: string;
-  keys: Set<string>;
+  /** The keys seen, from the second key on (an object of one key needs no set). */
+  keys: Set<string> | undefined;
+  count: number;
   lastKey: string;
   expectKey: boolean;
   index: number;
@@ -45,19 +54,20 @@ interface Frame {
 const OBJECT = 1;
 const ARRAY = 2;
 
-function stringEnd(text: string, start: number): number {
-  for (let i = start + 1; i < text.length; i++) {
-    const char = text.charCodeAt(i);
-    if (char === BACKSLASH) i++;
-    else if (char === QUOTE) return i;
-  }
-  return text.length - 1;
+/** The key between the quotes at `start` and `end`: sliced, or parsed when it has an escape. */
+function keyAt(text: string, start: number, end: number): string {
+  const raw = text.slice(start + 1, end);
+  return raw.includes('\\') ? (JSON.parse(text.slice(start, end + 1)) as string) : raw;
 }
 
-function childPath(stack: Frame[]): string {
-  const parent = stack[stack.length - 1];
-  if (parent === undefined) return '';
-  return parent.kind === OBJECT ? join(parent.path, parent.lastKey) : `${parent.path}[${parent.index}]`;
+/** The path of the innermost frame: each object frame adds its current key, each array its index. */
+function pathOf(stack: readonly Frame[]): string {
+  let path = '';
+  for (let depth = 0; depth < stack.length - 1; depth++) {
+    const frame = stack[depth] as Frame;
+    path = frame.kind === OBJECT ? join(path, frame.lastKey) : `${path}[${frame.index}]`;
+  }
+  return path;
 }
 
 function join(path: string, key: string): string {

@@ -62,6 +62,24 @@ function validateInto(payload: unknown, nowMs: number, behavior: Ga4ValidationBe
     messages.push({ fieldPath: '', description: `Unable to parse Measurement Protocol JSON payload. ${describe(error)}`, validationCode: 'VALUE_INVALID' });
     return;
   }
+  validateBody(text, body, nowMs, behavior, messages);
+}
+
+/**
+ * validateGa4 for a text its caller has parsed already, and whose size it has checked (the
+ * collector parses each payload once): the same messages otherwise. Never throws.
+ */
+export function validateGa4Parsed(text: string, body: unknown, options: { nowMs: number; behavior: Ga4ValidationBehavior }): Ga4ValidationResult {
+  const messages: Messages = [];
+  try {
+    validateBody(text, body, options.nowMs, options.behavior, messages);
+  } catch (error) {
+    messages.push({ fieldPath: '', description: `Unable to validate payload: ${describe(error)}.`, validationCode: 'VALUE_INVALID' });
+  }
+  return { validationMessages: messages };
+}
+
+function validateBody(text: string, body: unknown, nowMs: number, behavior: Ga4ValidationBehavior, messages: Messages): void {
   if (!isObject(body)) {
     messages.push({ fieldPath: '', description: 'Measurement Protocol payload must be a JSON object.', validationCode: 'VALUE_INVALID' });
     return;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { findDuplicateKeys } from '../../../src/protocols/ga4/duplicate-keys.js';
 
 describe('findDuplicateKeys', () => {
@@ -25,5 +26,70 @@ describe('findDuplicateKeys', () => {
 
   it('stops at the limit', () => {
     assert.equal(findDuplicateKeys(`{${Array.from({ length: 100 }, () => '"k":1').join(',')}}`, 5).length, 5);
+  });
+});
+
+/** The plain way: a recursive walk over a tokenised text, building every path as it goes (the old implementation's rule). */
+function reference(text: string): string[] {
+  const found: string[] = [];
+  let i = 0;
+  const ws = () => {
+    while (/\s/.test(text[i] ?? '')) i++;
+  };
+  const str = (): string => {
+    const start = i;
+    i++;
+    while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(start, i)) as string;
+  };
+  const value = (path: string): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const keys = new Set<string>();
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        const key = str();
+        const here = path === '' ? key : `${path}.${key}`;
+        if (keys.has(key)) found.push(here);
+        keys.add(key);
+        ws();
+        i++; // :
+        value(here);
+        ws();
+        if (text[i++] === '}') return;
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (let index = 0; ; index++) {
+        value(`${path}[${index}]`);
+        ws();
+        if (text[i++] === ']') return;
+      }
+    } else if (c === '"') str();
+    else while (i < text.length && !/[,\]}\s]/.test(text[i] ?? '')) i++;
+  };
+  value('');
+  return found;
+}
+
+describe('findDuplicateKeys against the plain recursive walk', () => {
+  it('finds the same duplicates at the same paths in random JSON with repeated keys', () => {
+    const key = fc.constantFrom('a', 'b', 'x', 'e\\u0062', 'eb', 'k"q', 'p');
+    const json = fc.letrec((tie) => ({
+      tree: fc.oneof({ depthSize: 'small' }, fc.constant('1'), fc.constant('"s,\\"}"'), tie('object'), tie('array')),
+      object: fc.array(fc.tuple(key, tie('tree')), { maxLength: 5 }).map((pairs) => `{${pairs.map(([k, v]) => `${JSON.stringify(k).replace('\\\\u0062', '\\u0062')}:${v as string}`).join(',')}}`),
+      array: fc.array(tie('tree'), { maxLength: 4 }).map((items) => `[${(items as string[]).join(' , ')}]`),
+    })).tree as fc.Arbitrary<string>;
+    fc.assert(fc.property(json, (text) => {
+      JSON.parse(text);
+      assert.deepEqual(findDuplicateKeys(text, 1_000), reference(text));
+    }), { numRuns: 2_000 });
   });
 });
