@@ -39,10 +39,16 @@ export function createTracker(options: TrackerOptions): Tracker {
   return assembleTracker(options);
 }
 
-/** What footfall/testing changes, and nobody else: when slices run, and the first concurrency limit. */
+/** What footfall/testing and the queue worker change, and nobody else: when slices run, the first concurrency limit, the loss warning. */
 export interface TrackerInternals {
   readonly scheduler?: Scheduler;
   readonly initialConcurrency?: number | undefined;
+  /**
+   * Warn at close when hits failed or were dropped (FFWRN008). A queue worker's engine says no:
+   * a hit it did not deliver is not lost but back in its job (retried by BullMQ, or kept in the
+   * failed set), and the worker's own stats count it. @default true
+   */
+  readonly lossWarning?: boolean | undefined;
 }
 
 /** The wiring: ring buffer -> batcher -> sender -> retry(concurrency(breaker(timeout(transport)))) -> books. */
@@ -180,14 +186,14 @@ export function assembleEngine(options: TrackerOptions, internals: TrackerIntern
       drain.stop();
       void stack.retry.close(outcome === 'deadline').catch(() => undefined);
       stack.watch.stop();
-      losses.closed();
+      if (internals.lossWarning !== false) losses.closed();
       return { sent: accounting.sent, failed: accounting.failed, dropped: accounting.dropped, pending: pending() };
     })();
     return closing;
   };
 
   const unregister = settings.flushOnExit || settings.closeOnSignals
-    ? lifecycle.register({ flushOnExit: () => (settings.flushOnExit ? flushInBackground() : Promise.resolve()), processEnding: losses.processEnding, onSignal: (appHandles) => (appHandles ? held.flush() : held.close()), wantsSignals: settings.closeOnSignals })
+    ? lifecycle.register({ flushOnExit: () => (settings.flushOnExit ? flushInBackground() : Promise.resolve()), processEnding: internals.lossWarning === false ? () => undefined : losses.processEnding, onSignal: (appHandles) => (appHandles ? held.flush() : held.close()), wantsSignals: settings.closeOnSignals })
     : () => undefined;
 
   // Awaited, flush() and close() keep the process alive until they settle: close() within its

@@ -95,7 +95,8 @@ function runWorker(settings: WorkerSettings): FootfallWorker {
     maxRetryMs: settings.maxRetryMs,
     flushOnExit: false,
     closeOnSignals: false,
-  });
+  }, { lossWarning: false }); // what it does not deliver goes back to its job, not lost: no FFWRN008
+
   const runs = followHits(engine);
   const counts = { completed: 0, failed: 0, retried: 0, handedBack: 0, active: 0, delivered: 0, hitsFailed: 0, hitsRetried: 0 };
   let stopping = false;
