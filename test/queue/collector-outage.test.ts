@@ -19,8 +19,8 @@ import { assertAccounting } from '../helpers/tracker.js';
 // that refuses for good leaves the jobs in the failed set, from which retryFailedJobs() sends them.
 
 const NAME = 'footfall';
-/** A bound on a hang, generous for a loaded shared machine; never a speed claim. */
-const HANG_GUARD_MS = 120_000;
+/** A bound on a hang, generous for a loaded shared machine (the runner gives a file 60 s); never a speed claim. */
+const HANG_GUARD_MS = 30_000;
 
 /** Tracks `count` hits into the queue under `prefix` and waits until each is in Redis. */
 async function enqueue(prefix: string, count: number, hitsPerJob = 5): Promise<Tracker> {
@@ -59,7 +59,7 @@ describe('queue mode while the collector fails, hangs or is down', () => {
     for (const prefix of prefixes) await removeKeys(prefix);
   });
 
-  it('delivers every hit once through a spell of mixed faults (20 % failed, 20 % held), jobs retried by BullMQ', async () => {
+  it('delivers every hit once through a spell of mixed faults (20 % failed, 20 % held), jobs retried by BullMQ', async (t) => {
     const prefix = own('mixed');
     const hits = 200;
     const port = await freePort();
@@ -67,9 +67,11 @@ describe('queue mode while the collector fails, hangs or is down', () => {
     // a hit stored by the first and sent again is a duplicate for the second.
     const dir = await mkdtemp(join(tmpdir(), 'footfall-outage-'));
     const dbFile = join(dir, 'hits.db');
+    // Seed 3: the n-th request's fate is fixed, and the first ones are held, held, answered,
+    // held, answered, failed (...), so the first jobs meet faults whatever the timing.
     // hangStores: a held request is stored first, so the worker's retry of it is a duplicate
     // the collector refuses (counted in duplicateHits), as the seed's stuck server did.
-    let troubled: Collector | undefined = await startCollector({ port, dbFile, output: 'none', failRate: 0.2, hangRate: 0.2, hangMs: 1_500, hangStores: true, seed: 15 });
+    let troubled: Collector | undefined = await startCollector({ port, dbFile, output: 'none', failRate: 0.2, hangRate: 0.2, hangMs: 1_500, hangStores: true, seed: 3 });
     let healthy: Collector | undefined;
     const tracker = await enqueue(prefix, hits);
     let worker: FootfallWorker | undefined;
@@ -77,10 +79,11 @@ describe('queue mode while the collector fails, hangs or is down', () => {
       // maxRetryMs 300: a request failed or held past that is not retried inside the job any
       // longer; its hits go back in their job, which BullMQ tries again after its backoff.
       worker = await startWorker({ redisUrl: REDIS_URL, prefix, destination: collector(`http://127.0.0.1:${port}`), concurrency: 8, maxRetryMs: 300 });
-      await until(() => (worker?.stats().jobs.retried ?? 0) >= 3, () => `jobs retried through the faults (${JSON.stringify(worker?.stats().jobs)})`, HANG_GUARD_MS);
-      const spell = troubled.stats();
-      assert.ok(spell.faults > 0, JSON.stringify(spell));
+      // Until jobs were handed back to BullMQ, or (a failure, not a hang) the queue is done without it.
+      await until(async () => (worker?.stats().jobs.retried ?? 0) >= 3 || (await pending(prefix)) === 0, () => `jobs retried through the faults (${JSON.stringify(worker?.stats().jobs)})`, HANG_GUARD_MS);
+      assert.ok(worker.stats().jobs.retried >= 3, `jobs met the faults and were handed back: ${JSON.stringify(worker.stats().jobs)}`);
       await troubled.close();
+      const spell = troubled.stats();
       troubled = undefined;
       // Recovered: the same port, the same store.
       healthy = await startCollector({ port, dbFile, output: 'none' });
@@ -100,6 +103,7 @@ describe('queue mode while the collector fails, hangs or is down', () => {
       assert.ok(stats.hits.delivered >= hits, JSON.stringify(stats.hits));
       assert.ok(stats.hits.delivered <= hits + duplicates, `${stats.hits.delivered} delivered, ${duplicates} duplicates`);
       assert.deepEqual(await jobCounts(prefix, NAME), { wait: 0, active: 0, delayed: 0, failed: 0, completed: 0 });
+      t.diagnostic(`worker ${JSON.stringify(stats.jobs)} ${JSON.stringify(stats.hits)}; duplicates refused: ${spell.duplicateHits} during the faults, ${healthy.stats().duplicateHits} after`);
     } finally {
       await worker?.close();
       await tracker.close();
