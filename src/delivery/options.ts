@@ -43,9 +43,9 @@ export interface TrackerOptions extends HitOptions {
   breakerWindowMs?: number | undefined;
   /** The breaker also opens when no attempt has succeeded for this long, with a run of failures too long for the destination's usual failure rate (5 to 20 in a row). @default 5_000 */
   breakerNoSuccessMs?: number | undefined;
-  /** How long the open breaker waits before one probe; doubles per failed probe. @default 5_000 */
+  /** How long the open breaker waits before one probe; doubles per failed probe. @default 5_000 (1_000 with a `queue()` destination) */
   breakerCooldownMs?: number | undefined;
-  /** Longest cool-down. @default 60_000 */
+  /** Longest cool-down. @default 60_000 (5_000 with a `queue()` destination) */
   breakerMaxCooldownMs?: number | undefined;
   /** Default deadline of `close()`. @default 5_000 */
   closeTimeoutMs?: number | undefined;
@@ -118,7 +118,7 @@ export function resolveTrackerOptions(options: TrackerOptions, { underJest = fal
   const minTimeoutMs = number('minTimeoutMs', Math.min(250, timeoutMs));
   const retryBaseMs = number('retryBaseMs', 500);
   const retryMaxDelayMs = number('retryMaxDelayMs', Math.max(2_000, retryBaseMs));
-  const breaker = resolveBreaker(options);
+  const breaker = resolveBreaker(options, destination.kind === 'queue' ? QUEUE_BREAKER_COOLDOWN_MS : BREAKER_COOLDOWN_MS);
   orderedOptions('minTimeoutMs', minTimeoutMs, 'timeoutMs', timeoutMs);
   orderedOptions('retryBaseMs', retryBaseMs, 'retryMaxDelayMs', retryMaxDelayMs);
   return Object.freeze({
@@ -144,11 +144,16 @@ export function resolveTrackerOptions(options: TrackerOptions, { underJest = fal
   });
 }
 
-function resolveBreaker(options: TrackerOptions): BreakerSettings {
+/** How long an open breaker waits before its probe, and at most: HTTP destinations. */
+const BREAKER_COOLDOWN_MS = { first: 5_000, max: 60_000 };
+/** The same for a Redis queue: a probe costs nothing (a down Redis refuses at once), so it comes back within a second or five of Redis. */
+const QUEUE_BREAKER_COOLDOWN_MS = { first: 1_000, max: 5_000 };
+
+function resolveBreaker(options: TrackerOptions, defaults: { first: number; max: number }): BreakerSettings {
   const failureRatio = rateOption('breakerFailureRatio', options.breakerFailureRatio, 0.9);
   if (failureRatio === 0) throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'breakerFailureRatio', 'a share above 0 and at most 1 (0.9 = 90% of attempts failed)', describeValue(failureRatio));
-  const cooldownMs = integerOption('breakerCooldownMs', options.breakerCooldownMs, 5_000, 1);
-  const maxCooldownMs = integerOption('breakerMaxCooldownMs', options.breakerMaxCooldownMs, Math.max(60_000, cooldownMs), 1);
+  const cooldownMs = integerOption('breakerCooldownMs', options.breakerCooldownMs, defaults.first, 1);
+  const maxCooldownMs = integerOption('breakerMaxCooldownMs', options.breakerMaxCooldownMs, Math.max(defaults.max, cooldownMs), 1);
   orderedOptions('breakerCooldownMs', cooldownMs, 'breakerMaxCooldownMs', maxCooldownMs);
   return Object.freeze({
     failureRatio,

@@ -133,9 +133,11 @@ describe('queue mode while Redis is stopped and started again', () => {
       phase = 'restarted';
       const restartedAt = Date.now();
       // The tracker's connection comes back on its own; the hits tracked meanwhile are retried
-      // (once the breaker, opened by the outage, lets a probe through: 5 s by default).
+      // (once the breaker, opened by the outage, lets a probe through: 1 s doubling to at most 5 s for a queue).
       await until(() => tracker.stats().sent > sentWhileUp, () => `hits sent after the restart (${JSON.stringify(tracker.stats())})`, HANG_GUARD_MS);
       const resumedAfterMs = Date.now() - restartedAt;
+      // The queue's breaker waits at most 5 s between probes (HTTP destinations: 60 s); 3 s more for a loaded machine.
+      assert.ok(resumedAfterMs < 8_000, `sending resumed ${resumedAfterMs} ms after Redis came back`);
       const answeredAtRestart = answered;
       await until(() => answered >= answeredAtRestart + 50, 'requests served after the restart', HANG_GUARD_MS);
       await serve(300);
