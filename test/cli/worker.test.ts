@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { startCollector, type Collector } from '../../src/collector/server.js';
@@ -10,6 +9,7 @@ import { runFootfall, startFootfall, type RunningFootfall } from '../helpers/cli
 import { TEST_KEY } from '../helpers/context.js';
 import { freePort } from '../helpers/ports.js';
 import { REDIS_URL, jobCounts, removeKeys, testPrefix, until } from '../helpers/redis.js';
+import { startHangingServer } from '../helpers/hanging-server.js';
 
 // `footfall worker` (issue 15) as real processes, on a real Redis and real collectors.
 
@@ -61,23 +61,6 @@ function summary(stdout: string): string {
   return line;
 }
 
-/** An HTTP server that takes requests and never answers them. */
-async function startBlackHole(): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
-  let requests = 0;
-  const server: Server = createServer((req: IncomingMessage) => {
-    requests++;
-    req.resume();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests: () => requests,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
-}
 
 /** A TCP server speaking just enough RESP to pass for a Redis of `version`. */
 async function startFakeRedis(version: string): Promise<{ port: number; close: () => Promise<void> }> {
@@ -169,11 +152,11 @@ describe('footfall worker: delivery and stop (real processes)', () => {
     const hits = 50;
     const jobs = 5;
     await putHits(prefix, hits);
-    const hole = await startBlackHole();
+    const hole = await startHangingServer();
     try {
       const worker = track(startFootfall(['worker', '--redis', REDIS_URL, '--prefix', prefix, '--to', hole.url, '--close-timeout-ms', '1000', '--stats-interval-ms', '100']));
       await started(worker);
-      await until(async () => hole.requests() > 0 && (await jobCounts(prefix, 'footfall')).active === jobs, 'the worker to hold every job, its hits sent to the hanging destination');
+      await until(async () => hole.received() > 0 && (await jobCounts(prefix, 'footfall')).active === jobs, 'the worker to hold every job, its hits sent to the hanging destination');
       await until(() => /^footfall worker: 0 hits delivered, 0 failed for good, 0 sent back for a later try; jobs: 0 completed/m.test(worker.stdout()), () => `a progress line (--stats-interval-ms); stdout: ${worker.stdout()}`);
       // The destination never answers: only the close deadline (1 s) lets the worker go. The
       // bound here catches a hang (a worker that waits for the answer), not a speed.
@@ -203,11 +186,11 @@ describe('footfall worker: delivery and stop (real processes)', () => {
     const prefix = testPrefix('cli-twice');
     prefixes.push(prefix);
     await putHits(prefix, 10);
-    const hole = await startBlackHole();
+    const hole = await startHangingServer();
     try {
       const worker = track(startFootfall(['worker', '--redis', REDIS_URL, '--prefix', prefix, '--to', hole.url, '--close-timeout-ms', '600000']));
       await started(worker);
-      await until(() => hole.requests() > 0, 'a request to the hanging destination');
+      await until(() => hole.received() > 0, 'a request to the hanging destination');
       worker.child.kill('SIGTERM');
       await until(() => /stopping/.test(worker.stdout()), () => `the stopping line; stdout: ${worker.stdout()}`);
       const exit = await stop(worker, 30_000);

@@ -1,33 +1,17 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { startCollector } from '../../src/collector/server.js';
 import { createTracker } from '../../src/delivery/tracker.js';
 import { collector } from '../../src/index.js';
 import { queue, startWorker } from '../../src/queue/index.js';
 import { TEST_KEY } from '../helpers/context.js';
+import { startHangingServer } from '../helpers/hanging-server.js';
 import { REDIS_URL, jobCounts, removeKeys, testPrefix, until } from '../helpers/redis.js';
 
 // Issue 15: a worker that stops (close(), as on SIGTERM) delivers what it can within its
 // deadline and hands the rest back to the queue, without using up a try; nothing is lost, and
 // it does not warn that hits were lost (FFWRN008), since none were.
 const HITS = 60;
-
-/** A destination that takes requests and never answers them. */
-async function startHangingServer(): Promise<{ url: string; received: () => number; close: () => Promise<void> }> {
-  let received = 0;
-  const server: Server = createServer((req) => {
-    received++;
-    req.resume();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    received: () => received,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
-}
 
 describe('a worker that stops', () => {
   const prefix = testPrefix('stop');
