@@ -11,7 +11,7 @@ import { REDIS_URL, jobCounts, removeKeys, testPrefix, until } from '../helpers/
 // Issue 15: what a web process killed with SIGKILL loses. Its tracker moves hits to Redis at
 // least every 100 ms; whatever reached Redis must be delivered, and the hits lost (tracked, never
 // in Redis) must be only those of the last moments before the kill. The window measured here
-// (the kill's time minus the tracking time of the oldest lost hit) is printed for docs/queue.md.
+// (the kill's time minus the tracking time of the oldest lost hit) is printed for docs/scaling.md.
 /**
  * 5 hits every 10 ms, jobs of up to 1 000 hits: a job would fill up only every 2 s, so what
  * moves hits to Redis before the kill is the flush interval, not a full job (with the default
