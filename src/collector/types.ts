@@ -87,6 +87,22 @@ export interface EndpointsReport {
   readonly hits: number;
   /** How many declared routes there are (0 when no inventory was given). */
   readonly declared: number;
+  /** Present once raw hits were pruned (retention): see RawDetail. */
+  readonly rawDetail?: RawDetail;
+}
+
+/**
+ * Where a report stands against retention. Raw hits are complete from `sinceMs` on (a whole
+ * hour); before it the figures come from the hourly and daily rollups, which answer whole hours
+ * exactly (hits, statuses, consumers, percentiles, first and last seen).
+ */
+export interface RawDetail {
+  readonly sinceMs: number;
+  /**
+   * The range starts or ends before `sinceMs` inside an hour: those minutes needed raw hits,
+   * and count nothing, so the figures may be short of the truth. False for ranges on whole hours.
+   */
+  readonly partial: boolean;
 }
 
 /** One series of `GET /api/timeseries`: hit counts per bucket for one endpoint. */

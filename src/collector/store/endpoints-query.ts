@@ -8,6 +8,7 @@ import { createCountClients } from './count-clients.js';
 import type { EndpointGroups } from './endpoint-groups.js';
 import { groupEndpoints } from './endpoint-groups.js';
 import { createDayFolder } from './fold-days.js';
+import { readRawSince } from './prune-raw-hits.js';
 import { IS_PAGE_VIEW_SQL } from './page-views.js';
 import type { FoldSplit, RangePlan } from './time-grains.js';
 import { hourSpans, planRange, splitAtFold } from './time-grains.js';
@@ -33,6 +34,7 @@ export function createEndpointsQuery(db: BetterSqlite3.Database): EndpointsQuery
   const q = prepareReads(db);
   const folder = createDayFolder(db);
   const countClients = createCountClients(db);
+  const rawSince = readRawSince(db);
   // One read transaction: the fold mark and the rollups it partitions come from one snapshot.
   return db.transaction((range: TimeRange, declared: readonly DeclaredRoute[]) => {
     const plan = planRange(range);
@@ -44,7 +46,9 @@ export function createEndpointsQuery(db: BetterSqlite3.Database): EndpointsQuery
     for (const row of durationRows(q, plan, split)) addDurations(row, tally);
     const inventory = declared.length === 0 ? undefined : matchInventory(declared);
     const groups = groupEndpoints(new Map([...tallies].map(([id, t]) => [id, t.hits])), endpointNames(q), inventory);
-    return summarise(range, mergeTallies(tallies, groups), countClients(plan, split, groups.groupOf), groups, inventory, new Set(declared.map((route) => `${route.method.toUpperCase()} ${route.route}`)).size);
+    const report = summarise(range, mergeTallies(tallies, groups), countClients(plan, split, groups.groupOf), groups, inventory, new Set(declared.map((route) => `${route.method.toUpperCase()} ${route.route}`)).size);
+    const sinceMs = rawSince();
+    return sinceMs === undefined ? report : { ...report, rawDetail: { sinceMs, partial: plan.raw.some(([from]) => from < sinceMs) } };
   });
 }
 

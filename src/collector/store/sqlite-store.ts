@@ -7,6 +7,7 @@ import { compareRoutes } from '../route-match.js';
 import { createEndpointsQuery } from './endpoints-query.js';
 import { createInsertHits } from './insert-hits.js';
 import { foreignTables, notAStore, sniffFile } from './identify-file.js';
+import { createPruneRawHits, readRawSince } from './prune-raw-hits.js';
 import { migrate, userVersion } from './schema.js';
 import type { Store, StoreOptions } from './store.js';
 import { createTimeseriesQuery } from './timeseries-query.js';
@@ -29,6 +30,8 @@ export function createStoreOn(db: BetterSqlite3.Database): Store {
   const insert = createInsertHits(db);
   const endpoints = createEndpointsQuery(db);
   const timeseries = createTimeseriesQuery(db);
+  const pruneRawHits = createPruneRawHits(db);
+  const rawSinceMs = readRawSince(db);
   const recent = (order: string) => db.prepare(`SELECT h.id, h.time_ms, h.received_ms, h.protocol, e.method, e.route, h.status, h.duration_ms, c.client,
         h.user_id, h.title, h.host, h.event_name, h.hit_id
       FROM hits h JOIN endpoints e ON e.id = h.endpoint_id JOIN clients c ON c.id = h.client_id ORDER BY ${order} LIMIT ?`).raw();
@@ -38,7 +41,10 @@ export function createStoreOn(db: BetterSqlite3.Database): Store {
     addRoute: db.prepare('INSERT OR IGNORE INTO routes (method, route) VALUES (?, ?)'),
     recent: recent('h.id DESC'),
     recentByTime: recent('h.time_ms DESC, h.id DESC'),
-    span: db.prepare('SELECT min(time_ms), max(time_ms) FROM hits').raw(),
+    // Raw hits and the hourly rollup (which outlives pruned raw hits), each through its key.
+    span: db.prepare(`SELECT min(a), max(b) FROM (SELECT min(time_ms) AS a, max(time_ms) AS b FROM hits
+      UNION ALL SELECT min(first_ms), NULL FROM hourly WHERE hour = (SELECT min(hour) FROM hourly)
+      UNION ALL SELECT NULL, max(last_ms) FROM hourly WHERE hour = (SELECT max(hour) FROM hourly))`).raw(),
     count: db.prepare('SELECT count(*) FROM hits').pluck(),
   };
   const routes = (): DeclaredRoute[] => (q.routes.all() as unknown[][]).map(([method, route]) => ({ method: String(method), route: String(route) })).sort(compareRoutes);
@@ -58,6 +64,8 @@ export function createStoreOn(db: BetterSqlite3.Database): Store {
     },
     timeseries: (query, declared) => timeseries(query, declared ?? routes()),
     count: () => Number(q.count.get()),
+    pruneRawHits,
+    rawSinceMs,
     close: () => {
       if (db.open) db.close();
     },

@@ -26,12 +26,25 @@ export interface Store {
    * `{ byTime: true }` by the time of the request (a batch delivered late sorts in its place).
    */
   recentHits(limit: number, order?: { byTime?: boolean }): StoredHit[];
-  /** When the first and the last stored hits happened (epoch ms); undefined with no hits. */
+  /** When the first and the last stored hits happened (epoch ms), pruned ones included (from the rollups); undefined with no hits. */
   timeSpan(): { readonly firstMs: number; readonly lastMs: number } | undefined;
   /** Hits per bucket per endpoint, named as `endpoints(range, declared)` names them (stored inventory when not given). */
   timeseries(query: TimeSeriesQuery, declared?: readonly DeclaredRoute[]): TimeSeries[];
-  /** Total stored hits. */
+  /** Raw hits stored (after pruning: only those since `rawSinceMs()`, and later ones). */
   count(): number;
+  /**
+   * Retention: deletes up to `maxRows` raw hits that happened before `beforeMs` (floored to a
+   * whole hour), oldest first, in one transaction, and moves `rawSinceMs()` forward to it. The
+   * rollups stay whole, so every answer made of whole hours is unchanged. Call again until
+   * `done`, yielding in between, to prune any amount without holding writes up for long.
+   */
+  pruneRawHits(beforeMs: number, maxRows: number): PruneResult;
+  /**
+   * From when raw hits are complete (epoch ms, a whole hour), or undefined when none were
+   * ever pruned. Before it, figures come from the hourly rollups: whole hours only; the recent
+   * hits list and buckets narrower than an hour have nothing there.
+   */
+  rawSinceMs(): number | undefined;
   close(): void;
 }
 
@@ -41,6 +54,14 @@ export interface InsertResult {
   readonly stored: number;
   /** Indexes into the hits given of those not stored: their (client, hit id) was stored already, ascending. */
   readonly duplicates: readonly number[];
+}
+
+/** What one `pruneRawHits` call did. */
+export interface PruneResult {
+  /** Raw hits deleted. */
+  readonly deleted: number;
+  /** Fewer than `maxRows` were left to delete: none before `beforeMs` remain. */
+  readonly done: boolean;
 }
 
 export interface StoreOptions {
