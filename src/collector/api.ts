@@ -6,6 +6,7 @@ import { expectedRoutes } from './expected-routes.js';
 import type { Leniency } from './ga4-lenient.js';
 import { readBody } from './read-body.js';
 import { parseRoutesInput } from './routes-file.js';
+import type { RetentionStats } from './retention.js';
 import type { Store } from './store/store.js';
 import { parseDurationMs, parseTimeBound } from './time-range.js';
 import type { EndpointsReport, TimeRange, TimeSeriesQuery } from './types.js';
@@ -21,6 +22,8 @@ export interface ApiContext {
   readonly leniency: () => Leniency;
   /** Expect hits on declared health checks too (see expected-routes.ts). */
   readonly keepHealthRoutes: boolean;
+  /** Retention's figures, undefined when every raw hit is kept. */
+  readonly retention: () => RetentionStats | undefined;
 }
 
 const MAX_ROUTES_BODY_BYTES = 1_048_576;
@@ -88,9 +91,12 @@ function endpointsReport(context: ApiContext, range: TimeRange): EndpointsReport
 function sendStatus(res: ServerResponse, context: ApiContext): void {
   const { store } = context;
   const span = store.timeSpan();
+  const retention = context.retention();
   sendJson(res, 200, {
     version: VERSION, hits: store.count(), duplicateHits: context.duplicateHits(), startedMs: context.startedMs, storage: context.storage, declared: store.routes().length,
     nowMs: context.nowMs(), firstHitMs: span?.firstMs ?? null, lastHitMs: span?.lastMs ?? null, ...context.leniency(),
+    // `hits` counts raw rows: after pruning, those since rawSinceMs (older figures come from the hourly rollups).
+    retainDays: retention?.retainDays ?? null, rawSinceMs: store.rawSinceMs() ?? null, prunedHits: retention?.prunedHits ?? 0, lastPruneMs: retention?.lastPruneMs ?? null,
   });
 }
 
@@ -122,7 +128,11 @@ function sendTimeseries(res: ServerResponse, url: URL, range: TimeRange, context
   if (route !== null && route !== '') query.route = route;
   const method = url.searchParams.get('method');
   if (method !== null && method !== '') query.method = method.toUpperCase();
-  sendJson(res, 200, { bucketMs: chosen, series: context.store.timeseries(query, expectedRoutes(context.store.routes(), context.keepHealthRoutes)) });
+  const series = context.store.timeseries(query, expectedRoutes(context.store.routes(), context.keepHealthRoutes));
+  const rawSinceMs = context.store.rawSinceMs();
+  // Before rawSinceMs only whole hours are known: a bucket narrower than an hour, or a range end inside an hour, counts nothing there.
+  const partial = rawSinceMs !== undefined && sinceMs < rawSinceMs && (chosen % 3_600_000 !== 0 || sinceMs % 3_600_000 !== 0 || (untilMs < rawSinceMs && untilMs % 3_600_000 !== 0));
+  sendJson(res, 200, rawSinceMs === undefined ? { bucketMs: chosen, series } : { bucketMs: chosen, series, rawDetail: { sinceMs: rawSinceMs, partial } });
 }
 
 async function receiveRoutes(req: IncomingMessage, res: ServerResponse, context: ApiContext): Promise<void> {

@@ -3,6 +3,7 @@ import { systemClock } from '../delivery/clock.js';
 import { FootfallError, describeSecret, describeValue } from '../errors.js';
 import { booleanOption, functionOption, integerOption, oneOfOption, optionKeys, rateOption, refuseUnknownKeys } from '../option-checks.js';
 import type { FaultOptions, ResolvedFaults } from './faults.js';
+import { DEFAULT_PRUNE_EVERY_MS } from './retention.js';
 import { resolveFaults } from './faults.js';
 import type { Store } from './store/store.js';
 import type { DeclaredRoute } from './types.js';
@@ -33,6 +34,14 @@ export interface CollectorOptions extends FaultOptions {
   output?: 'text' | 'json' | 'none';
   /** Where lines are printed. @default process.stdout */
   log?: (line: string) => void;
+  /**
+   * Retention: raw hits older than this many days are pruned in the background (at start, then
+   * every `pruneEveryMs`); the hourly and daily rollups keep their counts. A whole number from 1
+   * to 36500. @default keep every raw hit
+   */
+  retainDays?: number;
+  /** How often retention prunes, with `retainDays` (from 1 s to 1 day). @default 3_600_000 (hourly) */
+  pruneEveryMs?: number;
   /** Time, injected in tests. @default the system clock */
   clock?: Clock;
   /** Called once per ingest request when its answer is over, refusals and faults included (footfall/testing's `requests`). Errors in it are ignored. @default none */
@@ -64,14 +73,19 @@ export interface ResolvedCollectorOptions {
   output: 'text' | 'json' | 'none';
   log: (line: string) => void;
   clock: Clock;
+  retainDays?: number;
+  pruneEveryMs: number;
   faults: ResolvedFaults;
   onRequest?: (request: IngestRequest) => void;
 }
 
+/** The most `retainDays` takes: a hundred years. */
+export const MAX_RETAIN_DAYS = 36_500;
+
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
 
 const COLLECTOR_KEYS = optionKeys<CollectorOptions>({
-  host: true, port: true, token: true, insecure: true, apiSecret: true, dbFile: true, memory: true, store: true, routes: true, keepHealthRoutes: true, output: true, log: true, clock: true, onRequest: true,
+  host: true, port: true, token: true, insecure: true, apiSecret: true, dbFile: true, memory: true, store: true, routes: true, keepHealthRoutes: true, output: true, log: true, clock: true, onRequest: true, retainDays: true, pruneEveryMs: true,
   failRate: true, hangRate: true, hangMs: true, hangStores: true, delayMs: true, status: true, retryAfterS: true, seed: true,
 });
 
@@ -92,12 +106,14 @@ export function resolveCollectorOptions(options: CollectorOptions = {}): Resolve
     output: oneOfOption('output', options.output, ['text', 'json', 'none'] as const, 'text'),
     log: functionOption('log', options.log) ?? ((line: string) => void process.stdout.write(`${line}\n`)),
     clock: options.clock ?? systemClock,
+    pruneEveryMs: boundedInteger('pruneEveryMs', options.pruneEveryMs, DEFAULT_PRUNE_EVERY_MS, 1000, 86_400_000, 'a whole number of milliseconds from 1000 to 86400000'),
     faults: resolveFaults(checkFaults(options)),
   };
   if (resolved.port > 65535) throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'port', 'an integer from 0 to 65535', describeValue(options.port));
   if (token !== undefined) resolved.token = token;
   const apiSecret = secretOption('apiSecret', options.apiSecret);
   if (apiSecret !== undefined) resolved.apiSecret = apiSecret;
+  if (options.retainDays !== undefined) resolved.retainDays = boundedInteger('retainDays', options.retainDays, 0, 1, MAX_RETAIN_DAYS, `a whole number of days from 1 to ${MAX_RETAIN_DAYS}`);
   if (options.store !== undefined) resolved.store = options.store;
   if (options.routes !== undefined) resolved.routes = options.routes;
   const onRequest = functionOption('onRequest', options.onRequest);
@@ -122,6 +138,11 @@ function checkFaults(options: FaultOptions): FaultOptions {
   return checked;
 }
 
+function boundedInteger(name: string, value: unknown, fallback: number, min: number, max: number, expected: string): number {
+  const number = integerOption(name, value, fallback, min, expected);
+  if (number > max) throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, expected, describeValue(value));
+  return number;
+}
 
 /** `:memory:` with `memory: true`, which leaves no room for a file. */
 function dbFileOption(options: CollectorOptions): string {

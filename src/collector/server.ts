@@ -9,6 +9,8 @@ import { sendError } from './http-reply.js';
 import { INGEST_ROUTES } from './ingest-routes.js';
 import type { CollectorOptions, IngestRequest, ResolvedCollectorOptions } from './options.js';
 import { resolveCollectorOptions } from './options.js';
+import type { Retention, RetentionStats } from './retention.js';
+import { startRetention } from './retention.js';
 import { sameSecret } from './same-secret.js';
 import { addLeniency, noLeniency, type Leniency } from './ga4-lenient.js';
 import { formatDuplicates, formatDuplicatesJson, formatHitJson, formatHitLine, formatRefusal } from './print-hit.js';
@@ -38,6 +40,8 @@ export interface Collector {
   readonly port: number;
   readonly store: Store;
   stats(): CollectorStats;
+  /** Retention (with `retainDays`): what it pruned; `pruneNow()` prunes at once, as the timer does. Undefined when every raw hit is kept. */
+  readonly retention: Pick<Retention, 'pruneNow' | 'stats'> | undefined;
   /** Stops listening, cancels held requests, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -53,7 +57,8 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   const counts: Counts = { storedRequests: 0, storedHits: 0, duplicateHits: 0, faults: 0, refused: {}, leniency: noLeniency() };
   const timers = new Set<{ cancel: () => void }>();
   const ingest = ingestContext(resolved, store, counts, timers);
-  const api = { store, nowMs: () => resolved.clock.now(), startedMs: resolved.clock.now(), storage: resolved.dbFile === ':memory:' ? ('memory' as const) : ('file' as const), duplicateHits: () => counts.duplicateHits, leniency: () => ({ ...counts.leniency }), keepHealthRoutes: resolved.keepHealthRoutes };
+  let retention: Retention | undefined;
+  const api = { store, retention: (): RetentionStats | undefined => retention?.stats(), nowMs: () => resolved.clock.now(), startedMs: resolved.clock.now(), storage: resolved.dbFile === ':memory:' ? ('memory' as const) : ('file' as const), duplicateHits: () => counts.duplicateHits, leniency: () => ({ ...counts.leniency }), keepHealthRoutes: resolved.keepHealthRoutes };
   const dashboard = createDashboard();
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => sendError(res, 500, `internal error: ${error instanceof Error ? error.message : String(error)}`));
@@ -81,13 +86,25 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
+  if (resolved.retainDays !== undefined) {
+    const { output, log } = resolved;
+    retention = startRetention({
+      store, clock: resolved.clock, retainDays: resolved.retainDays, pruneEveryMs: resolved.pruneEveryMs,
+      onError: (error) => {
+        const message = `retention: pruning raw hits failed (${error instanceof Error ? error.message : String(error)}); tried again in ${resolved.pruneEveryMs} ms`;
+        if (output !== 'none') safeLog(log, output === 'json' ? JSON.stringify({ retentionError: message }) : message);
+      },
+    });
+  }
+  const running = retention;
   let closing: Promise<void> | undefined;
   return {
     url: `http://${resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host}:${port}`,
     port,
     store,
     stats: () => ({ ...counts, refused: { ...counts.refused }, leniency: { ...counts.leniency } }),
-    close: () => (closing ??= shutdown(server, timers, store)),
+    retention: running === undefined ? undefined : { pruneNow: () => running.pruneNow(), stats: () => running.stats() },
+    close: () => (closing ??= shutdown(server, timers, store, running)),
   };
 }
 
@@ -184,11 +201,14 @@ function explainListenError(error: NodeJS.ErrnoException, host: string, port: nu
   return Object.assign(new Error(`the collector cannot listen: ${hint}`), { code: error.code });
 }
 
-async function shutdown(server: Server, timers: Set<{ cancel: () => void }>, store: Store): Promise<void> {
+async function shutdown(server: Server, timers: Set<{ cancel: () => void }>, store: Store, retention: Retention | undefined): Promise<void> {
   for (const timer of [...timers]) timer.cancel();
+  // Stops after the chunk in progress, before the store closes under it.
+  const retained = retention?.close();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   server.closeAllConnections();
   await closed;
+  await retained;
   store.close();
 }
