@@ -131,6 +131,8 @@ describe('SQLite store: retention (pruneRawHits)', () => {
     const oldest = store.recentHits(100_000, { byTime: true }).at(-1);
     assert.ok(oldest !== undefined && oldest.timeMs >= RAW_SINCE && oldest.timeMs < RAW_SINCE + HOUR, `oldest raw hit ${oldest?.timeMs}`);
     assert.deepEqual(store.pruneRawHits(cutMs, 500), { deleted: 0, done: true }, 'a second prune finds nothing');
+    assert.deepEqual(store.pruneRawHits(cutMs + 5 * MINUTE, 500), { deleted: 0, done: true }, 'nothing before 07:05 either');
+    assert.equal(store.rawSinceMs(), RAW_SINCE, 'the mark moves only when a prune deletes');
   });
 
   it('answers every range on whole hours as before, consumers and percentiles included, and says from when raw detail exists', () => {
@@ -190,13 +192,19 @@ describe('SQLite store: retention and writes', () => {
     }
   });
 
-  it('refuses a cut that is not a time and a chunk that is not a whole number', () => {
+  it('refuses a cut that is not a time and a chunk that is not a whole number; marks raw detail incomplete only once it deleted', () => {
     const store = createSqliteStore({ file: ':memory:' });
     try {
       assert.throws(() => store.pruneRawHits(Number.NaN, 10), /beforeMs/);
       assert.throws(() => store.pruneRawHits(D0, 0), /maxRows/);
       assert.throws(() => store.pruneRawHits(D0, 1.5), /maxRows/);
       assert.equal(store.rawSinceMs(), undefined);
+      store.insert([{ timeMs: D0 + DAY, protocol: 'ga4', method: 'GET', route: '/a', client: 'c', eventName: 'page_view' }], D0 + DAY);
+      assert.deepEqual(store.pruneRawHits(D0 + DAY, 10), { deleted: 0, done: true });
+      assert.equal(store.rawSinceMs(), undefined, 'nothing before the cut: raw detail is still whole');
+      assert.deepEqual(store.pruneRawHits(D0 + DAY + HOUR - 1, 10), { deleted: 0, done: true }, 'the cut is floored to its hour');
+      assert.deepEqual(store.pruneRawHits(D0 + DAY + HOUR, 10), { deleted: 1, done: true });
+      assert.equal(store.rawSinceMs(), D0 + DAY + HOUR);
     } finally {
       store.close();
     }

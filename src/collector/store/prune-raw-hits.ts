@@ -11,8 +11,8 @@ export type PruneRawHits = (beforeMs: number, maxRows: number) => PruneResult;
  * Retention: deletes up to `maxRows` raw hits that happened before `beforeMs` (floored to a
  * whole hour, so every hour is either whole in the raw hits or read from the rollups only),
  * oldest first through the time index, in one IMMEDIATE transaction that also moves
- * `store_state.raw_since_ms` forward: from the first row deleted on, raw detail before that
- * mark is incomplete. Only raw rows go: the hourly and daily rollups (hits, statuses, first and
+ * `store_state.raw_since_ms` forward when it deleted any: from then on, raw detail before that
+ * mark is incomplete (a prune that found nothing to delete leaves the mark as it was). Only raw rows go: the hourly and daily rollups (hits, statuses, first and
  * last seen, duration histograms, clients per hour and per day) are never touched, so every
  * answer made of whole hours stays the same. The caller repeats until `done`, yielding
  * between calls, so a large delete never holds the write lock for long.
@@ -26,7 +26,8 @@ export function createPruneRawHits(db: BetterSqlite3.Database): PruneRawHits {
   };
   const prune = db.transaction((beforeMs: number, maxRows: number): PruneResult => {
     const { changes } = q.prune.run({ before: beforeMs, limit: maxRows });
-    q.write.run(RAW_SINCE, beforeMs);
+    // Only a delete makes raw detail incomplete: a prune that found nothing leaves the mark where it was.
+    if (changes > 0) q.write.run(RAW_SINCE, beforeMs);
     return { deleted: changes, done: changes < maxRows };
   });
   return (beforeMs, maxRows) => {

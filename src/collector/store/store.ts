@@ -34,14 +34,15 @@ export interface Store {
   count(): number;
   /**
    * Retention: deletes up to `maxRows` raw hits that happened before `beforeMs` (floored to a
-   * whole hour), oldest first, in one transaction, and moves `rawSinceMs()` forward to it. The
+   * whole hour), oldest first, in one transaction, and moves `rawSinceMs()` forward to it when it
+   * deleted any. The
    * rollups stay whole, so every answer made of whole hours is unchanged. Call again until
    * `done`, yielding in between, to prune any amount without holding writes up for long.
    */
   pruneRawHits(beforeMs: number, maxRows: number): PruneResult;
   /**
    * From when raw hits are complete (epoch ms, a whole hour), or undefined when none were
-   * ever pruned. Before it, figures come from the hourly rollups: whole hours only; the recent
+   * ever deleted by `pruneRawHits`. Before it, figures come from the hourly rollups: whole hours only; the recent
    * hits list and buckets narrower than an hour have nothing there.
    */
   rawSinceMs(): number | undefined;
