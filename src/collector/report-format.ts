@@ -47,7 +47,7 @@ function orderedReport(report: EndpointsReport, shown: readonly EndpointSummary[
   const range: TimeRange = { ...pick(report.range, ['sinceMs', 'untilMs']) };
   const endpoints = shown.map((endpoint) => pick(endpoint, ENDPOINT_KEYS) as unknown as EndpointSummary);
   const unused = report.unused.map((route) => pick(route, ['method', 'route']) as unknown as DeclaredRoute);
-  return pick({ ...report, range, endpoints, unused }, ['range', 'endpoints', 'unused', 'clients', 'hits', 'declared']) as unknown as EndpointsReport;
+  return pick({ ...report, range, endpoints, unused }, ['range', 'endpoints', 'unused', 'clients', 'hits', 'declared', 'rawDetail']) as unknown as EndpointsReport;
 }
 
 function pick<T extends object>(value: T, first: readonly string[]): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import type { ReportView } from './report-text.js';
-import { describeRange, describeTotals, milliseconds, moreLine, percent, relativeTime, unusedHeading, visible } from './report-text.js';
+import { describeRange, describeTotals, milliseconds, moreLine, percent, rawDetailLine, relativeTime, unusedHeading, visible } from './report-text.js';
 
 const NO_INVENTORY_MARKDOWN = '_No route inventory, so unused endpoints are unknown: give one with `footfall report --routes <openapi.yaml>` or POST `listRoutes(app)` to `/api/routes` (docs/routes.md)._';
 
@@ -12,6 +12,8 @@ export function formatMarkdown(view: ReportView): string {
   const { report } = view;
   const marked = report.declared > 0;
   const out = ['### Footfall: API endpoint usage', '', `${describeTotals(report)}, ${describeRange(report.range)}.`, ''];
+  const rawDetail = rawDetailLine(report);
+  if (rawDetail !== undefined) out.push(`_${text(rawDetail)}_`, '');
   if (view.shown.length === 0) {
     out.push('No hits in this range.', '');
   } else {

@@ -1,5 +1,5 @@
 import type { ReportView } from './report-text.js';
-import { describeRange, describeTotals, milliseconds, moreLine, NO_INVENTORY_HINT, percent, relativeTime, unusedHeading, visible } from './report-text.js';
+import { describeRange, describeTotals, milliseconds, moreLine, NO_INVENTORY_HINT, percent, rawDetailLine, relativeTime, unusedHeading, visible } from './report-text.js';
 
 const HEADINGS = ['METHOD', 'ROUTE', 'HITS', 'CONSUMERS', '5XX RATE', 'P50 MS', 'P95 MS', 'LAST SEEN'] as const;
 /** Which columns are numbers, aligned right. */
@@ -22,6 +22,8 @@ export function formatTable(view: ReportView, color: boolean): string {
   const more = moreLine(view);
   if (more !== undefined) lines.push(paint('dim', more));
   lines.push('', `${describeTotals(report)}.`);
+  const rawDetail = rawDetailLine(report);
+  if (rawDetail !== undefined) lines.push(paint(report.rawDetail?.partial === true ? 'yellow' : 'dim', rawDetail));
   if (report.declared === 0) {
     lines.push(paint('dim', NO_INVENTORY_HINT));
   } else {

@@ -71,3 +71,15 @@ export function moreLine(view: ReportView): string | undefined {
   const hidden = view.report.endpoints.length - view.shown.length;
   return hidden > 0 ? `... and ${hidden} more endpoint${hidden === 1 ? '' : 's'} not shown` : undefined;
 }
+
+/**
+ * After retention pruned raw hits: `Raw detail since 2026-11-01 00:00 UTC; older figures from
+ * hourly rollups.`, and when the range starts or ends inside an hour before that, that those
+ * minutes are not counted. Undefined while every raw hit is kept.
+ */
+export function rawDetailLine(report: EndpointsReport): string | undefined {
+  const detail = report.rawDetail;
+  if (detail === undefined) return undefined;
+  const line = `Raw detail since ${utcMinute(detail.sinceMs)}; older figures from hourly rollups`;
+  return detail.partial ? `${line} (partial: this range starts or ends inside an hour before then, and those minutes are not counted).` : `${line}.`;
+}

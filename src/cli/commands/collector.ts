@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { createFaults, resolveFaults } from '../../collector/faults.js';
 import type { CollectorOptions } from '../../collector/options.js';
+import { MAX_RETAIN_DAYS } from '../../collector/options.js';
 import { loadRoutesFile } from '../../collector/routes-file.js';
 import { startCollector } from '../../collector/server.js';
 import { parsePort, parseRate, parseStatus, parseWhole } from '../collector-flags.js';
@@ -12,6 +13,7 @@ interface CollectorFlags {
   port: number;
   db: string;
   memory?: boolean;
+  retainDays?: number;
   routes?: string;
   keepHealthRoutes?: boolean;
   token?: string;
@@ -38,6 +40,7 @@ export function registerCollector(program: Command, io: CliIo): void {
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', parsePort, 8787)
     .option('--db <file>', 'SQLite file to store hits in', './footfall.db')
     .addOption(new Option('--memory', 'keep hits in memory only (nothing is written to disk)').conflicts('db'))
+    .option('--retain-days <n>', `prune raw hits older than n days (1-${MAX_RETAIN_DAYS}) in the background, hourly; the hourly and daily rollups keep the counts (default: keep every hit)`, parseWhole(MAX_RETAIN_DAYS, 'days', 1))
     .option('--routes <file>', 'declared routes: an OpenAPI 3 document (JSON/YAML) or a JSON list; unused ones are listed')
     .option('--keep-health-routes', 'expect hits on declared health checks (/health, /v1/healthz...) too; by default they are not listed unused')
     .option('--token <secret>', 'bearer token for the dashboard and /api (default: $FOOTFALL_COLLECTOR_TOKEN)')
@@ -74,6 +77,7 @@ function toOptions(flags: CollectorFlags, io: CliIo): CollectorOptions {
   };
   if (flags.memory === true) options.memory = true;
   else options.dbFile = flags.db; // --memory with --db is refused by commander (.conflicts)
+  if (flags.retainDays !== undefined) options.retainDays = flags.retainDays;
   if (flags.insecure === true) options.insecure = true;
   if (flags.keepHealthRoutes === true) options.keepHealthRoutes = true;
   const token = flags.token ?? io.env.FOOTFALL_COLLECTOR_TOKEN;
@@ -93,7 +97,7 @@ function banner(url: string, flags: CollectorFlags, faults: string): string {
     `  GA4         POST ${url}/mp/collect   (validation: POST ${url}/debug/mp/collect)`,
     `  GA4 batch   POST ${url}/mp/batch   (many consumers per request: collector(url) sends here)`,
     `  UA v1       ${url}/collect, ${url}/batch   (validation: ${url}/debug/collect)`,
-    `  storage     ${flags.memory === true ? 'in memory' : flags.db}`,
+    `  storage     ${flags.memory === true ? 'in memory' : flags.db}${flags.retainDays === undefined ? '' : `, raw hits kept ${flags.retainDays} day${flags.retainDays === 1 ? '' : 's'} (rollups kept)`}`,
     `  faults      ${faults}`,
     `  point a tracker here: FOOTFALL_ENDPOINT=${url}`,
     '',
