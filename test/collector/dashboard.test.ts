@@ -1,11 +1,14 @@
 // The dashboard in a real Chromium against a real collector: what the page shows must be
 // what the query API answers. Skipped (with the reason) only when /usr/bin/chromium is missing.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Collector } from '../../src/collector/server.js';
 import { startCollector } from '../../src/collector/server.js';
+import { createSqliteStore } from '../../src/collector/store/sqlite-store.js';
 import type { EndpointsReport } from '../../src/collector/types.js';
 import { createManualClock } from '../../src/delivery/clock.js';
 import { encodeGa4 } from '../../src/protocols/ga4/encode.js';
@@ -267,6 +270,31 @@ describe('the dashboard in Chromium', () => {
   browserIt('calls the 5xx share "5xx rate", next to the "4xx" column', async () => {
     assert.equal((await page.textContent('th[data-sort="errorRate"]'))?.trim(), '5xx rate');
     assert.equal((await page.textContent('th[data-sort="clientErrors"]'))?.trim(), '4xx');
+  });
+
+  browserIt('after retention pruned raw hits, says from when raw detail exists and that older figures come from hourly rollups; says nothing while all is kept', async () => {
+    assert.equal(await page.isVisible('#retention'), false, 'the main collector keeps every hit');
+    const dir = mkdtempSync(join(tmpdir(), 'footfall-dashboard-retention-'));
+    const file = join(dir, 'pruned.db');
+    const seed = createSqliteStore({ file });
+    seed.insert(dashboardHits(NOW, 600, 10 * 24 * HOUR, 7), NOW);
+    seed.close();
+    const pruned = await startCollector({ port: 0, dbFile: file, output: 'none', clock: createManualClock(NOW), retainDays: 3 });
+    try {
+      await pruned.retention?.pruneNow();
+      const status = await api<{ rawSinceMs: number | null }>(pruned, '/api/status');
+      assert.equal(status.rawSinceMs, Math.floor((NOW - 3 * 24 * HOUR) / HOUR) * HOUR);
+      const shown = await open(pruned, '/?range=30d');
+      assert.equal(await shown.isVisible('#retention'), true);
+      assert.equal(await shown.getAttribute('#retention', 'data-raw-since'), String(status.rawSinceMs));
+      assert.match(await shown.textContent('#retention') ?? '', /^Raw detail since .+; older figures from hourly rollups \(raw hits kept 3 days\)/);
+      const report = await api<EndpointsReport>(pruned, '/api/endpoints?since=30d');
+      assert.equal(await shown.textContent('[data-total="hits"]'), report.hits.toLocaleString('en-US'));
+      assert.equal(report.hits, 600, 'every hit is counted, the pruned ones from the rollups');
+    } finally {
+      await pruned.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   browserIt('runs under the Content-Security-Policy (uPlot included) with no violation and no script error, on every page the tests opened', async () => {

@@ -140,6 +140,7 @@ async function refresh() {
     if (ticket !== state.latest) return;
     state.report = report;
     renderTotals(report, status);
+    renderRetention(status, report);
     renderEndpoints();
     renderUnused(report);
     renderChart(timeseries, report);
@@ -189,6 +190,18 @@ function renderTotals(report, status) {
   $('[data-total="declared"]').textContent = report.declared > 0
     ? `${formatInt(report.declared - report.unused.length)} / ${formatInt(report.declared)}`
     : 'none declared';
+}
+
+/** After retention pruned raw hits: from when they exist, and what older figures come from. */
+function renderRetention(status, report) {
+  const note = $('#retention');
+  const since = status.rawSinceMs;
+  note.hidden = since === null || since === undefined;
+  if (note.hidden) return void (note.textContent = '');
+  note.dataset.rawSince = String(since);
+  const kept = status.retainDays ? ` (raw hits kept ${status.retainDays} day${status.retainDays === 1 ? '' : 's'})` : '';
+  const partial = report.rawDetail?.partial ? ' This range starts inside an hour before then: those minutes are not counted.' : '';
+  note.textContent = `Raw detail since ${dateTimeFormat.format(new Date(since))}; older figures from hourly rollups${kept}. Recent hits list only what is kept.${partial}`;
 }
 
 const SORT_VALUE = {
