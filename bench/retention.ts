@@ -29,6 +29,7 @@ const DAY_MS = 86_400_000;
 const NOW = Date.UTC(2026, 10, 30, 15, 37, 12);
 const SPAN_MS = DAYS * DAY_MS;
 const PER_DAY = Math.round(HITS / DAYS);
+const ROLLUPS = ['hourly', 'hourly_durations', 'hourly_clients', 'daily_durations', 'client_days'] as const;
 
 function skewed(next: () => number, n: number): number {
   return Math.min(n - 1, Math.floor(n * next() ** 2.5));
@@ -60,7 +61,9 @@ function fill(store: Store, next: (count: number) => IncomingHit[], total: numbe
 
 interface Size {
   rows: number;
+  rawMiB: number;
   rollupRows: number;
+  rollupMiB: number;
   fileMiB: number;
   freeMiB: number;
 }
@@ -73,9 +76,10 @@ function measure(file: string): Size {
     const pageSize = Number(db.pragma('page_size', { simple: true }));
     const free = Number(db.pragma('freelist_count', { simple: true })) * pageSize;
     const rows = Number(db.prepare('SELECT count(*) FROM hits').pluck().get());
-    const rollupRows = ['hourly', 'hourly_durations', 'hourly_clients', 'daily_durations', 'client_days']
-      .reduce((sum, table) => sum + Number(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get()), 0);
-    return { rows, rollupRows, fileMiB: statSync(file).size / 2 ** 20, freeMiB: free / 2 ** 20 };
+    const rollupRows = ROLLUPS.reduce((sum, table) => sum + Number(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get()), 0);
+    // Pages in use per table and index (SQLite's dbstat): the raw hits with their indexes, the rollups.
+    const bytes = (names: readonly string[]) => Number(db.prepare(`SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name IN (${names.map((n) => `'${n}'`).join(', ')})`).pluck().get());
+    return { rows, rawMiB: bytes(['hits', 'hits_time', 'hits_client_hit_id']) / 2 ** 20, rollupRows, rollupMiB: bytes(ROLLUPS) / 2 ** 20, fileMiB: statSync(file).size / 2 ** 20, freeMiB: free / 2 ** 20 };
   } finally {
     db.close();
   }
@@ -127,11 +131,11 @@ try {
   db.close();
   const vacuumed = measure(file);
   const mib = (value: number) => `${value.toFixed(1)} MiB`;
-  const row = (what: string, size: Size) => `| ${what} | ${size.rows.toLocaleString('en-US')} | ${size.rollupRows.toLocaleString('en-US')} | ${mib(size.fileMiB)} | ${mib(size.freeMiB)} |`;
+  const row = (what: string, size: Size) => `| ${what} | ${size.rows.toLocaleString('en-US')} (${mib(size.rawMiB)}) | ${size.rollupRows.toLocaleString('en-US')} (${mib(size.rollupMiB)}) | ${mib(size.fileMiB)} | ${mib(size.freeMiB)} |`;
   const lines = [
     `Retention, measured by \`node --import tsx bench/retention.ts\` (${machine()}): 1 000 000 hits over 30 days (bench/store's), pruned with \`--retain-days ${RETAIN_DAYS}\`.`,
     '',
-    '| | raw rows | rollup rows | file | of which free pages |',
+    '| | raw hits (with indexes) | rollup rows | file | of which free pages |',
     '|---|--:|--:|--:|--:|',
     row('before pruning', before),
     row(`after pruning (${run.deleted.toLocaleString('en-US')} rows in ${run.chunks} chunks, ${(run.ms / 1000).toFixed(1)} s; longest chunk ${run.longestMs.toFixed(0)} ms)`, after),
