@@ -16,13 +16,11 @@ import { createSqliteStore } from '../src/collector/store/sqlite-store.js';
 import type { Store } from '../src/collector/store/store.js';
 import type { IncomingHit } from '../src/collector/types.js';
 import { createManualClock } from '../src/delivery/clock.js';
-import { createRandom as random } from '../src/collector/random.js';
+import { makeStoreHits } from './store-hits.js';
 import { machine } from './report.js';
 
 const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
 const HITS = 1_000_000;
-const ENDPOINTS = 40;
-const CLIENTS = 2000;
 const DAYS = 30;
 const RETAIN_DAYS = 7;
 const DAY_MS = 86_400_000;
@@ -31,26 +29,6 @@ const SPAN_MS = DAYS * DAY_MS;
 const PER_DAY = Math.round(HITS / DAYS);
 const ROLLUPS = ['hourly', 'hourly_durations', 'hourly_clients', 'daily_durations', 'client_days'] as const;
 
-function skewed(next: () => number, n: number): number {
-  return Math.min(n - 1, Math.floor(n * next() ** 2.5));
-}
-
-/** The hits of bench/store, `perDay` a day from `startMs` on. */
-function makeHits(startMs: number, perDay: number): (count: number) => IncomingHit[] {
-  const next = random(42);
-  const routes = Array.from({ length: ENDPOINTS }, (_, i) => ({ method: i % 4 === 1 ? 'POST' : i % 9 === 2 ? 'DELETE' : 'GET', route: `/v1/resource${i}/:id`, medianMs: 4 + ((i * 37) % 180) }));
-  const clients = Array.from({ length: CLIENTS }, (_, k) => `${1_000_000_000 + k * 7919}.${1_764_000_000 + k}`);
-  let i = 0;
-  return (count) => Array.from({ length: count }, () => {
-    const endpoint = routes[skewed(next, ENDPOINTS)] ?? routes[0];
-    if (endpoint === undefined) throw new Error('no endpoint');
-    const timeMs = startMs + Math.floor((i++ / perDay) * DAY_MS) + Math.floor(next() * 1000);
-    const roll = next();
-    const status = roll < 0.005 ? 500 : roll < 0.008 ? 503 : roll < 0.04 ? 404 : roll < 0.055 ? 400 : roll < 0.06 ? 401 : roll < 0.2 ? 201 : 200;
-    const durationMs = Math.round(endpoint.medianMs * Math.exp((next() + next() + next() - 1.5) * 1.2) * 100) / 100;
-    return { timeMs, protocol: 'ga4', method: endpoint.method, route: endpoint.route, status, durationMs, client: clients[skewed(next, CLIENTS)] ?? '', title: `${endpoint.method} ${endpoint.route}`, host: 'api.example.com', eventName: 'page_view' };
-  });
-}
 
 function fill(store: Store, next: (count: number) => IncomingHit[], total: number): void {
   for (let done = 0; done < total; done += 500) {
@@ -112,7 +90,7 @@ const dir = mkdtempSync(join(tmpdir(), 'footfall-bench-retention-'));
 try {
   const file = join(dir, 'hits.db');
   const store = createSqliteStore({ file });
-  const next = makeHits(NOW - SPAN_MS, HITS / DAYS);
+  const next = makeStoreHits(NOW - SPAN_MS, DAY_MS / (HITS / DAYS));
   fill(store, next, HITS);
   const range = { sinceMs: Math.floor((NOW - SPAN_MS) / 3_600_000) * 3_600_000, untilMs: Math.ceil(NOW / 3_600_000) * 3_600_000 };
   const reportBefore = JSON.stringify(store.endpoints(range));

@@ -9,40 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqliteStore } from '../src/collector/store/sqlite-store.js';
 import type { Store } from '../src/collector/store/store.js';
-import type { IncomingHit } from '../src/collector/types.js';
 import { runCli } from '../src/cli/run.js';
 import { machine, writeSection } from './report.js';
-import { createRandom as random } from '../src/collector/random.js';
+import { makeStoreHits } from './store-hits.js';
 
 const HITS = 1_000_000;
-const ENDPOINTS = 40;
-const CLIENTS = 2000;
 const DAYS = 30;
 const RUNS = 7;
 const NOW = Date.UTC(2026, 10, 30, 15, 37, 12);
 const SPAN_MS = DAYS * 86_400_000;
 
 
-/** Index 0..n-1, skewed like real traffic: a few endpoints and clients take most hits. */
-function skewed(next: () => number, n: number): number {
-  return Math.min(n - 1, Math.floor(n * next() ** 2.5));
-}
-
-function makeHits(): (count: number) => IncomingHit[] {
-  const next = random(42);
-  const routes = Array.from({ length: ENDPOINTS }, (_, i) => ({ method: i % 4 === 1 ? 'POST' : i % 9 === 2 ? 'DELETE' : 'GET', route: `/v1/resource${i}/:id`, medianMs: 4 + ((i * 37) % 180) }));
-  const clients = Array.from({ length: CLIENTS }, (_, k) => `${1_000_000_000 + k * 7919}.${1_764_000_000 + k}`);
-  let i = 0;
-  return (count) => Array.from({ length: count }, () => {
-    const endpoint = routes[skewed(next, ENDPOINTS)] ?? routes[0];
-    if (endpoint === undefined) throw new Error('no endpoint');
-    const timeMs = NOW - SPAN_MS + Math.floor((i++ / HITS) * SPAN_MS) + Math.floor(next() * 1000);
-    const roll = next();
-    const status = roll < 0.005 ? 500 : roll < 0.008 ? 503 : roll < 0.04 ? 404 : roll < 0.055 ? 400 : roll < 0.06 ? 401 : roll < 0.2 ? 201 : 200;
-    const durationMs = Math.round(endpoint.medianMs * Math.exp((next() + next() + next() - 1.5) * 1.2) * 100) / 100;
-    return { timeMs, protocol: 'ga4', method: endpoint.method, route: endpoint.route, status, durationMs, client: clients[skewed(next, CLIENTS)] ?? '', title: `${endpoint.method} ${endpoint.route}`, host: 'api.example.com', eventName: 'page_view' };
-  });
-}
 
 const CHUNK = 100_000;
 
@@ -51,7 +28,7 @@ const CHUNK = 100_000;
  * overall and the median of the 100 000-hit chunks (less swayed by other work on the machine).
  */
 function fill(store: Store, total: number, batch: number): { overall: number; median: number } {
-  const next = makeHits();
+  const next = makeStoreHits(NOW - SPAN_MS, SPAN_MS / HITS);
   const chunkNs: number[] = [];
   let ns = 0;
   for (let done = 0; done < total; done += batch) {
