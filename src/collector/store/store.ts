@@ -49,6 +49,36 @@ export interface Store {
   close(): void;
 }
 
+/**
+ * The same store, asynchronous: what a store over the network (PostgreSQL, issue 16) can
+ * offer, and what the collector will use for both. Each method means what `Store`'s does.
+ */
+export type AsyncStore = { readonly [K in keyof Store]: (...args: Parameters<Store[K]>) => Promise<ReturnType<Store[K]>> };
+
+/** A SQLite store seen as an AsyncStore (its answers, settled at once). */
+export function asAsyncStore(store: Store): AsyncStore {
+  const wrap = <K extends keyof Store>(name: K) => (...args: Parameters<Store[K]>) => {
+    try {
+      return Promise.resolve((store[name] as (...a: Parameters<Store[K]>) => ReturnType<Store[K]>)(...args));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  };
+  return {
+    insert: wrap('insert'),
+    setRoutes: wrap('setRoutes'),
+    routes: wrap('routes'),
+    endpoints: wrap('endpoints'),
+    recentHits: wrap('recentHits'),
+    timeSpan: wrap('timeSpan'),
+    timeseries: wrap('timeseries'),
+    count: wrap('count'),
+    pruneRawHits: wrap('pruneRawHits'),
+    rawSinceMs: wrap('rawSinceMs'),
+    close: wrap('close'),
+  };
+}
+
 /** What one `insert` did. */
 export interface InsertResult {
   /** Hits stored (the others were duplicates). */
