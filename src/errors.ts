@@ -70,7 +70,7 @@ export const ERROR_CODES = {
   },
   FOOTFALL_ERR_STORE_TOO_NEW: {
     message: 'The hit store %s has schema version %s, newer than this Footfall understands (%s).',
-    hint: 'Upgrade Footfall, or point --db at another file.',
+    hint: 'Upgrade Footfall, or point --db at another file (for PostgreSQL: another database or schema).',
   },
   FOOTFALL_ERR_NOT_A_STORE: {
     message: 'The file %s is not a Footfall hit store: it is %s.',
@@ -79,6 +79,26 @@ export const ERROR_CODES = {
   FOOTFALL_ERR_UNSAFE_LISTEN: {
     message: 'The collector would listen on %s without a token.',
     hint: 'Anyone who reaches that address could read your API\'s usage. Pass --token <secret> (or FOOTFALL_COLLECTOR_TOKEN), listen on 127.0.0.1, or pass --insecure if the network is trusted.',
+  },
+  FOOTFALL_ERR_INVALID_DATABASE_URL: {
+    message: '`url` must be a postgres:// or postgresql:// URL like "postgres://user@127.0.0.1:5432/footfall", got %s.',
+    hint: 'Pass createPostgresStore({ url }). A password goes in the URL (postgres://user:secret@host:5432/db); it is never shown.',
+  },
+  FOOTFALL_ERR_DATABASE_UNREACHABLE: {
+    message: 'PostgreSQL at %s could not be reached: %s.',
+    hint: 'Check that PostgreSQL runs and listens there (`pg_isready -h HOST -p PORT`), the host, the port and the firewall.',
+  },
+  FOOTFALL_ERR_DATABASE_AUTH: {
+    message: 'PostgreSQL at %s refused the login: %s.',
+    hint: 'Check the user and the password in the URL (postgres://user:password@host:5432/db; the password is never shown) and the server\'s pg_hba.conf.',
+  },
+  FOOTFALL_ERR_DATABASE_MISSING: {
+    message: 'PostgreSQL at %s has no such database: %s.',
+    hint: 'Create it (`createdb NAME`, or CREATE DATABASE NAME), or fix the database name at the end of the URL.',
+  },
+  FOOTFALL_ERR_DATABASE_PERMISSION: {
+    message: 'PostgreSQL at %s refused what the store needs in schema %s: %s.',
+    hint: 'Let the URL\'s user create in that database and schema (GRANT CREATE ON DATABASE db TO user; GRANT USAGE, CREATE ON SCHEMA s TO user), or connect as their owner.',
   },
   FOOTFALL_ERR_INVALID_REDIS_URL: {
     message: '`redisUrl` must be a redis:// or rediss:// URL like "redis://127.0.0.1:6379", got %s.',

@@ -58,7 +58,7 @@ export function createCountClients(db: BetterSqlite3.Database): CountClients {
 }
 
 /** Endpoint id -> group id, for the endpoints whose group has other endpoints too. */
-function sharedGroups(groupOf: ReadonlyMap<number, number> | undefined): Map<number, number> {
+export function sharedGroups(groupOf: ReadonlyMap<number, number> | undefined): Map<number, number> {
   const shared = new Map<number, number>();
   if (groupOf === undefined) return shared;
   const grouped = new Set<number>();
@@ -67,7 +67,7 @@ function sharedGroups(groupOf: ReadonlyMap<number, number> | undefined): Map<num
   return shared;
 }
 
-function tally(rows: readonly unknown[][], shared: ReadonlyMap<number, number>): ClientCounts {
+export function tally(rows: readonly unknown[][], shared: ReadonlyMap<number, number>): ClientCounts {
   const perEndpoint = new Map<number, number>();
   const clientsOf = new Map<number, Set<unknown>>();
   let total = 0;

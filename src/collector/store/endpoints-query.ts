@@ -17,11 +17,11 @@ import type { UsageCounts } from './rollup-batch.js';
 export type EndpointsQuery = (range: TimeRange, declared: readonly DeclaredRoute[]) => EndpointsReport;
 
 /** What one endpoint adds up to over the parts of a range. */
-interface Tally extends UsageCounts {
+export interface Tally extends UsageCounts {
   readonly histogram: Map<number, number>;
 }
 
-type Row = unknown[];
+export type Row = unknown[];
 
 /**
  * `endpoints(range)`: whole hours from the rollups, the partial hours at either end from raw
@@ -72,7 +72,7 @@ function* durationRows(q: Reads, plan: RangePlan, split: FoldSplit): Generator<R
   for (const [from, to] of plan.raw) yield* q.rawDurations.all(from, to) as Row[];
 }
 
-function tallyOf(tallies: Map<number, Tally>, endpointId: number): Tally {
+export function tallyOf(tallies: Map<number, Tally>, endpointId: number): Tally {
   let tally = tallies.get(endpointId);
   if (tally === undefined) {
     tally = { hits: 0, serverErrors: 0, clientErrors: 0, knownStatus: 0, firstMs: Infinity, lastMs: -Infinity, histogram: new Map() };
@@ -81,7 +81,7 @@ function tallyOf(tallies: Map<number, Tally>, endpointId: number): Tally {
   return tally;
 }
 
-function addTotals(rows: readonly Row[], tally: (endpointId: unknown) => Tally): void {
+export function addTotals(rows: readonly Row[], tally: (endpointId: unknown) => Tally): void {
   for (const [endpointId, hits, serverErrors, clientErrors, knownStatus, firstMs, lastMs] of rows) {
     const t = tally(endpointId);
     t.hits += Number(hits);
@@ -93,7 +93,7 @@ function addTotals(rows: readonly Row[], tally: (endpointId: unknown) => Tally):
   }
 }
 
-function addDurations([endpointId, bucket, count]: Row, tally: (endpointId: unknown) => Tally): void {
+export function addDurations([endpointId, bucket, count]: Row, tally: (endpointId: unknown) => Tally): void {
   const histogram = tally(endpointId).histogram;
   const key = Number(bucket);
   histogram.set(key, (histogram.get(key) ?? 0) + Number(count));
@@ -104,7 +104,7 @@ function endpointNames(q: Reads): Map<number, DeclaredRoute> {
 }
 
 /** The tallies of each group's endpoints added up, keyed by group id. */
-function mergeTallies(tallies: ReadonlyMap<number, Tally>, groups: EndpointGroups): Map<number, Tally> {
+export function mergeTallies(tallies: ReadonlyMap<number, Tally>, groups: EndpointGroups): Map<number, Tally> {
   const merged = new Map<number, Tally>();
   for (const [endpointId, t] of tallies) {
     const group = groups.groupOf.get(endpointId);
@@ -116,7 +116,7 @@ function mergeTallies(tallies: ReadonlyMap<number, Tally>, groups: EndpointGroup
   return merged;
 }
 
-function summarise(range: TimeRange, tallies: ReadonlyMap<number, Tally>, clients: ClientCounts, groups: EndpointGroups, inventory: InventoryMatch | undefined, declared: number): EndpointsReport {
+export function summarise(range: TimeRange, tallies: ReadonlyMap<number, Tally>, clients: ClientCounts, groups: EndpointGroups, inventory: InventoryMatch | undefined, declared: number): EndpointsReport {
   const endpoints: EndpointSummary[] = [];
   let hits = 0;
   for (const [group, t] of tallies) {

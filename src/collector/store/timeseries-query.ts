@@ -10,7 +10,7 @@ export type TimeseriesQuery = (query: TimeSeriesQuery, declared: readonly Declar
 
 type Row = unknown[];
 /** endpoint id -> bucket start -> hits */
-type Counts = Map<number, Map<number, number>>;
+export type Counts = Map<number, Map<number, number>>;
 
 /**
  * Hits per endpoint per bucket (bucket start = floor(time / bucketMs) * bucketMs). When the
@@ -57,7 +57,7 @@ export function createTimeseriesQuery(db: BetterSqlite3.Database): TimeseriesQue
  * Each endpoint's name in the series: with an inventory, the row `endpoints()` reports it
  * under (its declared template, or the :id fallback; the `(undeclared)` fold is not applied).
  */
-function reportedNames(rows: readonly Row[], declared: readonly DeclaredRoute[]): Map<number, { method: string; route: string }> {
+export function reportedNames(rows: readonly Row[], declared: readonly DeclaredRoute[]): Map<number, { method: string; route: string }> {
   const inventory = declared.length === 0 ? undefined : matchInventory(declared);
   return new Map(rows.map(([id, method, route]) => {
     const name = { method: String(method), route: String(route) };
@@ -66,14 +66,14 @@ function reportedNames(rows: readonly Row[], declared: readonly DeclaredRoute[])
   }));
 }
 
-function add(counts: Counts, endpointId: number, bucketStartMs: number, hits: number): void {
+export function add(counts: Counts, endpointId: number, bucketStartMs: number, hits: number): void {
   let buckets = counts.get(endpointId);
   if (buckets === undefined) counts.set(endpointId, (buckets = new Map()));
   buckets.set(bucketStartMs, (buckets.get(bucketStartMs) ?? 0) + hits);
 }
 
 /** One series per name: endpoints reported under one name (a template's raw paths) are added up. */
-function toSeries(counts: Counts, names: ReadonlyMap<number, { method: string; route: string }>): TimeSeries[] {
+export function toSeries(counts: Counts, names: ReadonlyMap<number, { method: string; route: string }>): TimeSeries[] {
   const merged = new Map<string, { method: string; route: string; buckets: Map<number, number> }>();
   for (const [endpointId, buckets] of counts) {
     const name = names.get(endpointId);

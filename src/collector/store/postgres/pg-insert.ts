@@ -1,0 +1,151 @@
+import type { PoolClient } from 'pg';
+import type { IncomingHit } from '../../types.js';
+import { durationBucket } from '../duration-buckets.js';
+import { isPageView } from '../page-views.js';
+import { createRollupBatch } from '../rollup-batch.js';
+import type { KeyedRow, RollupBatch } from '../rollup-batch.js';
+import type { InsertResult } from '../store.js';
+import { createIdCache } from './id-cache.js';
+
+const NOTHING: InsertResult = { stored: 0, duplicates: [] };
+
+/** One write's result, and what to call once its transaction committed (to cache the ids it learned). */
+export interface PgWrite {
+  readonly result: InsertResult;
+  readonly committed: () => void;
+}
+
+export type PgInsert = (client: PoolClient, hits: readonly IncomingHit[], receivedMs: number) => Promise<PgWrite>;
+
+/**
+ * The write path, inside a transaction the caller opens: the endpoint and client names are
+ * interned (one insert and one select each, for the names not cached), the raw hits go in one
+ * multi-row INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING, in the order given, and
+ * each rollup table takes one upsert of the batch's summed rows (sorted by key, so two
+ * collectors writing the same rows lock them in the same order). A hit whose (client, hit id)
+ * came earlier in the same call is not sent; one already stored is refused by the unique index
+ * and comes back missing from RETURNING. Only stored page views are rolled up, as in SQLite.
+ */
+export function createPgInsert(): PgInsert {
+  const endpoints = createIdCache();
+  const clients = createIdCache();
+  return async (client, hits, receivedMs) => {
+    if (hits.length === 0) return { result: NOTHING, committed: () => undefined };
+    const { sent, duplicates } = firstOfEachId(hits);
+    const learnedEndpoints = new Map<string, number>();
+    const learnedClients = new Map<string, number>();
+    const endpointIds = await endpoints.ids(client, sent.map((i) => endpointKey(hits[i] as IncomingHit)), internEndpoints, learnedEndpoints);
+    const clientIds = await clients.ids(client, sent.map((i) => (hits[i] as IncomingHit).client), internClients, learnedClients);
+    const rows = sent.map((i) => {
+      const hit = hits[i] as IncomingHit;
+      return { index: i, hit, endpointId: endpointIds.get(endpointKey(hit)) as number, clientId: clientIds.get(hit.client) as number, bucket: durationBucket(hit.durationMs) };
+    });
+    const stored = await insertHits(client, rows, receivedMs);
+    const batch = createRollupBatch();
+    for (const row of rows) {
+      if (row.hit.hitId !== undefined && !stored.has(`${row.clientId} ${row.hit.hitId}`)) duplicates.push(row.index);
+      else if (isPageView(row.hit.eventName)) batch.add(row.hit.timeMs, row.endpointId, row.clientId, row.hit.status, row.bucket);
+    }
+    await writeRollups(client, batch);
+    duplicates.sort((a, b) => a - b);
+    return {
+      result: { stored: hits.length - duplicates.length, duplicates },
+      committed: () => {
+        endpoints.remember(learnedEndpoints);
+        clients.remember(learnedClients);
+      },
+    };
+  };
+}
+
+/** The indexes to send (hits without an id, and the first of each (client, hit id)) and the others. */
+function firstOfEachId(hits: readonly IncomingHit[]): { sent: number[]; duplicates: number[] } {
+  const seen = new Set<string>();
+  const sent: number[] = [];
+  const duplicates: number[] = [];
+  hits.forEach((hit, index) => {
+    if (hit.hitId === undefined) return void sent.push(index);
+    const key = JSON.stringify([hit.client, hit.hitId]);
+    if (seen.has(key)) return void duplicates.push(index);
+    seen.add(key);
+    sent.push(index);
+  });
+  return { sent, duplicates };
+}
+
+function endpointKey(hit: IncomingHit): string {
+  return `${hit.method} ${hit.route}`;
+}
+
+/** Inserts the names not stored yet (sorted: concurrent writers lock them in one order), then reads every id. */
+async function internEndpoints(client: PoolClient, keys: readonly string[]): Promise<Map<string, number>> {
+  const methods = keys.map((key) => key.slice(0, key.indexOf(' ')));
+  const routes = keys.map((key) => key.slice(key.indexOf(' ') + 1));
+  await client.query('INSERT INTO endpoints (method, route) SELECT m, r FROM unnest($1::text[], $2::text[]) AS u(m, r) ORDER BY m, r ON CONFLICT DO NOTHING', [methods, routes]);
+  const { rows } = await client.query<{ id: number; method: string; route: string }>(
+    'SELECT e.id, e.method, e.route FROM endpoints e JOIN unnest($1::text[], $2::text[]) AS u(m, r) ON e.method = u.m AND e.route = u.r', [methods, routes]);
+  return new Map(rows.map((row) => [`${row.method} ${row.route}`, Number(row.id)]));
+}
+
+async function internClients(client: PoolClient, names: readonly string[]): Promise<Map<string, number>> {
+  await client.query('INSERT INTO clients (client) SELECT c FROM unnest($1::text[]) AS u(c) ORDER BY c ON CONFLICT DO NOTHING', [names]);
+  const { rows } = await client.query<{ id: number; client: string }>('SELECT id, client FROM clients WHERE client = ANY($1::text[])', [names]);
+  return new Map(rows.map((row) => [row.client, Number(row.id)]));
+}
+
+interface HitRow {
+  readonly index: number;
+  readonly hit: IncomingHit;
+  readonly endpointId: number;
+  readonly clientId: number;
+  readonly bucket: number | null;
+}
+
+/** One statement for the whole batch, rows in the order given (ids in arrival order); returns the (client id, hit id) pairs stored. */
+async function insertHits(client: PoolClient, rows: readonly HitRow[], receivedMs: number): Promise<Set<string>> {
+  const column = <T>(pick: (row: HitRow) => T) => rows.map(pick);
+  const { rows: stored } = await client.query<{ client_id: number; hit_id: string }>(
+    `INSERT INTO hits (time_ms, received_ms, endpoint_id, client_id, status, duration_ms, dur_bucket, title, host, user_id, event_name, protocol, hit_id)
+      SELECT t, $2, e, c, s, d, b, ti, h, u, ev, p, hid
+      FROM unnest($1::bigint[], $3::int[], $4::int[], $5::int[], $6::float8[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+        WITH ORDINALITY AS x(t, e, c, s, d, b, ti, h, u, ev, p, hid, ord)
+      ORDER BY ord
+      ON CONFLICT DO NOTHING
+      RETURNING client_id, hit_id`,
+    [
+      column((r) => r.hit.timeMs), receivedMs, column((r) => r.endpointId), column((r) => r.clientId), column((r) => r.hit.status ?? null),
+      column((r) => r.hit.durationMs ?? null), column((r) => r.bucket), column((r) => r.hit.title ?? null), column((r) => r.hit.host ?? null),
+      column((r) => r.hit.userId ?? null), column((r) => r.hit.eventName), column((r) => r.hit.protocol), column((r) => r.hit.hitId ?? null),
+    ],
+  );
+  return new Set(stored.filter((row) => row.hit_id !== null).map((row) => `${row.client_id} ${row.hit_id}`));
+}
+
+/** The batch's rollup rows, one upsert per table, sorted by key. */
+async function writeRollups(client: PoolClient, batch: RollupBatch): Promise<void> {
+  const hourly = [...batch.hourly.values()].sort((a, b) => a.hour - b.hour || a.endpointId - b.endpointId);
+  if (hourly.length > 0) {
+    await client.query(`INSERT INTO hourly (hour, endpoint_id, hits, server_errors, client_errors, known_status, first_ms, last_ms)
+        SELECT * FROM unnest($1::int[], $2::int[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
+        ON CONFLICT (hour, endpoint_id) DO UPDATE SET hits = hourly.hits + excluded.hits, server_errors = hourly.server_errors + excluded.server_errors,
+          client_errors = hourly.client_errors + excluded.client_errors, known_status = hourly.known_status + excluded.known_status,
+          first_ms = least(hourly.first_ms, excluded.first_ms), last_ms = greatest(hourly.last_ms, excluded.last_ms)`,
+      [hourly.map((r) => r.hour), hourly.map((r) => r.endpointId), hourly.map((r) => r.hits), hourly.map((r) => r.serverErrors),
+        hourly.map((r) => r.clientErrors), hourly.map((r) => r.knownStatus), hourly.map((r) => r.firstMs), hourly.map((r) => r.lastMs)]);
+  }
+  const durations = sortKeyed(batch.durations.values());
+  if (durations.length > 0) {
+    await client.query(`INSERT INTO hourly_durations (hour, endpoint_id, bucket, count) SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::bigint[])
+        ON CONFLICT (hour, endpoint_id, bucket) DO UPDATE SET count = hourly_durations.count + excluded.count`,
+      [durations.map((r) => r.hour), durations.map((r) => r.endpointId), durations.map((r) => r.item), durations.map((r) => r.count)]);
+  }
+  const clients = sortKeyed(batch.clients.values());
+  if (clients.length > 0) {
+    await client.query('INSERT INTO hourly_clients (hour, endpoint_id, client_id) SELECT * FROM unnest($1::int[], $2::int[], $3::int[]) ON CONFLICT DO NOTHING',
+      [clients.map((r) => r.hour), clients.map((r) => r.endpointId), clients.map((r) => r.item)]);
+  }
+}
+
+function sortKeyed(rows: Iterable<KeyedRow>): KeyedRow[] {
+  return [...rows].sort((a, b) => a.hour - b.hour || a.endpointId - b.endpointId || a.item - b.item);
+}

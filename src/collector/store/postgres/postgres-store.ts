@@ -1,0 +1,193 @@
+import type { Pool, PoolClient } from 'pg';
+import { FootfallError } from '../../../errors.js';
+import { optionKeys, refuseUnknownKeys } from '../../../option-checks.js';
+import { compareRoutes } from '../../route-match.js';
+import type { DeclaredRoute, StoredHit } from '../../types.js';
+import { RAW_SINCE } from '../prune-raw-hits.js';
+import type { AsyncStore, InsertResult, PruneResult } from '../store.js';
+import { HOUR_MS } from '../time-grains.js';
+import { connectError } from './connect-errors.js';
+import { migrate } from './migrations.js';
+import { createPgInsert } from './pg-insert.js';
+import { pgEndpoints, pgTimeseries, readRawSince, rows } from './pg-reads.js';
+import { parsePostgresTarget } from './postgres-target.js';
+import type { PostgresTarget } from './postgres-target.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:5432/db` (the password is never shown in messages). */
+  url: string;
+  /** The PostgreSQL schema that holds the store's tables, created if missing. @default 'public' */
+  schema?: string;
+  /** How long opening a connection may take before the store reports the database unreachable. @default 10000 */
+  connectTimeoutMs?: number;
+  /** Connections in the pool. @default 10 */
+  maxConnections?: number;
+}
+
+const KNOWN = optionKeys<PostgresStoreOptions>({ url: true, schema: true, connectTimeoutMs: true, maxConnections: true });
+
+/** A write that lost a deadlock or a serialization race is tried again, whole, up to this many times. */
+const WRITE_ATTEMPTS = 3;
+const RETRYABLE = new Set(['40P01', '40001']);
+
+/**
+ * The collector's store on PostgreSQL (node-postgres, a Pool), for several collectors sharing
+ * one database: the same tables as SQLite's store (raw hits, endpoint and client dictionaries,
+ * hourly rollups), answers computed by the same planning and grouping code, so they are equal
+ * to SQLite's for the same hits. Opening creates the schema and applies migrations under an
+ * advisory lock. See docs/collector-storage.md ("PostgreSQL store").
+ */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<AsyncStore> {
+  if (typeof options !== 'object' || options === null) throw new FootfallError('FOOTFALL_ERR_INVALID_DATABASE_URL', String(options));
+  refuseUnknownKeys(options, KNOWN, 'createPostgresStore()');
+  const target = parsePostgresTarget(options.url, options.schema);
+  const connectTimeoutMs = positive('connectTimeoutMs', options.connectTimeoutMs, 10_000);
+  const maxConnections = positive('maxConnections', options.maxConnections, 10);
+  const Pool = await loadPool(target);
+  const pool = new Pool({ connectionString: target.url, options: `-c search_path=${target.schema}`, connectionTimeoutMillis: connectTimeoutMs, max: maxConnections });
+  // An idle connection that breaks is dropped by the pool; the next query reports the failure.
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    try {
+      await migrate(client, target);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw connectError(error, target);
+  }
+  return storeOn(pool);
+}
+
+function positive(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, 'a whole number above 0', JSON.stringify(value) ?? String(value));
+}
+
+async function loadPool(target: PostgresTarget): Promise<typeof Pool> {
+  try {
+    const pg = (await import('pg')).default;
+    return pg.Pool;
+  } catch (error) {
+    throw new FootfallError('FOOTFALL_ERR_STORE_UNAVAILABLE', target.label, `the pg package (8.x) could not be loaded, install it with \`npm i pg@8\` (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+function storeOn(pool: Pool): AsyncStore {
+  const insertHits = createPgInsert();
+  let closed: Promise<void> | undefined;
+  const transaction = async <T>(begin: string, work: (client: PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      await client.query(begin);
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+  // Reads that must agree with each other (rollups, raw edges, the retention mark) share one snapshot.
+  const read = <T>(work: (client: PoolClient) => Promise<T>) => transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', work);
+  const write = async <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await transaction('BEGIN', work);
+      } catch (error) {
+        if (attempt >= WRITE_ATTEMPTS || !RETRYABLE.has(String((error as { code?: unknown }).code))) throw error;
+      }
+    }
+  };
+  const routes = async (): Promise<DeclaredRoute[]> =>
+    (await pool.query<{ method: string; route: string }>('SELECT method, route FROM routes')).rows.map(({ method, route }) => ({ method, route })).sort(compareRoutes);
+  const routesIn = async (client: PoolClient): Promise<DeclaredRoute[]> =>
+    (await rows(client, 'SELECT method, route FROM routes', [])).map(([method, route]) => ({ method: String(method), route: String(route) })).sort(compareRoutes);
+  return {
+    insert: async (hits, receivedMs): Promise<InsertResult> => {
+      const written = await write((client) => insertHits(client, hits, receivedMs));
+      written.committed();
+      return written.result;
+    },
+    setRoutes: (declared) => write(async (client) => {
+      await client.query('DELETE FROM routes');
+      if (declared.length === 0) return;
+      await client.query('INSERT INTO routes (method, route) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING',
+        [declared.map((route) => route.method.toUpperCase()), declared.map((route) => route.route)]);
+    }),
+    routes,
+    endpoints: (range, declared) => read(async (client) => pgEndpoints(client, range, declared ?? await routesIn(client))),
+    timeseries: (query, declared) => read(async (client) => pgTimeseries(client, query, declared ?? await routesIn(client))),
+    recentHits: async (limit, order) => {
+      const by = order?.byTime === true ? 'h.time_ms DESC, h.id DESC' : 'h.id DESC';
+      const { rows: found } = await pool.query<unknown[]>({
+        text: `SELECT h.id, h.time_ms, h.received_ms, h.protocol, e.method, e.route, h.status, h.duration_ms, c.client, h.user_id, h.title, h.host, h.event_name, h.hit_id
+          FROM hits h JOIN endpoints e ON e.id = h.endpoint_id JOIN clients c ON c.id = h.client_id ORDER BY ${by} LIMIT $1`,
+        values: [limit],
+        rowMode: 'array',
+      });
+      return found.map(toStoredHit);
+    },
+    timeSpan: async () => {
+      const { rows: [row] } = await pool.query<unknown[]>({
+        text: `SELECT min(a), max(b) FROM (SELECT min(time_ms) AS a, max(time_ms) AS b FROM hits
+          UNION ALL SELECT min(first_ms), NULL FROM hourly WHERE hour = (SELECT min(hour) FROM hourly)
+          UNION ALL SELECT NULL, max(last_ms) FROM hourly WHERE hour = (SELECT max(hour) FROM hourly)) AS span`,
+        rowMode: 'array',
+      });
+      const [first, last] = row ?? [];
+      return first === null || first === undefined ? undefined : { firstMs: Number(first), lastMs: Number(last) };
+    },
+    count: async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM hits')).rows[0]?.n ?? 0),
+    pruneRawHits: async (beforeMs, maxRows): Promise<PruneResult> => {
+      if (!Number.isFinite(beforeMs)) throw new RangeError(`pruneRawHits: beforeMs must be a finite epoch ms, got ${beforeMs}`);
+      if (!Number.isInteger(maxRows) || maxRows < 1) throw new RangeError(`pruneRawHits: maxRows must be a whole number of at least 1, got ${maxRows}`);
+      const before = Math.floor(beforeMs / HOUR_MS) * HOUR_MS;
+      return write(async (client) => {
+        // Oldest first through the time index; rows another collector is pruning right now are skipped.
+        const { rowCount } = await client.query('DELETE FROM hits WHERE id IN (SELECT id FROM hits WHERE time_ms < $1 ORDER BY time_ms, id LIMIT $2 FOR UPDATE SKIP LOCKED)', [before, maxRows]);
+        const deleted = rowCount ?? 0;
+        if (deleted > 0) {
+          await client.query('INSERT INTO store_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = greatest(store_state.value, excluded.value)', [RAW_SINCE, before]);
+        }
+        return { deleted, done: deleted < maxRows };
+      });
+    },
+    rawSinceMs: async () => {
+      const client = await pool.connect();
+      try {
+        return await readRawSince(client);
+      } finally {
+        client.release();
+      }
+    },
+    close: () => (closed ??= pool.end()),
+  };
+}
+
+/** A `hits` row (in the recent query's column order) as a StoredHit, without absent fields, as the SQLite store gives it. */
+function toStoredHit(row: unknown[]): StoredHit {
+  const [id, timeMs, receivedMs, protocol, method, route, status, durationMs, client, userId, title, host, eventName, hitId] = row;
+  const hit: { -readonly [K in keyof StoredHit]: StoredHit[K] } = {
+    id: Number(id),
+    timeMs: Number(timeMs),
+    receivedMs: Number(receivedMs),
+    protocol: protocol === 'ua' ? 'ua' : 'ga4',
+    method: String(method),
+    route: String(route),
+    client: String(client),
+    eventName: String(eventName),
+  };
+  if (status !== null) hit.status = Number(status);
+  if (durationMs !== null) hit.durationMs = Number(durationMs);
+  if (userId !== null) hit.userId = String(userId);
+  if (title !== null) hit.title = String(title);
+  if (host !== null) hit.host = String(host);
+  if (hitId !== null) hit.hitId = String(hitId);
+  return hit;
+}
