@@ -15,7 +15,7 @@ export function connectError(error: unknown, target: PostgresTarget): unknown {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   const cause = withoutPassword(typeof message === 'string' && message !== '' ? message : String(error), target.url);
   const errno = typeof code === 'string' ? code : '';
-  if (UNREACHABLE.has(errno) || /timeout|terminated unexpectedly|Connection terminated/i.test(cause) && errno === '') {
+  if (UNREACHABLE.has(errno) || (errno === '' && /timeout|terminated unexpectedly/i.test(cause))) {
     return new FootfallError('FOOTFALL_ERR_DATABASE_UNREACHABLE', target.label, errno === '' ? cause : `${errno} (${cause})`);
   }
   if (errno.startsWith('28')) return new FootfallError('FOOTFALL_ERR_DATABASE_AUTH', target.label, cause);
