@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
+import pg from 'pg';
 import { isFootfallError } from '../../src/errors.js';
 import { PG_SCHEMA_VERSION } from '../../src/collector/store/postgres/migrations.js';
 import { createPostgresStore } from '../../src/collector/store/postgres/postgres-store.js';
@@ -47,6 +48,15 @@ function footfallError(code: string, ...parts: string[]) {
 
 function hit(timeMs: number, fields: Partial<IncomingHit> = {}): IncomingHit {
   return { timeMs, protocol: 'ga4', method: 'GET', route: '/v1/users/:id', client: 'c1', eventName: 'page_view', ...fields };
+}
+
+/** Waits (up to 30 s) until `condition` holds. */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the store to wait on a lock');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 async function versions(name: string): Promise<number[]> {
@@ -134,6 +144,32 @@ describe('PostgreSQL store: writes', () => {
     assert.deepEqual(await store.insert([hit(D0, { route: '/new', client: 'new-client', hitId: 'x' })], D0), { stored: 1, duplicates: [] });
     assert.deepEqual((await store.endpoints({})).endpoints.map((e) => [e.route, e.hits, e.clients]), [['/new', 1, 1]]);
     await store.close();
+  });
+
+  it('a write that loses a deadlock to another transaction is tried again, whole', async () => {
+    const name = schema();
+    const app = `ff_${name}`; // names the store's connections, to see when one waits
+    const store = await createPostgresStore({ url: `${PG_URL}?application_name=${app}`, schema: name });
+    await store.insert([hit(D0, { hitId: 'h0' })], D0); // the endpoint and the client exist
+    const other = new pg.Client({ connectionString: PG_URL });
+    await other.connect();
+    try {
+      const row = (hitId: string) => other.query(`INSERT INTO ${name}.hits (time_ms, received_ms, endpoint_id, client_id, event_name, protocol, hit_id)
+        SELECT $1, $1, (SELECT id FROM ${name}.endpoints), (SELECT id FROM ${name}.clients), 'page_view', 'ga4', $2`, [D0, hitId]);
+      await other.query('BEGIN');
+      await row('h2');
+      // The store inserts h1, then waits for the other transaction's h2...
+      const writing = store.insert([hit(D0, { hitId: 'h1' }), hit(D0, { hitId: 'h2' })], D0);
+      await until(async () => (await adminQuery(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [app])).rows[0].n > 0);
+      // ...which now waits for the store's h1: a deadlock; PostgreSQL ends the store's transaction, the first to wait.
+      await row('h1');
+      await other.query('COMMIT');
+      assert.deepEqual(await writing, { stored: 0, duplicates: [0, 1] });
+      assert.equal(await store.count(), 3);
+    } finally {
+      await other.end();
+      await store.close();
+    }
   });
 
   it('two stores on one schema (two collectors) store each (client, hit id) once, whichever wins', async () => {
