@@ -94,6 +94,8 @@ const RANGES: TimeRange[] = [
   { sinceMs: D0 + 3 * DAY + 1 },
   { untilMs: D0 + 2 * DAY - 1 },
   { sinceMs: D0 + 30 * DAY },
+  { sinceMs: D0 + 10 * HOUR + 0.5, untilMs: D0 + 2 * DAY + 3 * HOUR + 0.25 },
+  { sinceMs: -1e16, untilMs: D0 + DAY + 1 },
 ];
 
 const GRAINS = [HOUR, DAY, 6 * HOUR, 15 * 60_000, 7 * 60_000 + 3000];

@@ -15,6 +15,15 @@ import { add, reportedNames, toSeries } from '../timeseries-query.js';
 
 const EMPTY: Span = [0, 0];
 
+/**
+ * A raw span in whole ms: `time_ms` is a whole number, so `time_ms >= from` holds exactly when
+ * `time_ms >= ceil(from)` (and so for `<`), and a range may have fractions that a bigint
+ * parameter refuses. Hour indexes are compared as bigint: an open or far range goes past int4.
+ */
+function wholeMs([from, to]: Span): Span {
+  return [Math.ceil(from), Math.ceil(to)];
+}
+
 /** Rows as arrays, in column order, like better-sqlite3's `.raw()`. */
 export async function rows(client: PoolClient, text: string, values: readonly unknown[]): Promise<Row[]> {
   const result = await client.query<Row>({ text, values: [...values], rowMode: 'array' });
@@ -36,17 +45,17 @@ export async function pgEndpoints(client: PoolClient, range: TimeRange, declared
   const hours = plan.hours ?? EMPTY;
   const parts = async (hourly: string, raw: string): Promise<Row[][]> => {
     const found = [await rows(client, hourly, hours)];
-    for (const [from, to] of plan.raw) found.push(await rows(client, raw, [from, to]));
+    for (const span of plan.raw) found.push(await rows(client, raw, wholeMs(span)));
     return found;
   };
   const totals = await parts(
-    'SELECT endpoint_id, sum(hits), sum(server_errors), sum(client_errors), sum(known_status), min(first_ms), max(last_ms) FROM hourly WHERE hour >= $1 AND hour < $2 GROUP BY endpoint_id',
+    'SELECT endpoint_id, sum(hits), sum(server_errors), sum(client_errors), sum(known_status), min(first_ms), max(last_ms) FROM hourly WHERE hour >= $1::bigint AND hour < $2::bigint GROUP BY endpoint_id',
     `SELECT endpoint_id, count(*), count(CASE WHEN status >= 500 THEN 1 END), count(CASE WHEN status >= 400 AND status < 500 THEN 1 END), count(status), min(time_ms), max(time_ms)
       FROM hits WHERE time_ms >= $1 AND time_ms < $2 AND ${IS_PAGE_VIEW_SQL} GROUP BY endpoint_id`,
   );
   for (const part of totals) addTotals(part, tally);
   const durations = await parts(
-    'SELECT endpoint_id, bucket, sum(count) FROM hourly_durations WHERE hour >= $1 AND hour < $2 GROUP BY endpoint_id, bucket',
+    'SELECT endpoint_id, bucket, sum(count) FROM hourly_durations WHERE hour >= $1::bigint AND hour < $2::bigint GROUP BY endpoint_id, bucket',
     `SELECT endpoint_id, dur_bucket, count(*) FROM hits WHERE time_ms >= $1 AND time_ms < $2 AND dur_bucket IS NOT NULL AND ${IS_PAGE_VIEW_SQL} GROUP BY endpoint_id, dur_bucket`,
   );
   for (const part of durations) for (const row of part) addDurations(row, tally);
@@ -72,10 +81,10 @@ async function endpointNames(client: PoolClient): Promise<Map<number, DeclaredRo
  */
 async function countClients(client: PoolClient, hours: Span, raw: readonly Span[], groupOf: ReadonlyMap<number, number>): Promise<ClientCounts> {
   if (raw.length > 2) throw new Error(`internal: ${raw.length} raw spans`);
-  const [r0, r1] = [raw[0] ?? EMPTY, raw[1] ?? EMPTY];
+  const [r0, r1] = [wholeMs(raw[0] ?? EMPTY), wholeMs(raw[1] ?? EMPTY)];
   const shared = sharedGroups(groupOf);
   const result = await rows(client, `WITH pairs AS MATERIALIZED (
-      SELECT endpoint_id, client_id FROM hourly_clients WHERE hour >= $1 AND hour < $2
+      SELECT endpoint_id, client_id FROM hourly_clients WHERE hour >= $1::bigint AND hour < $2::bigint
       UNION SELECT endpoint_id, client_id FROM hits WHERE time_ms >= $3 AND time_ms < $4 AND ${IS_PAGE_VIEW_SQL}
       UNION SELECT endpoint_id, client_id FROM hits WHERE time_ms >= $5 AND time_ms < $6 AND ${IS_PAGE_VIEW_SQL}
     )
@@ -96,11 +105,11 @@ export async function pgTimeseries(client: PoolClient, query: TimeSeriesQuery, d
     : [...names].filter(([, name]) => name.route === query.route && (query.method === undefined || name.method === query.method)).map(([id]) => id);
   const counts: Counts = new Map();
   const read = async (span: Span, hourly: boolean) => {
-    const params: unknown[] = hourly ? [span[0], span[1]] : [span[0], span[1], query.bucketMs];
+    const params: unknown[] = hourly ? [span[0], span[1]] : [...wholeMs(span), query.bucketMs];
     if (only !== undefined) params.push(only);
     const filter = only === undefined ? '' : ` AND endpoint_id = ANY($${params.length}::int[])`;
     const sql = hourly
-      ? `SELECT endpoint_id, hour, hits FROM hourly WHERE hour >= $1 AND hour < $2${filter}`
+      ? `SELECT endpoint_id, hour, hits FROM hourly WHERE hour >= $1::bigint AND hour < $2::bigint${filter}`
       : `SELECT endpoint_id, time_ms - ((time_ms % $3::bigint) + $3::bigint) % $3::bigint, count(*) FROM hits
           WHERE time_ms >= $1 AND time_ms < $2 AND ${IS_PAGE_VIEW_SQL}${filter} GROUP BY 1, 2`;
     for (const [endpointId, start, hits] of await rows(client, sql, params)) {
