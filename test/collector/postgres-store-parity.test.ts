@@ -154,8 +154,11 @@ describe('PostgreSQL store: the same answers as SQLite', () => {
   });
 
   it('keeps the declared inventory and answers with it the same', async () => {
-    await pgStore.setRoutes([...DECLARED, { method: 'get', route: '/v1/things' }]);
-    await sqlite.setRoutes([...DECLARED, { method: 'get', route: '/v1/things' }]);
+    // Lower-case methods are stored upper-case; a route given twice is kept once.
+    const given = [...DECLARED, { method: 'get', route: '/v1/things' }, { method: 'get', route: '/v1/users/:userId' }];
+    await pgStore.setRoutes(given);
+    await sqlite.setRoutes(given);
+    assert.equal((await pgStore.routes()).length, DECLARED.length + 1);
     assert.deepEqual(await pgStore.routes(), await sqlite.routes());
     for (const range of RANGES) assert.deepEqual(await pgStore.endpoints(range), await sqlite.endpoints(range), JSON.stringify(range));
     assert.ok((await pgStore.endpoints({})).unused.length > 0, 'an unused declared route');
