@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { FootfallError, isFootfallError } from '../../errors.js';
-import type { DeclaredRoute, StoredHit } from '../types.js';
+import type { DeclaredRoute } from '../types.js';
+import { toStoredHit } from './stored-hit-row.js';
 import { compareRoutes } from '../route-match.js';
 import { createEndpointsQuery } from './endpoints-query.js';
 import { createInsertHits } from './insert-hits.js';
@@ -134,26 +135,4 @@ function isMissing(error: unknown): boolean {
 function firstLine(text: string): string {
   const line = text.split('\n', 1)[0] ?? '';
   return line.length > 200 ? `${line.slice(0, 200)}...` : line;
-}
-
-/** A `hits` row (in the recent query's column order) as a StoredHit, without absent fields. */
-function toStoredHit(row: unknown[]): StoredHit {
-  const [id, timeMs, receivedMs, protocol, method, route, status, durationMs, client, userId, title, host, eventName, hitId] = row;
-  const hit: { -readonly [K in keyof StoredHit]: StoredHit[K] } = {
-    id: Number(id),
-    timeMs: Number(timeMs),
-    receivedMs: Number(receivedMs),
-    protocol: protocol === 'ua' ? 'ua' : 'ga4',
-    method: String(method),
-    route: String(route),
-    client: String(client),
-    eventName: String(eventName),
-  };
-  if (status !== null) hit.status = Number(status);
-  if (durationMs !== null) hit.durationMs = Number(durationMs);
-  if (userId !== null) hit.userId = String(userId);
-  if (title !== null) hit.title = String(title);
-  if (host !== null) hit.host = String(host);
-  if (hitId !== null) hit.hitId = String(hitId);
-  return hit;
 }

@@ -2,7 +2,8 @@ import type { Pool, PoolClient } from 'pg';
 import { FootfallError } from '../../../errors.js';
 import { optionKeys, refuseUnknownKeys } from '../../../option-checks.js';
 import { compareRoutes } from '../../route-match.js';
-import type { DeclaredRoute, StoredHit } from '../../types.js';
+import type { DeclaredRoute } from '../../types.js';
+import { toStoredHit } from '../stored-hit-row.js';
 import { RAW_SINCE } from '../prune-raw-hits.js';
 import type { AsyncStore, InsertResult, PruneResult } from '../store.js';
 import { HOUR_MS } from '../time-grains.js';
@@ -168,26 +169,4 @@ function storeOn(pool: Pool): AsyncStore {
     },
     close: () => (closed ??= pool.end()),
   };
-}
-
-/** A `hits` row (in the recent query's column order) as a StoredHit, without absent fields, as the SQLite store gives it. */
-function toStoredHit(row: unknown[]): StoredHit {
-  const [id, timeMs, receivedMs, protocol, method, route, status, durationMs, client, userId, title, host, eventName, hitId] = row;
-  const hit: { -readonly [K in keyof StoredHit]: StoredHit[K] } = {
-    id: Number(id),
-    timeMs: Number(timeMs),
-    receivedMs: Number(receivedMs),
-    protocol: protocol === 'ua' ? 'ua' : 'ga4',
-    method: String(method),
-    route: String(route),
-    client: String(client),
-    eventName: String(eventName),
-  };
-  if (status !== null) hit.status = Number(status);
-  if (durationMs !== null) hit.durationMs = Number(durationMs);
-  if (userId !== null) hit.userId = String(userId);
-  if (title !== null) hit.title = String(title);
-  if (host !== null) hit.host = String(host);
-  if (hitId !== null) hit.hitId = String(hitId);
-  return hit;
 }
