@@ -23,6 +23,13 @@ export function integerOption(name: string, value: unknown, fallback: number, mi
   throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, expected, describeValue(value));
 }
 
+/** A safe integer from `min` to `max`; `expected` words it for the message. */
+export function boundedIntegerOption(name: string, value: unknown, fallback: number, min: number, max: number, expected = `an integer from ${min} to ${max}`): number {
+  const number = integerOption(name, value, fallback, min, expected);
+  if (number > max) throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, expected, describeValue(value));
+  return number;
+}
+
 export function oneOfOption<const T extends readonly string[]>(name: string, value: unknown, allowed: T, fallback: T[number]): T[number] {
   if (value === undefined) return fallback;
   if (typeof value === 'string' && allowed.includes(value)) return value;

@@ -1,7 +1,7 @@
 import type { Clock } from '../delivery/clock.js';
 import { systemClock } from '../delivery/clock.js';
 import { FootfallError, describeSecret, describeValue } from '../errors.js';
-import { booleanOption, functionOption, integerOption, oneOfOption, optionKeys, rateOption, refuseUnknownKeys } from '../option-checks.js';
+import { booleanOption, boundedIntegerOption, functionOption, integerOption, oneOfOption, optionKeys, rateOption, refuseUnknownKeys } from '../option-checks.js';
 import type { FaultOptions, ResolvedFaults } from './faults.js';
 import { DEFAULT_PRUNE_EVERY_MS } from './retention.js';
 import { resolveFaults } from './faults.js';
@@ -100,20 +100,19 @@ export function resolveCollectorOptions(options: CollectorOptions = {}): Resolve
   }
   const resolved: ResolvedCollectorOptions = {
     host,
-    port: integerOption('port', options.port, 8787, 0, 'an integer from 0 to 65535'),
+    port: boundedIntegerOption('port', options.port, 8787, 0, 65535),
     dbFile: dbFileOption(options),
     keepHealthRoutes: booleanOption('keepHealthRoutes', options.keepHealthRoutes, false),
     output: oneOfOption('output', options.output, ['text', 'json', 'none'] as const, 'text'),
     log: functionOption('log', options.log) ?? ((line: string) => void process.stdout.write(`${line}\n`)),
     clock: options.clock ?? systemClock,
-    pruneEveryMs: boundedInteger('pruneEveryMs', options.pruneEveryMs, DEFAULT_PRUNE_EVERY_MS, 1000, 86_400_000, 'a whole number of milliseconds from 1000 to 86400000'),
+    pruneEveryMs: boundedIntegerOption('pruneEveryMs', options.pruneEveryMs, DEFAULT_PRUNE_EVERY_MS, 1000, 86_400_000, 'a whole number of milliseconds from 1000 to 86400000'),
     faults: resolveFaults(checkFaults(options)),
   };
-  if (resolved.port > 65535) throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'port', 'an integer from 0 to 65535', describeValue(options.port));
   if (token !== undefined) resolved.token = token;
   const apiSecret = secretOption('apiSecret', options.apiSecret);
   if (apiSecret !== undefined) resolved.apiSecret = apiSecret;
-  if (options.retainDays !== undefined) resolved.retainDays = boundedInteger('retainDays', options.retainDays, 0, 1, MAX_RETAIN_DAYS, `a whole number of days from 1 to ${MAX_RETAIN_DAYS}`);
+  if (options.retainDays !== undefined) resolved.retainDays = boundedIntegerOption('retainDays', options.retainDays, 0, 1, MAX_RETAIN_DAYS, `a whole number of days from 1 to ${MAX_RETAIN_DAYS}`);
   if (options.store !== undefined) resolved.store = options.store;
   if (options.routes !== undefined) resolved.routes = options.routes;
   const onRequest = functionOption('onRequest', options.onRequest);
@@ -138,11 +137,6 @@ function checkFaults(options: FaultOptions): FaultOptions {
   return checked;
 }
 
-function boundedInteger(name: string, value: unknown, fallback: number, min: number, max: number, expected: string): number {
-  const number = integerOption(name, value, fallback, min, expected);
-  if (number > max) throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, expected, describeValue(value));
-  return number;
-}
 
 /** `:memory:` with `memory: true`, which leaves no room for a file. */
 function dbFileOption(options: CollectorOptions): string {

@@ -1,7 +1,7 @@
 import type { QueueDestination } from '../delivery/queue-destination.js';
 import { FootfallError, describeValue } from '../errors.js';
 import { readFootfallEnv } from '../internal/footfall-env.js';
-import { integerOption, optionKeys, refuseUnknownKeys } from '../option-checks.js';
+import { boundedIntegerOption, optionKeys, refuseUnknownKeys } from '../option-checks.js';
 import { MAX_HITS_PER_JOB } from '../protocols/queue/job.js';
 import { createRedisTransport } from './redis-transport.js';
 import { parseRedisUrl } from './redis-url.js';
@@ -54,16 +54,10 @@ export function resolveQueueOptions(options: QueueOptions) {
     target,
     name: queueName('name', options.name, DEFAULT_QUEUE_NAME),
     prefix: queueName('prefix', options.prefix, DEFAULT_PREFIX),
-    hitsPerJob: hitsPerJob(options.hitsPerJob),
+    hitsPerJob: boundedIntegerOption('hitsPerJob', options.hitsPerJob, DEFAULT_HITS_PER_JOB, 1, MAX_HITS_PER_JOB),
   };
 }
 
-function hitsPerJob(value: unknown): number {
-  const expected = `an integer from 1 to ${MAX_HITS_PER_JOB}`;
-  const count = integerOption('hitsPerJob', value, DEFAULT_HITS_PER_JOB, 1, expected);
-  if (count > MAX_HITS_PER_JOB) throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'hitsPerJob', expected, describeValue(value));
-  return count;
-}
 
 function queueName(option: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
