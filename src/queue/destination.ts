@@ -3,6 +3,7 @@ import { FootfallError, describeValue } from '../errors.js';
 import { readFootfallEnv } from '../internal/footfall-env.js';
 import { boundedIntegerOption, optionKeys, refuseUnknownKeys } from '../option-checks.js';
 import { MAX_HITS_PER_JOB } from '../protocols/queue/job.js';
+import { DEFAULT_HITS_PER_JOB, DEFAULT_PREFIX, DEFAULT_QUEUE_NAME, QUEUE_NAME, QUEUE_NAME_EXPECTED } from './defaults.js';
 import { createRedisTransport } from './redis-transport.js';
 import { parseRedisUrl } from './redis-url.js';
 
@@ -17,13 +18,8 @@ export interface QueueOptions {
   hitsPerJob?: number | undefined;
 }
 
-export const DEFAULT_QUEUE_NAME = 'footfall';
-export const DEFAULT_PREFIX = 'bull';
-export const DEFAULT_HITS_PER_JOB = 250;
 
 const KEYS = optionKeys<QueueOptions>({ redisUrl: true, name: true, prefix: true, hitsPerJob: true });
-/** BullMQ keys are `<prefix>:<name>:...`: no colon in either, nothing exotic. */
-const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 
 /**
  * A destination for createTracker: hits go to a Redis queue (BullMQ), one job per batch of
@@ -61,6 +57,6 @@ export function resolveQueueOptions(options: QueueOptions) {
 
 function queueName(option: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !NAME.test(value)) throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', option, '1 to 100 letters, digits, "_", "." or "-" (no ":")', describeValue(value));
+  if (typeof value !== 'string' || !QUEUE_NAME.test(value)) throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', option, QUEUE_NAME_EXPECTED, describeValue(value));
   return value;
 }

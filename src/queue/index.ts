@@ -3,7 +3,8 @@
  * createTracker in each web process; `startWorker()` (or `footfall worker`) delivers the jobs.
  * bullmq and ioredis, optional peer dependencies, are loaded by this entry only.
  */
-export { queue, DEFAULT_HITS_PER_JOB, DEFAULT_PREFIX, DEFAULT_QUEUE_NAME, type QueueOptions } from './destination.js';
+export { queue, type QueueOptions } from './destination.js';
+export { DEFAULT_HITS_PER_JOB, DEFAULT_PREFIX, DEFAULT_QUEUE_NAME } from './defaults.js';
 export { startWorker, workerSummary, type FootfallWorker, type WorkerOptions, type WorkerStats } from './worker.js';
 export { retryFailedJobs } from './retry-failed.js';
 export type { QueueDestination } from '../delivery/queue-destination.js';

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { checkRedis, workerConnection } from './connection.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from './defaults.js';
 import { resolveQueueOptions, type QueueOptions } from './destination.js';
 
 /**
@@ -8,7 +9,7 @@ import { resolveQueueOptions, type QueueOptions } from './destination.js';
  */
 export async function retryFailedJobs(options: Pick<QueueOptions, 'redisUrl' | 'name' | 'prefix'> & { connectTimeoutMs?: number }): Promise<number> {
   const { target, name, prefix } = resolveQueueOptions({ redisUrl: options.redisUrl, name: options.name, prefix: options.prefix });
-  await checkRedis(target, options.connectTimeoutMs ?? 5_000);
+  await checkRedis(target, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
   const connection = workerConnection(target);
   const queue = new Queue(name, { connection, prefix });
   try {

@@ -7,6 +7,7 @@ import { FootfallError, describeValue } from '../errors.js';
 import { integerOption, optionKeys, refuseUnknownKeys } from '../option-checks.js';
 import { MAX_HITS_PER_JOB, readQueueJob } from '../protocols/queue/job.js';
 import { checkRedis, workerConnection } from './connection.js';
+import { DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT_MS } from './defaults.js';
 import { resolveQueueOptions } from './destination.js';
 import { createJobRun, describeReasons, type JobRun } from './job-run.js';
 import { BACKOFF_TYPE, jobBackoffMs } from './job-options.js';
@@ -75,9 +76,9 @@ function resolveWorkerOptions(options: WorkerOptions) {
   return {
     ...shared,
     destination,
-    concurrency: number('concurrency', 32),
-    connectTimeoutMs: number('connectTimeoutMs', 5_000),
-    closeTimeoutMs: number('closeTimeoutMs', 10_000, 0),
+    concurrency: number('concurrency', DEFAULT_CONCURRENCY),
+    connectTimeoutMs: number('connectTimeoutMs', DEFAULT_CONNECT_TIMEOUT_MS),
+    closeTimeoutMs: number('closeTimeoutMs', DEFAULT_CLOSE_TIMEOUT_MS, 0),
     lockDurationMs: number('lockDurationMs', 30_000, 1_000),
     stalledIntervalMs: number('stalledIntervalMs', 30_000, 100),
     maxRetryMs: number('maxRetryMs', 60_000, 0),

@@ -7,6 +7,7 @@ import { ua } from '../../protocols/ua/destination.js';
 // Types only: the queue module loads bullmq and ioredis (optional peers), so it is imported
 // when `footfall worker` runs, never when another command does.
 import type * as QueueModule from '../../queue/index.js';
+import { DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_PREFIX, DEFAULT_QUEUE_NAME, QUEUE_NAME, QUEUE_NAME_EXPECTED } from '../../queue/defaults.js';
 import { parseRedisUrl, type RedisTarget } from '../../queue/redis-url.js';
 import { parseWhole } from '../collector-flags.js';
 import type { CliIo } from '../run.js';
@@ -34,10 +35,6 @@ interface WorkerFlags {
 type Env = Readonly<Record<string, string | undefined>>;
 type Fail = (message: string) => never;
 
-/** The queue's defaults (src/queue/destination.ts, not imported here: it loads bullmq). */
-const DEFAULT_NAME = 'footfall';
-const DEFAULT_PREFIX = 'bull';
-const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
 
 /**
  * `footfall worker`: consumes the Redis queue that web processes fill with `queue()` and
@@ -55,11 +52,11 @@ export function registerWorker(program: Command, io: CliIo, state: { code: numbe
     .option('--api-secret <secret>', 'GA4 Measurement Protocol API secret, or the --to collector\'s --api-secret; never printed (default: $FOOTFALL_GA4_API_SECRET)')
     .addOption(new Option('--region <region>', 'Google collection region: eu sends through region1.google-analytics.com').choices(['global', 'eu']).default('global'))
     .option('--tracking-id <id>', 'deliver as Universal Analytics v1 with this id, to --to (a Footfall collector)', parseTrackingId)
-    .option('--name <name>', 'the queue\'s name, as the web processes\' queue({ name })', parseQueueName, DEFAULT_NAME)
+    .option('--name <name>', 'the queue\'s name, as the web processes\' queue({ name })', parseQueueName, DEFAULT_QUEUE_NAME)
     .option('--prefix <prefix>', 'the queue\'s Redis key prefix, as queue({ prefix })', parseQueueName, DEFAULT_PREFIX)
-    .option('--concurrency <n>', 'jobs worked on at once (default 32)', parseWhole(1_000, 'jobs', 1))
+    .option('--concurrency <n>', `jobs worked on at once (default ${DEFAULT_CONCURRENCY})`, parseWhole(1_000, 'jobs', 1))
     .option('--close-timeout-ms <ms>', `on stop, how long to deliver what this worker holds before handing the rest back to the queue (default ${DEFAULT_CLOSE_TIMEOUT_MS})`, parseWhole(3_600_000, 'milliseconds'))
-    .option('--connect-timeout-ms <ms>', 'how long to wait for Redis to answer at the start (default 5000)', parseWhole(600_000, 'milliseconds', 1))
+    .option('--connect-timeout-ms <ms>', `how long to wait for Redis to answer at the start (default ${DEFAULT_CONNECT_TIMEOUT_MS})`, parseWhole(600_000, 'milliseconds', 1))
     .option('--stats-interval-ms <ms>', 'print a one-line progress summary this often (default: only at the end)', parseWhole(86_400_000, 'milliseconds', 100))
     .option('--retry-failed', 'put every job of the failed set back in the queue, print how many, and exit (no destination needed)')
     .action(async (flags: WorkerFlags, cmd: Command) => {
@@ -87,7 +84,7 @@ async function runWorkerCommand(flags: WorkerFlags, io: CliIo, fail: Fail): Prom
     ...defined('closeTimeoutMs', flags.closeTimeoutMs),
     ...defined('connectTimeoutMs', flags.connectTimeoutMs),
   });
-  io.stdout(`footfall worker: consuming the queue ${queueName} at ${redis.label}, delivering to ${describeDestination(destination)} (concurrency ${flags.concurrency ?? 32}); Ctrl-C or SIGTERM stops\n`);
+  io.stdout(`footfall worker: consuming the queue ${queueName} at ${redis.label}, delivering to ${describeDestination(destination)} (concurrency ${flags.concurrency ?? DEFAULT_CONCURRENCY}); Ctrl-C or SIGTERM stops\n`);
   const progress = flags.statsIntervalMs === undefined ? undefined : setInterval(() => io.stdout(`${workerSummary(worker.stats())}\n`), flags.statsIntervalMs);
   progress?.unref();
   try {
@@ -160,8 +157,8 @@ function checkMeasurementId(value: string, source: string, fail: Fail): void {
 
 /** As queue() checks `name` and `prefix` (BullMQ keys are `<prefix>:<name>:...`). */
 function parseQueueName(value: string): string {
-  if (/^[A-Za-z0-9_.-]{1,100}$/.test(value)) return value;
-  throw new InvalidArgumentError(`expected 1 to 100 letters, digits, "_", "." or "-" (no ":"), got "${value}".`);
+  if (QUEUE_NAME.test(value)) return value;
+  throw new InvalidArgumentError(`expected ${QUEUE_NAME_EXPECTED}, got "${value}".`);
 }
 
 async function loadQueueModule(): Promise<typeof QueueModule> {
