@@ -105,6 +105,11 @@ export function assembleEngine(options: TrackerOptions, internals: TrackerIntern
     if (found === undefined) derived.set(overrides, (found = deriveHitContext(context, overrides)));
     return found;
   };
+  /** Which bound a new hit of `bytes` would pass (hits waiting, or their estimated bytes), if any. */
+  const fullBy = (bytes: number): DropReason | undefined => {
+    if (pending() >= settings.maxQueueSize) return 'queue_full';
+    return batcher.queuedBytes + sender.bytes + bytes > settings.maxQueueBytes ? 'queue_bytes_full' : undefined;
+  };
   const dropFull = (reason: DropReason, input: TrackInput) => {
     warnOnce('FFWRN004');
     books.drop(reason, [], [input]);
@@ -118,8 +123,8 @@ export function assembleEngine(options: TrackerOptions, internals: TrackerIntern
       const info = checkInput(input);
       if (info === undefined) return books.drop('invalid', [], [input]);
       const bytes = estimateBytes(info);
-      if (pending() >= settings.maxQueueSize) return dropFull('queue_full', input);
-      if (batcher.queuedBytes + sender.bytes + bytes > settings.maxQueueBytes) return dropFull('queue_bytes_full', input);
+      const full = fullBy(bytes);
+      if (full !== undefined) return dropFull(full, input);
       batcher.push(info, bytes, contextFor(input.hitOptions), stampOf(info, clock.now()), givenHitId(info), hitIds.next());
       drain.queued();
     } catch {
@@ -136,8 +141,8 @@ export function assembleEngine(options: TrackerOptions, internals: TrackerIntern
         continue;
       }
       const bytes = estimateHitBytes(hit);
-      if (pending() >= settings.maxQueueSize) books.drop('queue_full', [hit], []);
-      else if (batcher.queuedBytes + sender.bytes + bytes > settings.maxQueueBytes) books.drop('queue_bytes_full', [hit], []);
+      const full = fullBy(bytes);
+      if (full !== undefined) books.drop(full, [hit], []);
       else batcher.pushBuilt(hit, bytes, context);
     }
     drain.queued();
