@@ -10,6 +10,7 @@ import { asAsyncStore } from '../../src/collector/store/store.js';
 import type { DeclaredRoute, IncomingHit, StoredHit, TimeRange } from '../../src/collector/types.js';
 import { PG_URL, dropSchema, testSchema } from '../helpers/postgres.js';
 import { expectedEndpoints, expectedTimeseries, uniqueHits } from '../helpers/store-oracle.js';
+import { createRandom as random } from '../../src/collector/random.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -17,17 +18,6 @@ const DAY = 86_400_000;
 const D0 = Date.UTC(2026, 10, 2);
 const DAYS = 6;
 
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ROUTES = ['/v1/users/:id', '/v1/users/42', '/v1/users/77', '/v1/orders/:orderId', '/v1/orders/9/items', '/v1/things', '/health', '(unmatched)', '/repos/octo/hello/pulls/12'];
 const METHODS = ['GET', 'GET', 'GET', 'POST', 'DELETE'];
