@@ -31,26 +31,42 @@ export function createTimeseriesQuery(db: BetterSqlite3.Database): TimeseriesQue
   // One read transaction, so the hourly rollup and the raw edges come from one snapshot.
   return db.transaction((query: TimeSeriesQuery, declared: readonly DeclaredRoute[]) => {
     const names = reportedNames(q.endpoints.all() as Row[], declared);
-    const only = query.route === undefined ? undefined
-      : [...names].filter(([, name]) => name.route === query.route && (query.method === undefined || name.method === query.method)).map(([id]) => id);
+    const only = seriesFilter(names, query);
     const counts: Counts = new Map();
-    const read = (all: BetterSqlite3.Statement, some: BetterSqlite3.Statement, span: Span, hourly: boolean) => {
+    for (const { span, hourly } of seriesReads(query)) {
       const params = { from: span[0], to: span[1], bucketMs: query.bucketMs };
-      const rows = (only === undefined ? all.all(params) : some.all({ ...params, endpointIds: JSON.stringify(only) })) as Row[];
-      for (const [endpointId, start, hits] of rows) {
-        const bucketStartMs = hourly ? Math.floor((Number(start) * HOUR_MS) / query.bucketMs) * query.bucketMs : Number(start);
-        add(counts, Number(endpointId), bucketStartMs, Number(hits));
-      }
-    };
-    const plan = planRange(query);
-    if (query.bucketMs % HOUR_MS === 0) {
-      if (plan.hours !== null) read(q.hourly, q.hourlySome, plan.hours, true);
-      for (const span of plan.raw) read(q.raw, q.rawSome, span, false);
-    } else if (plan.untilMs > plan.sinceMs) {
-      read(q.raw, q.rawSome, [plan.sinceMs, plan.untilMs], false);
+      const [all, some] = hourly ? [q.hourly, q.hourlySome] : [q.raw, q.rawSome];
+      addSeriesRows(counts, (only === undefined ? all.all(params) : some.all({ ...params, endpointIds: JSON.stringify(only) })) as Row[], hourly, query.bucketMs);
     }
     return toSeries(counts, names);
   });
+}
+
+/** The endpoints one route (and method) of `query` covers, or undefined for all. */
+export function seriesFilter(names: ReadonlyMap<number, { method: string; route: string }>, query: TimeSeriesQuery): number[] | undefined {
+  if (query.route === undefined) return undefined;
+  return [...names].filter(([, name]) => name.route === query.route && (query.method === undefined || name.method === query.method)).map(([id]) => id);
+}
+
+/**
+ * What to read for `query`: with buckets of whole hours, the whole hours from the hourly rollup
+ * (`hourly`, hour numbers) and the partial hours at the ends from raw hits; otherwise every raw
+ * hit of the range, bucketed in SQL.
+ */
+export function seriesReads(query: TimeSeriesQuery): { readonly span: Span; readonly hourly: boolean }[] {
+  const plan = planRange(query);
+  if (query.bucketMs % HOUR_MS === 0) {
+    return [...(plan.hours === null ? [] : [{ span: plan.hours, hourly: true }]), ...plan.raw.map((span) => ({ span, hourly: false }))];
+  }
+  return plan.untilMs > plan.sinceMs ? [{ span: [plan.sinceMs, plan.untilMs], hourly: false }] : [];
+}
+
+/** Rows of (endpoint id, bucket start — or hour number when `hourly` —, hits) into `counts`. */
+export function addSeriesRows(counts: Counts, rows: readonly Row[], hourly: boolean, bucketMs: number): void {
+  for (const [endpointId, start, hits] of rows) {
+    const bucketStartMs = hourly ? Math.floor((Number(start) * HOUR_MS) / bucketMs) * bucketMs : Number(start);
+    add(counts, Number(endpointId), bucketStartMs, Number(hits));
+  }
 }
 
 /**

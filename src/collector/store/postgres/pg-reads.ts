@@ -9,9 +9,9 @@ import type { Row, Tally } from '../endpoints-query.js';
 import { IS_PAGE_VIEW_SQL } from '../page-views.js';
 import { RAW_SINCE } from '../prune-raw-hits.js';
 import type { Span } from '../time-grains.js';
-import { HOUR_MS, planRange } from '../time-grains.js';
+import { planRange } from '../time-grains.js';
 import type { Counts } from '../timeseries-query.js';
-import { add, reportedNames, toSeries } from '../timeseries-query.js';
+import { addSeriesRows, reportedNames, seriesFilter, seriesReads, toSeries } from '../timeseries-query.js';
 
 const EMPTY: Span = [0, 0];
 
@@ -101,10 +101,9 @@ async function countClients(client: PoolClient, hours: Span, raw: readonly Span[
  */
 export async function pgTimeseries(client: PoolClient, query: TimeSeriesQuery, declared: readonly DeclaredRoute[]): Promise<TimeSeries[]> {
   const names = reportedNames(await rows(client, 'SELECT id, method, route FROM endpoints', []), declared);
-  const only = query.route === undefined ? undefined
-    : [...names].filter(([, name]) => name.route === query.route && (query.method === undefined || name.method === query.method)).map(([id]) => id);
+  const only = seriesFilter(names, query);
   const counts: Counts = new Map();
-  const read = async (span: Span, hourly: boolean) => {
+  for (const { span, hourly } of seriesReads(query)) {
     const params: unknown[] = hourly ? [span[0], span[1]] : [...wholeMs(span), query.bucketMs];
     if (only !== undefined) params.push(only);
     const filter = only === undefined ? '' : ` AND endpoint_id = ANY($${params.length}::int[])`;
@@ -112,17 +111,7 @@ export async function pgTimeseries(client: PoolClient, query: TimeSeriesQuery, d
       ? `SELECT endpoint_id, hour, hits FROM hourly WHERE hour >= $1::bigint AND hour < $2::bigint${filter}`
       : `SELECT endpoint_id, time_ms - ((time_ms % $3::bigint) + $3::bigint) % $3::bigint, count(*) FROM hits
           WHERE time_ms >= $1 AND time_ms < $2 AND ${IS_PAGE_VIEW_SQL}${filter} GROUP BY 1, 2`;
-    for (const [endpointId, start, hits] of await rows(client, sql, params)) {
-      const bucketStartMs = hourly ? Math.floor((Number(start) * HOUR_MS) / query.bucketMs) * query.bucketMs : Number(start);
-      add(counts, Number(endpointId), bucketStartMs, Number(hits));
-    }
-  };
-  const plan = planRange(query);
-  if (query.bucketMs % HOUR_MS === 0) {
-    if (plan.hours !== null) await read(plan.hours, true);
-    for (const span of plan.raw) await read(span, false);
-  } else if (plan.untilMs > plan.sinceMs) {
-    await read([plan.sinceMs, plan.untilMs], false);
+    addSeriesRows(counts, await rows(client, sql, params), hourly, query.bucketMs);
   }
   return toSeries(counts, names);
 }
