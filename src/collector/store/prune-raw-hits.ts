@@ -30,11 +30,14 @@ export function createPruneRawHits(db: BetterSqlite3.Database): PruneRawHits {
     if (changes > 0) q.write.run(RAW_SINCE, beforeMs);
     return { deleted: changes, done: changes < maxRows };
   });
-  return (beforeMs, maxRows) => {
-    if (!Number.isFinite(beforeMs)) throw new RangeError(`pruneRawHits: beforeMs must be a finite epoch ms, got ${beforeMs}`);
-    if (!Number.isInteger(maxRows) || maxRows < 1) throw new RangeError(`pruneRawHits: maxRows must be a whole number of at least 1, got ${maxRows}`);
-    return prune.immediate(Math.floor(beforeMs / HOUR_MS) * HOUR_MS, maxRows);
-  };
+  return (beforeMs, maxRows) => prune.immediate(pruneCut(beforeMs, maxRows), maxRows);
+}
+
+/** `pruneRawHits`'s arguments checked, for both stores, and its cut: `beforeMs` floored to a whole hour. */
+export function pruneCut(beforeMs: number, maxRows: number): number {
+  if (!Number.isFinite(beforeMs)) throw new RangeError(`pruneRawHits: beforeMs must be a finite epoch ms, got ${beforeMs}`);
+  if (!Number.isInteger(maxRows) || maxRows < 1) throw new RangeError(`pruneRawHits: maxRows must be a whole number of at least 1, got ${maxRows}`);
+  return Math.floor(beforeMs / HOUR_MS) * HOUR_MS;
 }
 
 /** When raw hits are complete from (epoch ms), or undefined when none were ever pruned. */

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { FootfallError, isFootfallError } from '../../errors.js';
 import type { DeclaredRoute } from '../types.js';
-import { toStoredHit } from './stored-hit-row.js';
+import { TIME_SPAN_SQL, recentHitsSql, toStoredHit } from './stored-hit-row.js';
 import { compareRoutes } from '../route-match.js';
 import { createEndpointsQuery } from './endpoints-query.js';
 import { createInsertHits } from './insert-hits.js';
@@ -33,19 +33,14 @@ export function createStoreOn(db: BetterSqlite3.Database): Store {
   const timeseries = createTimeseriesQuery(db);
   const pruneRawHits = createPruneRawHits(db);
   const rawSinceMs = readRawSince(db);
-  const recent = (order: string) => db.prepare(`SELECT h.id, h.time_ms, h.received_ms, h.protocol, e.method, e.route, h.status, h.duration_ms, c.client,
-        h.user_id, h.title, h.host, h.event_name, h.hit_id
-      FROM hits h JOIN endpoints e ON e.id = h.endpoint_id JOIN clients c ON c.id = h.client_id ORDER BY ${order} LIMIT ?`).raw();
+  const recent = (order: string) => db.prepare(recentHitsSql(order, '?')).raw();
   const q = {
     routes: db.prepare('SELECT method, route FROM routes').raw(),
     clearRoutes: db.prepare('DELETE FROM routes'),
     addRoute: db.prepare('INSERT OR IGNORE INTO routes (method, route) VALUES (?, ?)'),
     recent: recent('h.id DESC'),
     recentByTime: recent('h.time_ms DESC, h.id DESC'),
-    // Raw hits and the hourly rollup (which outlives pruned raw hits), each through its key.
-    span: db.prepare(`SELECT min(a), max(b) FROM (SELECT min(time_ms) AS a, max(time_ms) AS b FROM hits
-      UNION ALL SELECT min(first_ms), NULL FROM hourly WHERE hour = (SELECT min(hour) FROM hourly)
-      UNION ALL SELECT NULL, max(last_ms) FROM hourly WHERE hour = (SELECT max(hour) FROM hourly))`).raw(),
+    span: db.prepare(TIME_SPAN_SQL).raw(),
     count: db.prepare('SELECT count(*) FROM hits').pluck(),
   };
   const routes = (): DeclaredRoute[] => (q.routes.all() as unknown[][]).map(([method, route]) => ({ method: String(method), route: String(route) })).sort(compareRoutes);

@@ -3,10 +3,9 @@ import { FootfallError } from '../../../errors.js';
 import { optionKeys, refuseUnknownKeys } from '../../../option-checks.js';
 import { compareRoutes } from '../../route-match.js';
 import type { DeclaredRoute } from '../../types.js';
-import { toStoredHit } from '../stored-hit-row.js';
-import { RAW_SINCE } from '../prune-raw-hits.js';
+import { TIME_SPAN_SQL, recentHitsSql, toStoredHit } from '../stored-hit-row.js';
+import { RAW_SINCE, pruneCut } from '../prune-raw-hits.js';
 import type { AsyncStore, InsertResult, PruneResult } from '../store.js';
-import { HOUR_MS } from '../time-grains.js';
 import { connectError } from './connect-errors.js';
 import { migrate } from './migrations.js';
 import { createPgInsert } from './pg-insert.js';
@@ -127,8 +126,7 @@ function storeOn(pool: Pool): AsyncStore {
     recentHits: async (limit, order) => {
       const by = order?.byTime === true ? 'h.time_ms DESC, h.id DESC' : 'h.id DESC';
       const { rows: found } = await pool.query<unknown[]>({
-        text: `SELECT h.id, h.time_ms, h.received_ms, h.protocol, e.method, e.route, h.status, h.duration_ms, c.client, h.user_id, h.title, h.host, h.event_name, h.hit_id
-          FROM hits h JOIN endpoints e ON e.id = h.endpoint_id JOIN clients c ON c.id = h.client_id ORDER BY ${by} LIMIT $1`,
+        text: recentHitsSql(by, '$1'),
         values: [limit],
         rowMode: 'array',
       });
@@ -136,9 +134,7 @@ function storeOn(pool: Pool): AsyncStore {
     },
     timeSpan: async () => {
       const { rows: [row] } = await pool.query<unknown[]>({
-        text: `SELECT min(a), max(b) FROM (SELECT min(time_ms) AS a, max(time_ms) AS b FROM hits
-          UNION ALL SELECT min(first_ms), NULL FROM hourly WHERE hour = (SELECT min(hour) FROM hourly)
-          UNION ALL SELECT NULL, max(last_ms) FROM hourly WHERE hour = (SELECT max(hour) FROM hourly)) AS span`,
+        text: TIME_SPAN_SQL,
         rowMode: 'array',
       });
       const [first, last] = row ?? [];
@@ -146,9 +142,7 @@ function storeOn(pool: Pool): AsyncStore {
     },
     count: async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM hits')).rows[0]?.n ?? 0),
     pruneRawHits: async (beforeMs, maxRows): Promise<PruneResult> => {
-      if (!Number.isFinite(beforeMs)) throw new RangeError(`pruneRawHits: beforeMs must be a finite epoch ms, got ${beforeMs}`);
-      if (!Number.isInteger(maxRows) || maxRows < 1) throw new RangeError(`pruneRawHits: maxRows must be a whole number of at least 1, got ${maxRows}`);
-      const before = Math.floor(beforeMs / HOUR_MS) * HOUR_MS;
+      const before = pruneCut(beforeMs, maxRows);
       return write(async (client) => {
         // Oldest first through the time index; rows another collector is pruning right now are skipped.
         const { rowCount } = await client.query('DELETE FROM hits WHERE id IN (SELECT id FROM hits WHERE time_ms < $1 ORDER BY time_ms, id LIMIT $2 FOR UPDATE SKIP LOCKED)', [before, maxRows]);
