@@ -73,8 +73,8 @@ export const ERROR_CODES = {
     hint: 'Upgrade Footfall, or point --db at another file (for PostgreSQL: another database or schema).',
   },
   FOOTFALL_ERR_NOT_A_STORE: {
-    message: 'The file %s is not a Footfall hit store: it is %s.',
-    hint: 'Point --db at the SQLite file a collector writes (`footfall collector --db <file>`, default ./footfall.db), or, for the collector, at a new or empty file. Footfall never changes a file that is not its own.',
+    message: 'The %s is not a Footfall hit store: it is %s.',
+    hint: 'Point --db at the SQLite file a collector writes (`footfall collector --db <file>`, default ./footfall.db) or at the PostgreSQL database and schema it writes (--db postgres://… --db-schema NAME), or, for the collector, at a new or empty file. Footfall never changes a file that is not its own.',
   },
   FOOTFALL_ERR_UNSAFE_LISTEN: {
     message: 'The collector would listen on %s without a token.',

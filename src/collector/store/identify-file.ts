@@ -40,5 +40,5 @@ export function foreignTables(db: BetterSqlite3.Database, version: number): { ta
 }
 
 export function notAStore(file: string, found: string): FootfallError {
-  return new FootfallError('FOOTFALL_ERR_NOT_A_STORE', JSON.stringify(file), found);
+  return new FootfallError('FOOTFALL_ERR_NOT_A_STORE', `file ${JSON.stringify(file)}`, found);
 }

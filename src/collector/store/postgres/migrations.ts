@@ -90,6 +90,22 @@ export async function migrate(client: PoolClient, target: PostgresTarget, target
   }
 }
 
+/**
+ * For a reader that must not write: the schema must hold a store at exactly this version (an
+ * older one is migrated by starting a collector of this version on it once).
+ */
+export async function checkVersion(client: PoolClient, target: PostgresTarget): Promise<void> {
+  const { rows } = await client.query<{ found: string | null }>("SELECT to_regclass($1) AS found", [`${target.schema}.footfall_schema`]);
+  if (rows[0]?.found === null || rows[0]?.found === undefined) {
+    throw new FootfallError('FOOTFALL_ERR_NOT_A_STORE', `database ${target.label} (schema ${target.schema})`, 'a PostgreSQL schema without Footfall\'s tables (a collector creates them: `footfall collector --db URL`)');
+  }
+  const found = await schemaVersion(client, target.schema);
+  if (found > PG_SCHEMA_VERSION) throw new FootfallError('FOOTFALL_ERR_STORE_TOO_NEW', `${target.label} (schema ${target.schema})`, String(found), String(PG_SCHEMA_VERSION));
+  if (found < PG_SCHEMA_VERSION) {
+    throw new FootfallError('FOOTFALL_ERR_NOT_A_STORE', `database ${target.label} (schema ${target.schema})`, `a Footfall store at schema version ${found}, older than this version reads (${PG_SCHEMA_VERSION}): start \`footfall collector --db URL\` of this version once to migrate it`);
+  }
+}
+
 /** The highest migration applied to the schema (0 for none). */
 export async function schemaVersion(client: PoolClient, schema: string): Promise<number> {
   const { rows } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${schema}.footfall_schema`);

@@ -7,7 +7,7 @@ import { TIME_SPAN_SQL, recentHitsSql, toStoredHit } from '../stored-hit-row.js'
 import { RAW_SINCE, pruneCut } from '../prune-raw-hits.js';
 import type { AsyncStore, InsertResult, PruneResult } from '../store.js';
 import { connectError } from './connect-errors.js';
-import { migrate } from './migrations.js';
+import { checkVersion, migrate } from './migrations.js';
 import { createPgInsert } from './pg-insert.js';
 import { pgEndpoints, pgTimeseries, readRawSince, rows } from './pg-reads.js';
 import { parsePostgresTarget } from './postgres-target.js';
@@ -22,9 +22,14 @@ export interface PostgresStoreOptions {
   connectTimeoutMs?: number;
   /** Connections in the pool. @default 10 */
   maxConnections?: number;
+  /**
+   * Read only (`footfall report`): nothing is created or migrated, the schema must already
+   * hold a store at this version, and every transaction is read-only. @default false
+   */
+  readOnly?: boolean;
 }
 
-const KNOWN = optionKeys<PostgresStoreOptions>({ url: true, schema: true, connectTimeoutMs: true, maxConnections: true });
+const KNOWN = optionKeys<PostgresStoreOptions>({ url: true, schema: true, connectTimeoutMs: true, maxConnections: true, readOnly: true });
 
 /** A write that lost a deadlock or a serialization race is tried again, whole, up to this many times. */
 const WRITE_ATTEMPTS = 3;
@@ -43,14 +48,17 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const target = parsePostgresTarget(options.url, options.schema);
   const connectTimeoutMs = positive('connectTimeoutMs', options.connectTimeoutMs, 10_000);
   const maxConnections = positive('maxConnections', options.maxConnections, 10);
+  if (options.readOnly !== undefined && typeof options.readOnly !== 'boolean') throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'readOnly', 'true or false', JSON.stringify(options.readOnly) ?? String(options.readOnly));
+  const readOnly = options.readOnly === true;
   const Pool = await loadPool(target);
-  const pool = new Pool({ connectionString: target.url, options: `-c search_path=${target.schema}`, connectionTimeoutMillis: connectTimeoutMs, max: maxConnections });
+  const settings = `-c search_path=${target.schema}${readOnly ? ' -c default_transaction_read_only=on' : ''}`;
+  const pool = new Pool({ connectionString: target.url, options: settings, connectionTimeoutMillis: connectTimeoutMs, max: maxConnections });
   // An idle connection that breaks is dropped by the pool; the next query reports the failure.
   pool.on('error', () => undefined);
   try {
     const client = await pool.connect();
     try {
-      await migrate(client, target);
+      await (readOnly ? checkVersion(client, target) : migrate(client, target));
     } finally {
       client.release();
     }
