@@ -54,10 +54,10 @@ describe('collector retention (retainDays)', () => {
     try {
       assert.ok(collector.retention !== undefined);
       await collector.retention.pruneNow(); // joins the prune made at start
-      assert.equal(collector.store.rawSinceMs(), RAW_SINCE);
-      assert.equal(collector.store.count(), hits.filter((h) => h.timeMs >= RAW_SINCE).length);
+      assert.equal(await collector.store.rawSinceMs(), RAW_SINCE);
+      assert.equal(await collector.store.count(), hits.filter((h) => h.timeMs >= RAW_SINCE).length);
       const whole = { sinceMs: NOW - 10 * DAY - HOUR + 35 * MINUTE, untilMs: T0 };
-      const after = collector.store.endpoints(whole);
+      const after = await collector.store.endpoints(whole);
       assert.deepEqual({ ...after, rawDetail: undefined }, { ...before, rawDetail: undefined }, 'ten days on whole hours: the same answer');
       assert.deepEqual(after.rawDetail, { sinceMs: RAW_SINCE, partial: false });
 
@@ -65,20 +65,20 @@ describe('collector retention (retainDays)', () => {
       await waitFor(() => clock.pending === 1, 'the next prune to be scheduled');
       const inNextHour = hits.filter((h) => h.timeMs >= RAW_SINCE && h.timeMs < RAW_SINCE + HOUR).length;
       assert.ok(inNextHour > 0);
-      const counted = collector.store.count();
+      const counted = await collector.store.count();
       clock.advance(HOUR - 1);
-      assert.equal(collector.store.count(), counted, 'not yet');
+      assert.equal(await collector.store.count(), counted, 'not yet');
       clock.advance(1);
       await collector.retention.pruneNow();
-      assert.equal(collector.store.rawSinceMs(), RAW_SINCE + HOUR);
-      assert.equal(collector.store.count(), counted - inNextHour);
+      assert.equal(await collector.store.rawSinceMs(), RAW_SINCE + HOUR);
+      assert.equal(await collector.store.count(), counted - inNextHour);
 
       const status = await getJson<Record<string, unknown>>(`${collector.url}/api/status`);
       assert.equal(status.retainDays, 3);
       assert.equal(status.rawSinceMs, RAW_SINCE + HOUR);
-      assert.equal(status.prunedHits, hits.length - collector.store.count());
+      assert.equal(status.prunedHits, hits.length - await collector.store.count());
       assert.equal(status.lastPruneMs, NOW + HOUR);
-      assert.equal(status.hits, collector.store.count());
+      assert.equal(status.hits, await collector.store.count());
       assert.equal(status.firstHitMs, hits[0]?.timeMs, 'the first hit is known from the rollups after its raw row went');
 
       const partial = await getJson<EndpointsReport>(`${collector.url}/api/endpoints?since=${T0 - 5 * DAY + 10 * MINUTE}`);
@@ -133,7 +133,7 @@ describe('collector retention (retainDays)', () => {
       const firstInsert = log.indexOf('insert');
       assert.ok(firstInsert > 0 && firstInsert < log.indexOf('done'), `an insert between two chunks: ${log.join(' ')}`);
       assert.ok(log.filter((entry) => entry === 'chunk').length >= old / 5000, `chunks of at most 5000 rows: ${log.join(' ')}`);
-      assert.equal(collector.store.count(), sent, 'every hit sent is stored; every old one is gone');
+      assert.equal(await collector.store.count(), sent, 'every hit sent is stored; every old one is gone');
       assert.equal(collector.retention.stats().prunedHits, old);
     } finally {
       await collector.close();
