@@ -7,6 +7,7 @@ import { TIME_SPAN_SQL, recentHitsSql, toStoredHit } from '../stored-hit-row.js'
 import { RAW_SINCE, pruneCut } from '../prune-raw-hits.js';
 import type { AsyncStore, InsertResult, PruneResult } from '../store.js';
 import { markAsync } from '../store.js';
+import { storableHits } from '../storable-text.js';
 import { connectError } from './connect-errors.js';
 import { checkVersion, migrate } from './migrations.js';
 import { createPgInsert } from './pg-insert.js';
@@ -124,7 +125,8 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number): As
     (await rows(client, 'SELECT method, route FROM routes', [])).map(([method, route]) => ({ method: String(method), route: String(route) })).sort(compareRoutes);
   return markAsync(mapErrors({
     insert: async (hits, receivedMs): Promise<InsertResult> => {
-      const written = await write((client) => insertHits(client, hits, receivedMs));
+      const storable = storableHits(hits);
+      const written = await write((client) => insertHits(client, storable, receivedMs));
       written.committed();
       return written.result;
     },
