@@ -8,7 +8,10 @@ import { after, describe, it } from 'node:test';
 import { isFootfallError } from '../../src/errors.js';
 import { startCollector } from '../../src/collector/server.js';
 import { createSqliteStore } from '../../src/collector/store/sqlite-store.js';
-import type { Store } from '../../src/collector/store/store.js';
+import type { AsyncStore, Store } from '../../src/collector/store/store.js';
+import { asAsyncStore } from '../../src/collector/store/store.js';
+import { createPostgresStore } from '../../src/collector/store/postgres/postgres-store.js';
+import { PG_URL, dropSchema, testSchema } from '../helpers/postgres.js';
 import type { EndpointsReport, IncomingHit } from '../../src/collector/types.js';
 import { createManualClock } from '../../src/delivery/clock.js';
 import { encodeGa4 } from '../../src/protocols/ga4/encode.js';
@@ -35,6 +38,22 @@ function tenDays(): IncomingHit[] {
   return hits;
 }
 
+const schemas: string[] = [];
+after(async () => {
+  for (const schema of schemas) await dropSchema(schema);
+});
+
+/** Opens the same store again each call: a SQLite file, or a PostgreSQL schema of the test's own. */
+function storeOpener(kind: 'sqlite' | 'postgres'): () => Promise<AsyncStore> {
+  if (kind === 'sqlite') {
+    const file = join(dir, `background-${schemas.length}-${Date.now()}.db`);
+    return () => Promise.resolve(asAsyncStore(createSqliteStore({ file })));
+  }
+  const schema = testSchema();
+  schemas.push(schema);
+  return () => createPostgresStore({ url: PG_URL, schema });
+}
+
 async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url);
   assert.equal(response.status, 200, url);
@@ -42,15 +61,15 @@ async function getJson<T>(url: string): Promise<T> {
 }
 
 describe('collector retention (retainDays)', () => {
-  it('prunes at start and then every pruneEveryMs on the collector\'s clock; the counts from rollups stay; /api/status and /api/endpoints say from when raw detail exists', async () => {
-    const file = join(dir, 'background.db');
+  for (const kind of ['sqlite', 'postgres'] as const) it(`prunes at start and then every pruneEveryMs on the collector's clock; the counts from rollups stay; /api/status and /api/endpoints say from when raw detail exists (${kind})`, async () => {
+    const open = storeOpener(kind);
     const hits = tenDays();
-    const seed = createSqliteStore({ file });
-    seed.insert(hits, NOW);
-    const before = seed.endpoints({ sinceMs: NOW - 10 * DAY - HOUR + 35 * MINUTE, untilMs: T0 });
-    seed.close();
+    const seed = await open();
+    await seed.insert(hits, NOW);
+    const before = await seed.endpoints({ sinceMs: NOW - 10 * DAY - HOUR + 35 * MINUTE, untilMs: T0 });
+    await seed.close();
     const clock = createManualClock(NOW);
-    const collector = await startCollector({ port: 0, dbFile: file, output: 'none', clock, retainDays: 3 });
+    const collector = await startCollector({ port: 0, store: await open(), output: 'none', clock, retainDays: 3 });
     try {
       assert.ok(collector.retention !== undefined);
       await collector.retention.pruneNow(); // joins the prune made at start
