@@ -8,7 +8,15 @@ import { request } from 'undici';
 import { runCli } from '../../src/cli/run.js';
 import { cliWith } from '../helpers/cli.js';
 import { PG_URL, adminQuery, dropSchema, testSchema } from '../helpers/postgres.js';
-import { waitFor } from '../helpers/tracker.js';
+
+/** Polls every 20 ms (PostgreSQL's migrations take a while on a loaded machine); fails after timeoutMs, a bound on a hang. */
+async function until(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`gave up after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 const schemas: string[] = [];
 after(async () => {
@@ -28,7 +36,7 @@ function ga4Body(clientId: string, path: string, hitId: string): string {
 }
 
 describe('footfall collector --db postgres://… and footfall report on it', () => {
-  it('stores in the schema given, names the database without its password, and the report reads the same counts', async () => {
+  it('stores in the schema given, names the database without its password, and the report reads the same counts', async (t) => {
     const schema = testSchema();
     schemas.push(schema);
     let stdout = '';
@@ -36,7 +44,8 @@ describe('footfall collector --db postgres://… and footfall report on it', () 
     const stopped = new Promise<void>((resolve) => (stop = resolve));
     // --db from FOOTFALL_DB, --db-schema on the command line.
     const running = runCli(['collector', '--port', '0', '--db-schema', schema, '--quiet'], { stdout: (t) => void (stdout += t), stderr: (t) => void (stdout += t), env: { FOOTFALL_DB: WITH_PASSWORD }, untilStopped: () => stopped });
-    await waitFor(() => /listening on (http:\/\/\S+)/.test(stdout), 'the banner', 20_000);
+    t.after(() => stop()); // a failed assertion must not leave the collector running
+    await until(() => /listening on (http:\/\/\S+)/.test(stdout) || /footfall: /.test(stdout), 'the banner', 20_000);
     const url = /listening on (http:\/\/\S+)/.exec(stdout)?.[1] ?? '';
     assert.match(stdout, new RegExp(`storage +PostgreSQL postgres://postgres@127\\.0\\.0\\.1:5432/test \\(schema ${schema}\\)`));
     const sent = [['1.1', '/v1/a', 'h1'], ['1.2', '/v1/a', 'h2'], ['1.1', '/v1/b', 'h3'], ['1.1', '/v1/a', 'h1']] as const;
