@@ -59,6 +59,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const pool = new Pool({ connectionString: target.url, options: settings, connectionTimeoutMillis: connectTimeoutMs, max: maxConnections });
   // An idle connection that breaks is dropped by the pool; the next query reports the failure.
   pool.on('error', () => undefined);
+  // A connection that breaks while checked out emits 'error' on its client too: with no listener
+  // that would end the process; the query in progress rejects with it, which is what counts.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     const client = await pool.connect();
     try {
