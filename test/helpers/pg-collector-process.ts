@@ -11,4 +11,3 @@ const store = await createPostgresStore({
 });
 const collector = await startCollector({ port: 0, store, log: (line) => process.stdout.write(`${line}\n`) });
 process.stdout.write(`listening ${collector.url}\n`);
-process.once('SIGTERM', () => void collector.close().then(() => process.exit(0)));
