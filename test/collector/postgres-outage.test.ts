@@ -20,7 +20,9 @@ import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 /** PostgreSQL here trusts local connections and ignores it: it is only there to be hidden. */
 const PASSWORD = 'Outage-pw-7f3k9q';
 const CONNECT_TIMEOUT_MS = 500;
-/** No answer may take longer than this (the connect timeout, and room for a loaded machine). */
+/** How long the collector lets a write or a query API read wait on the store (storeTimeoutMs). */
+const STORE_TIMEOUT_MS = 1_500;
+/** No answer may take longer than this (the store timeout, and room for a loaded machine). */
 const ANSWER_BOUND_MS = 5_000;
 
 function throughProxy(proxy: TcpProxy): string {
@@ -57,7 +59,7 @@ describe('collector on PostgreSQL: the database goes away mid-ingest', () => {
   const lines = (): string[] => child.lines;
   before(async () => {
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    child = spawnLines('test/helpers/pg-collector-process.ts', { FOOTFALL_TEST_DB_URL: throughProxy(proxy), FOOTFALL_TEST_DB_SCHEMA: schema, FOOTFALL_TEST_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS) });
+    child = spawnLines('test/helpers/pg-collector-process.ts', { FOOTFALL_TEST_DB_URL: throughProxy(proxy), FOOTFALL_TEST_DB_SCHEMA: schema, FOOTFALL_TEST_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS), FOOTFALL_TEST_STORE_TIMEOUT_MS: String(STORE_TIMEOUT_MS) });
     url = (await child.waitFor((line) => line.startsWith('listening '), 'the collector to listen')).slice('listening '.length);
   });
   after(async () => {
@@ -113,7 +115,8 @@ describe('collector on PostgreSQL: the database goes away mid-ingest', () => {
     assert.ok(log.every((tries) => tries.at(-1)?.status === 204), 'every request delivered in the end');
     const refused = attempts.filter((a) => a.status === 503);
     for (const answer of refused) {
-      assert.match(answer.text ?? '', /the hits could not be stored \(PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/test could not be reached: .*\); retry later/);
+      assert.match(answer.text ?? '', /the hits could not be stored \((PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/test could not be reached: .*|The hit store did not answer within 1500 ms\..*)\); retry later/);
+      assert.ok(!(answer.text ?? '').includes(PASSWORD));
     }
     const slowest = Math.max(...attempts.map((a) => a.ms));
     assert.ok(slowest < ANSWER_BOUND_MS, `an answer took ${Math.round(slowest)} ms`);
@@ -176,6 +179,35 @@ describe('collector on PostgreSQL: the database goes away mid-ingest', () => {
     assert.deepEqual(partial, []);
     alive();
     const total = expectedUsage([...workload('outage1', 500), ...requests]);
+    assert.deepEqual(usageOf((await endpoints()).json), total);
+  });
+
+  it('a silent partition (open connections stall, new ones held): writes and the API answer 503 within storeTimeoutMs; after, every hit once', CRASHES_UNTIL_STORE_FIX, async () => {
+    const requests = workload('outage3', 200);
+    let answered = 0;
+    let refused = 0;
+    const { done, partial, abandon } = deliver(requests, (attempt) => {
+      if (attempt.status === 204) answered++;
+      if (attempt.status === 503) refused++;
+    });
+    try {
+      await until(live(() => answered >= 50), '50 requests stored');
+      proxy.stall();
+      await until(live(() => refused >= 16), '16 requests refused while stalled');
+      const whileStalled = await endpoints();
+      assert.equal(whileStalled.status, 503);
+      proxy.restore();
+    } catch (error) {
+      await abandon();
+      throw error;
+    }
+    const log = await done;
+    const texts = log.flat().filter((a) => a.status === 503).map((a) => a.text ?? '');
+    assert.ok(texts.some((text) => text.includes('did not answer within 1500 ms')), 'some writes were cut short by storeTimeoutMs');
+    checkAnswers(log);
+    assert.deepEqual(partial, []);
+    alive();
+    const total = expectedUsage([...workload('outage1', 500), ...workload('outage2', 200), ...requests]);
     assert.deepEqual(usageOf((await endpoints()).json), total);
   });
 });

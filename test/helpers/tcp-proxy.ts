@@ -13,6 +13,11 @@ export interface TcpProxy {
    * accepts them and sends nothing (`hold`: a database that does not answer).
    */
   cut(mode?: Exclude<ProxyMode, 'pass'>): void;
+  /**
+   * A silent partition: open connections stay open but nothing more goes through either way,
+   * and new ones are held. `restore()` resets the stalled ones.
+   */
+  stall(): void;
   /** Lets new connections through again. */
   restore(): void;
   /** Connections passed through and still open. */
@@ -70,6 +75,18 @@ export async function startTcpProxy(target: { host: string; port: number }, mode
     cut(mode = 'refuse') {
       current = mode;
       resetAll();
+    },
+    stall() {
+      current = 'hold';
+      for (const [downstream, upstream] of pairs) {
+        downstream.unpipe(upstream);
+        upstream.unpipe(downstream);
+        downstream.pause();
+        upstream.pause();
+        held.add(downstream);
+        held.add(upstream);
+      }
+      pairs.clear();
     },
     restore() {
       for (const socket of [...held]) socket.resetAndDestroy();
