@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Pool } from 'undici';
@@ -133,6 +133,7 @@ async function runOnce(setup: Setup, round: number): Promise<number> {
 const CHOSEN = process.env.BENCH_SETUPS?.split(',') as Setup[] | undefined;
 const SETUPS: readonly Setup[] = CHOSEN ?? (PROFILE_DIR === undefined ? ['sqlite', 'pg-one', 'pg-two'] : ['pg-one']);
 const results = new Map<Setup, number[]>(SETUPS.map((setup) => [setup, []]));
+const loadBefore = loadavg()[0] ?? 0;
 for (let round = 0; round < (PROFILE_DIR === undefined ? Number(process.env.BENCH_ROUNDS ?? ROUNDS) : 1); round++) {
   for (const setup of SETUPS) {
     const hitsPerS = await runOnce(setup, round);
@@ -145,11 +146,12 @@ if (PROFILE_DIR === undefined && CHOSEN === undefined) {
   const fmt = (n: number) => Math.round(n).toLocaleString('en');
   const of = (setup: Setup) => median(results.get(setup) ?? []);
   const [sqlite, one, two] = [of('sqlite'), of('pg-one'), of('pg-two')];
+  const machineLoad = `${loadBefore.toFixed(1)} before the runs, ${(loadavg()[0] ?? 0).toFixed(1)} after`;
   const runs = (setup: Setup) => (results.get(setup) ?? []).map(fmt).join(' / ');
   const body = [
     '## bench/pg-collector: the collector on PostgreSQL, one and two processes (issue 16)',
     '',
-    `Command: \`npm run bench:pg-collector\`. ${machine()}, PostgreSQL ${pgVersion}. **One machine with 2 cores runs PostgreSQL, the collector process(es) and the load generator together**: the figures are what they share, not what each could do alone. \`footfall collector --quiet\` (built CLI) in processes of its own; ${CONNECTIONS} keep-alive connections post ${fmt(REQUESTS)} GA4 /mp/collect requests of ${EVENTS} page views (${fmt(REQUESTS * EVENTS)} hits; ${fmt(CLIENTS)} clients, ${ROUTES} endpoints, every hit with its own hit id) after ${WARM_UP} warm-up requests; each run on a fresh store (a new SQLite file, a new PostgreSQL schema), the stored count checked after it. Two collectors: the same ${CONNECTIONS} connections split 8 + 8 over both, on the same --db and --db-schema. ${ROUNDS} interleaved rounds, medians (runs in brackets).`,
+    `Command: \`npm run bench:pg-collector\`. ${machine()}, PostgreSQL ${pgVersion}. **One machine with 2 cores runs PostgreSQL, the collector process(es) and the load generator together**: the figures are what they share, not what each could do alone (1-minute load average ${machineLoad}: above 2, other jobs were running too). \`footfall collector --quiet\` (built CLI) in processes of its own; ${CONNECTIONS} keep-alive connections post ${fmt(REQUESTS)} GA4 /mp/collect requests of ${EVENTS} page views (${fmt(REQUESTS * EVENTS)} hits; ${fmt(CLIENTS)} clients, ${ROUTES} endpoints, every hit with its own hit id) after ${WARM_UP} warm-up requests; each run on a fresh store (a new SQLite file, a new PostgreSQL schema), the stored count checked after it. Two collectors: the same ${CONNECTIONS} connections split 8 + 8 over both, on the same --db and --db-schema. ${ROUNDS} interleaved rounds, medians (runs in brackets).`,
     '',
     '| collector(s) | hits/s stored | vs one on PostgreSQL | runs |',
     '|---|--:|--:|---|',
@@ -157,7 +159,7 @@ if (PROFILE_DIR === undefined && CHOSEN === undefined) {
     `| one, PostgreSQL | ${fmt(one)} | 1.00× | ${runs('pg-one')} |`,
     `| two, PostgreSQL, one schema | ${fmt(two)} | ${(two / one).toFixed(2)}× | ${runs('pg-two')} |`,
     '',
-    `Issue 16's goal, at least 50 000 hits/s into PostgreSQL with one collector: **${one >= 50_000 ? 'met' : 'not met'}** here (${fmt(one)}). Two collectors give ${(two / one).toFixed(2)}× one: on 2 shared cores a second collector process competes with PostgreSQL and the load generator for the same CPU, so this factor says what a second process costs or gains on one small machine, not how collectors on machines of their own add up.`,
+    `Issue 16's goal, at least 50 000 hits/s into PostgreSQL with one collector: **${one >= 50_000 ? 'met' : 'not met'}** here (${fmt(one)}). Two collectors give ${(two / one).toFixed(2)}× one. What limits both (a CPU profile of the collector, PostgreSQL's wait events) is in docs/scaling.md, "Several collectors on one database".`,
   ].join('\n');
   writeSection('pg-collector', body);
   console.log(body);
