@@ -88,6 +88,10 @@ export const ERROR_CODES = {
     message: 'PostgreSQL at %s could not be reached: %s.',
     hint: 'Check that PostgreSQL runs and listens there (`pg_isready -h HOST -p PORT`), the host, the port and the firewall.',
   },
+  FOOTFALL_ERR_STORE_TIMEOUT: {
+    message: 'The hit store did not answer within %s ms.',
+    hint: 'The database may be cut off without a word (a network partition) or overloaded. The request was answered 503 and may be retried: a write that still completes later is stored once, by hit id.',
+  },
   FOOTFALL_ERR_DATABASE_AUTH: {
     message: 'PostgreSQL at %s refused the login: %s.',
     hint: 'Check the user and the password in the URL (postgres://user:password@host:5432/db; the password is never shown) and the server\'s pg_hba.conf.',

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FootfallError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { clientAlias } from './client-alias.js';
 import { sendError, sendJson } from './http-reply.js';
@@ -24,6 +25,8 @@ export interface ApiContext {
   readonly keepHealthRoutes: boolean;
   /** Retention's figures, undefined when every raw hit is kept. */
   readonly retention: () => RetentionStats | undefined;
+  /** An answer that waits on the store longer than this is a 503 (FOOTFALL_ERR_STORE_TIMEOUT). @default 30000 */
+  readonly storeTimeoutMs?: number;
 }
 
 const MAX_ROUTES_BODY_BYTES = 1_048_576;
@@ -34,12 +37,21 @@ const DEFAULT_SPAN_MS = 30 * 86_400_000;
 
 /** The query API under `/api/`: usage per endpoint, recent hits, time series, the route inventory. */
 export async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, context: ApiContext): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await answer(req, res, url, context);
+    const limitMs = context.storeTimeoutMs ?? 30_000;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new FootfallError('FOOTFALL_ERR_STORE_TIMEOUT', String(limitMs))), limitMs);
+      timer.unref();
+    });
+    // The late answer, if it ever comes, finds the response sent and is dropped (sendJson checks).
+    await Promise.race([answer(req, res, url, context), timedOut]);
   } catch (error) {
     // The store failed (a database that went away): retryable, and said as such.
     if (res.headersSent) return void res.destroy();
     sendError(res, 503, `the store could not answer (${error instanceof Error ? error.message : String(error)}); try again later`, undefined, { 'retry-after': '5' });
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -45,6 +45,12 @@ export interface CollectorOptions extends FaultOptions {
   retainDays?: number;
   /** How often retention prunes, with `retainDays` (from 1 s to 1 day). @default 3_600_000 (hourly) */
   pruneEveryMs?: number;
+  /**
+   * How long a write to the store, or a query API read, may take before the request is answered
+   * 503 (FOOTFALL_ERR_STORE_TIMEOUT): a database cut off without a reset never holds requests
+   * longer. Real time, not `clock`'s. From 100 ms to 1 hour. @default 30_000
+   */
+  storeTimeoutMs?: number;
   /** Time, injected in tests. @default the system clock */
   clock?: Clock;
   /** Called once per ingest request when its answer is over, refusals and faults included (footfall/testing's `requests`). Errors in it are ignored. @default none */
@@ -78,6 +84,7 @@ export interface ResolvedCollectorOptions {
   clock: Clock;
   retainDays?: number;
   pruneEveryMs: number;
+  storeTimeoutMs: number;
   faults: ResolvedFaults;
   onRequest?: (request: IngestRequest) => void;
 }
@@ -88,7 +95,7 @@ export const MAX_RETAIN_DAYS = 36_500;
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
 
 const COLLECTOR_KEYS = optionKeys<CollectorOptions>({
-  host: true, port: true, token: true, insecure: true, apiSecret: true, dbFile: true, memory: true, store: true, routes: true, keepHealthRoutes: true, output: true, log: true, clock: true, onRequest: true, retainDays: true, pruneEveryMs: true,
+  host: true, port: true, token: true, insecure: true, apiSecret: true, dbFile: true, memory: true, store: true, routes: true, keepHealthRoutes: true, output: true, log: true, clock: true, onRequest: true, retainDays: true, pruneEveryMs: true, storeTimeoutMs: true,
   failRate: true, hangRate: true, hangMs: true, hangStores: true, delayMs: true, status: true, retryAfterS: true, seed: true,
 });
 
@@ -110,6 +117,7 @@ export function resolveCollectorOptions(options: CollectorOptions = {}): Resolve
     log: functionOption('log', options.log) ?? ((line: string) => void process.stdout.write(`${line}\n`)),
     clock: options.clock ?? systemClock,
     pruneEveryMs: boundedIntegerOption('pruneEveryMs', options.pruneEveryMs, DEFAULT_PRUNE_EVERY_MS, 1000, 86_400_000, 'a whole number of milliseconds from 1000 to 86400000'),
+    storeTimeoutMs: boundedIntegerOption('storeTimeoutMs', options.storeTimeoutMs, 30_000, 100, 3_600_000, 'a whole number of milliseconds from 100 to 3600000'),
     faults: resolveFaults(checkFaults(options)),
   };
   if (token !== undefined) resolved.token = token;

@@ -68,7 +68,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   const timers = new Set<{ cancel: () => void }>();
   const ingest = ingestContext(resolved, store, counts, timers);
   let retention: Retention | undefined;
-  const api = { store, retention: (): RetentionStats | undefined => retention?.stats(), nowMs: () => resolved.clock.now(), startedMs: resolved.clock.now(), storage: storeTraits(store).kind, duplicateHits: () => counts.duplicateHits, leniency: () => ({ ...counts.leniency }), keepHealthRoutes: resolved.keepHealthRoutes };
+  const api = { store, retention: (): RetentionStats | undefined => retention?.stats(), nowMs: () => resolved.clock.now(), startedMs: resolved.clock.now(), storage: storeTraits(store).kind, duplicateHits: () => counts.duplicateHits, leniency: () => ({ ...counts.leniency }), keepHealthRoutes: resolved.keepHealthRoutes, storeTimeoutMs: resolved.storeTimeoutMs };
   const dashboard = createDashboard();
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => sendError(res, 500, `internal error: ${error instanceof Error ? error.message : String(error)}`));
@@ -132,7 +132,7 @@ function ingestContext(resolved: ResolvedCollectorOptions, store: AsyncStore, co
   const context: IngestContext = {
     clock,
     faults: createFaults(resolved.faults),
-    writes: createWriteQueue(store, { maxInFlight: storeTraits(store).writesInFlight }),
+    writes: createWriteQueue(store, { maxInFlight: storeTraits(store).writesInFlight, writeTimeoutMs: resolved.storeTimeoutMs }),
     timers,
     onStored(stored, duplicates, receivedMs, leniency) {
       counts.storedRequests++;

@@ -1,4 +1,6 @@
-import { isFootfallError } from '../errors.js';
+import type { Clock } from '../delivery/clock.js';
+import { systemClock } from '../delivery/clock.js';
+import { FootfallError, isFootfallError } from '../errors.js';
 import type { AsyncStore } from './store/store.js';
 import type { IncomingHit } from './types.js';
 
@@ -27,6 +29,14 @@ export interface WriteQueueOptions {
   readonly maxInFlight?: number;
   /** A write gathers requests up to about this many hits (a request is never split). @default 5000 */
   readonly maxHitsPerWrite?: number;
+  /**
+   * A write that has not settled after this long fails its requests (FOOTFALL_ERR_STORE_TIMEOUT,
+   * answered 503) and frees its slot: a database cut off without a reset never holds a request
+   * longer. The write itself may still complete later (the retry is then a duplicate). @default 30000
+   */
+  readonly writeTimeoutMs?: number;
+  /** Timers for `writeTimeoutMs`. @default the real clock */
+  readonly clock?: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
 }
 
 /**
@@ -42,6 +52,8 @@ export interface WriteQueueOptions {
 export function createWriteQueue(store: AsyncStore, options: WriteQueueOptions = {}): WriteQueue {
   const maxInFlight = options.maxInFlight ?? 1;
   const maxHits = options.maxHitsPerWrite ?? 5000;
+  const timeoutMs = options.writeTimeoutMs ?? 30_000;
+  const clock = options.clock ?? systemClock;
   let pending: PendingWrite[] = [];
   let scheduled = false;
   let inFlight = 0;
@@ -57,10 +69,21 @@ export function createWriteQueue(store: AsyncStore, options: WriteQueueOptions =
     scheduled = false;
     while (pending.length > 0 && inFlight < maxInFlight) {
       inFlight++;
-      void writeBatch(store, take()).finally(() => {
+      const batch = take().map(settleOnce);
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        clock.clearTimeout(timer);
         inFlight--;
         if (pending.length > 0 && !scheduled) drain();
-      });
+      };
+      const timer = clock.setTimeout(() => {
+        const error = new FootfallError('FOOTFALL_ERR_STORE_TIMEOUT', String(timeoutMs));
+        for (const item of batch) item.done(error);
+        release();
+      }, timeoutMs);
+      void writeBatch(store, batch).finally(release);
     }
   };
   return {
@@ -72,6 +95,19 @@ export function createWriteQueue(store: AsyncStore, options: WriteQueueOptions =
           setImmediate(drain);
         }
       });
+    },
+  };
+}
+
+/** The same write, answered at most once (by the store, or by the timeout, whichever comes first). */
+function settleOnce(item: PendingWrite): PendingWrite {
+  let settled = false;
+  return {
+    ...item,
+    done: (result) => {
+      if (settled) return;
+      settled = true;
+      item.done(result);
     },
   };
 }
