@@ -51,6 +51,17 @@ export const PG_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE TABLE store_state (key text PRIMARY KEY, value bigint NOT NULL);
     `,
   },
+  {
+    version: 2,
+    description: 'daily rollups (durations per day, client presence as a mask of days per 32-day block), folded from the hourly ones as days age',
+    // They start empty with no day folded (no folded_before_day row): readers use the hourly
+    // rollups for every day until the next write folds the old ones (pg-fold.ts), as in SQLite.
+    // `days` is a 32-bit mask kept in a bigint, so bit 31 is no sign bit.
+    sql: `
+      CREATE TABLE daily_durations (day integer NOT NULL, endpoint_id integer NOT NULL, bucket integer NOT NULL, count bigint NOT NULL, PRIMARY KEY (day, endpoint_id, bucket));
+      CREATE TABLE client_days (block integer NOT NULL, endpoint_id integer NOT NULL, client_id integer NOT NULL, days bigint NOT NULL, PRIMARY KEY (block, endpoint_id, client_id));
+    `,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;
