@@ -1,0 +1,135 @@
+// Folding with several collectors on one schema: two stores (two pools) write concurrently,
+// with hits late by up to four days while the days around the fold mark are being folded.
+// Whatever the interleaving, every answer must equal the brute-force model and a SQLite store
+// fed the same hits, and the daily rollups of the folded days must be exactly the hourly ones
+// summed (a write missed by a fold, or a day folded twice, breaks one or the other).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createPostgresStore } from '../../src/collector/store/postgres/postgres-store.js';
+import { createSqliteStore } from '../../src/collector/store/sqlite-store.js';
+import type { AsyncStore } from '../../src/collector/store/store.js';
+import { asAsyncStore } from '../../src/collector/store/store.js';
+import type { IncomingHit, TimeRange } from '../../src/collector/types.js';
+import { createRandom as random } from '../../src/collector/random.js';
+import { PG_URL, adminQuery, dropSchema, testSchema } from '../helpers/postgres.js';
+import { expectedEndpoints } from '../helpers/store-oracle.js';
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+/** Monday 2 November 2026, 00:00 UTC. */
+const D0 = Date.UTC(2026, 10, 2);
+const DAYS = 20;
+const BATCHES = 480;
+const WRITERS_PER_STORE = 8;
+const LAG_MS = 6 * HOUR;
+
+/**
+ * Batches arriving over DAYS days at two collectors, each hit up to four days old (around the fold mark, which
+ * trails the clock by two days). Clients come from a large pool, so most (endpoint, client, day)
+ * have one hit and a hit missing from a fold changes a client count; durations grow with the
+ * day, so a day counted twice moves the percentiles of ranges that span it.
+ */
+function generate(seed: number): { hits: IncomingHit[]; receivedMs: number }[] {
+  const next = random(seed);
+  return Array.from({ length: BATCHES }, (_, b) => {
+    // Odd batches go to the second collector, whose clock is LAG_MS behind: while one collector
+    // folds a day, the other is still writing hits for it without folding.
+    const receivedMs = D0 + 4 * DAY + Math.floor((b / BATCHES) * (DAYS - 4) * DAY) - (b % 2) * LAG_MS;
+    const hits = Array.from({ length: 10 + Math.floor(next() * 50) }, (): IncomingHit => {
+      const timeMs = receivedMs - Math.floor(next() * 4 * DAY);
+      const day = Math.floor((timeMs - D0) / DAY);
+      return {
+        timeMs,
+        protocol: 'ga4',
+        method: 'GET',
+        route: `/r${Math.floor(next() * 4)}`,
+        client: `c${Math.floor(next() * 4000)}`,
+        eventName: 'page_view',
+        status: next() < 0.1 ? 500 : 200,
+        durationMs: Math.round((5 + next() * 10) * 1.6 ** (day % 7) * 10) / 10,
+      };
+    });
+    return { hits, receivedMs };
+  });
+}
+
+/** Whole days, days cut inside, blocks of several days and open ends, around every fold. */
+function ranges(): TimeRange[] {
+  const found: TimeRange[] = [{}, { sinceMs: D0 + 3 * DAY + 5 * HOUR + 17 }, { untilMs: D0 + 7 * DAY + 30 * 60_000 }];
+  for (let d = 0; d < DAYS; d++) {
+    for (const length of [1, 2, 3, 5]) found.push({ sinceMs: D0 + d * DAY, untilMs: D0 + (d + length) * DAY });
+    found.push({ sinceMs: D0 + d * DAY + 7 * HOUR + 123, untilMs: D0 + (d + 2) * DAY + 3 * HOUR + 59_000 });
+  }
+  return found;
+}
+
+/** Rows where the daily rollups of the folded days differ from the hourly ones summed (empty when they agree). */
+async function foldMismatches(schema: string, foldedBeforeDay: number): Promise<unknown[]> {
+  const end = foldedBeforeDay * 24;
+  const durations = await adminQuery(`
+    WITH h AS (SELECT floor(hour / 24.0)::int AS day, endpoint_id, bucket, sum(count)::bigint AS n FROM ${schema}.hourly_durations WHERE hour < $1 GROUP BY 1, 2, 3)
+    SELECT 'durations' AS what, * FROM (SELECT * FROM h EXCEPT SELECT day, endpoint_id, bucket, count FROM ${schema}.daily_durations
+      UNION ALL SELECT day, endpoint_id, bucket, count FROM ${schema}.daily_durations EXCEPT SELECT * FROM h) AS x`, [end]);
+  const clients = await adminQuery(`
+    WITH h AS (SELECT floor(day / 32.0)::int AS block, endpoint_id, client_id, bit_or(1::bigint << (day - 32 * floor(day / 32.0)::int)) AS days
+      FROM (SELECT DISTINCT floor(hour / 24.0)::int AS day, endpoint_id, client_id FROM ${schema}.hourly_clients WHERE hour < $1) AS d GROUP BY 1, 2, 3)
+    SELECT 'clients' AS what, * FROM (SELECT * FROM h EXCEPT SELECT block, endpoint_id, client_id, days FROM ${schema}.client_days
+      UNION ALL SELECT block, endpoint_id, client_id, days FROM ${schema}.client_days EXCEPT SELECT * FROM h) AS x`, [end]);
+  return [...durations.rows, ...clients.rows];
+}
+
+describe('PostgreSQL store: folding with two collectors writing one schema at once', () => {
+  const schema = testSchema();
+  const batches = generate(7);
+  const hits = batches.flatMap((batch) => batch.hits);
+  let stores: AsyncStore[] = [];
+  let sqlite: AsyncStore;
+
+  before(async () => {
+    stores = [await createPostgresStore({ url: PG_URL, schema, maxConnections: WRITERS_PER_STORE }), await createPostgresStore({ url: PG_URL, schema, maxConnections: WRITERS_PER_STORE })];
+    sqlite = asAsyncStore(createSqliteStore({ file: ':memory:' }));
+    // Each collector's writers take its next batch in arrival order: its clock moves forward, commits interleave.
+    await Promise.all(stores.flatMap((store, s) => {
+      const own = batches.filter((_, b) => b % 2 === s);
+      let at = 0;
+      return Array.from({ length: WRITERS_PER_STORE }, async () => {
+        for (let batch = own[at++]; batch !== undefined; batch = own[at++]) await store.insert(batch.hits, batch.receivedMs);
+      });
+    }));
+    for (const batch of batches) await sqlite.insert(batch.hits, batch.receivedMs);
+  });
+  after(async () => {
+    for (const store of stores) await store.close();
+    await sqlite?.close();
+    await dropSchema(schema);
+  });
+
+  it('the data has late hits for days already folded and days folded while hits for them arrive', async () => {
+    const { rows } = await adminQuery(`SELECT value FROM ${schema}.store_state WHERE key = 'folded_before_day'`);
+    const mark = Number(rows[0]?.value);
+    assert.equal(mark, Math.floor(Math.max(...batches.map((batch) => batch.receivedMs)) / DAY) - 2, 'folded up to the latest write');
+    let late = 0;
+    let seen = -Infinity;
+    for (const batch of batches) {
+      seen = Math.max(seen, Math.floor(batch.receivedMs / DAY) - 2);
+      late += batch.hits.filter((hit) => Math.floor(hit.timeMs / DAY) < seen).length;
+    }
+    assert.ok(late > 1000, `late hits for folded days: ${late}`);
+    assert.ok(mark - Math.floor(D0 / DAY) >= DAYS - 3, `days folded: ${mark - Math.floor(D0 / DAY)}`);
+  });
+
+  it('keeps the daily rollups of every folded day equal to the hourly ones summed', async () => {
+    const { rows } = await adminQuery(`SELECT value FROM ${schema}.store_state WHERE key = 'folded_before_day'`);
+    assert.deepEqual(await foldMismatches(schema, Number(rows[0]?.value)), []);
+  });
+
+  it('answers endpoints() like the brute-force model and SQLite, for every range (folded days, cut days, open ends)', async () => {
+    for (const store of stores) {
+      for (const range of ranges()) {
+        const found = await store.endpoints(range);
+        assert.deepEqual(found, expectedEndpoints(hits, range), `model ${JSON.stringify(range)}`);
+        assert.deepEqual(found, await sqlite.endpoints(range), `sqlite ${JSON.stringify(range)}`);
+      }
+    }
+  });
+});
