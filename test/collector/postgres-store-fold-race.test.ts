@@ -11,6 +11,7 @@ import type { AsyncStore } from '../../src/collector/store/store.js';
 import { asAsyncStore } from '../../src/collector/store/store.js';
 import type { IncomingHit, TimeRange } from '../../src/collector/types.js';
 import { createRandom as random } from '../../src/collector/random.js';
+import pg from 'pg';
 import { PG_URL, adminQuery, dropSchema, testSchema } from '../helpers/postgres.js';
 import { expectedEndpoints } from '../helpers/store-oracle.js';
 
@@ -18,8 +19,8 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 /** Monday 2 November 2026, 00:00 UTC. */
 const D0 = Date.UTC(2026, 10, 2);
-const DAYS = 20;
-const BATCHES = 480;
+const DAYS = 12;
+const BATCHES = 360;
 const WRITERS_PER_STORE = 8;
 const LAG_MS = 6 * HOUR;
 
@@ -133,3 +134,63 @@ describe('PostgreSQL store: folding with two collectors writing one schema at on
     }
   });
 });
+
+describe('PostgreSQL store: a write for a day being folded waits for the fold', () => {
+  const schema = testSchema();
+  after(() => dropSchema(schema));
+
+  it('a late hit sent while another collector folds its day (held just before commit) ends up in the daily rollups', async () => {
+    const [a, b] = [await createPostgresStore({ url: PG_URL, schema }), await createPostgresStore({ url: PG_URL, schema })];
+    const holder = new pg.Client({ connectionString: PG_URL });
+    await holder.connect();
+    try {
+      const day = (d: number, hour = 12) => D0 + d * DAY + hour * HOUR;
+      const early = [hit(day(0), 'a0', 10), hit(day(1), 'a1', 20), hit(day(2, 3), 'a2', 30)];
+      await a.insert(early.slice(0, 2), day(3)); // folds day 0; day 1 is the first not folded
+      await b.insert(early.slice(2), day(3)); // b has seen that mark: its next write at day 3 does not fold
+      // Hold the mark's row: the next fold runs its fold statements, then waits to move the mark.
+      await holder.query('BEGIN');
+      await holder.query(`SELECT value FROM ${schema}.store_state WHERE key = 'folded_before_day' FOR UPDATE`);
+      const folding = a.insert([hit(day(4, 1), 'a3', 40)], day(4)); // folds day 1
+      await waitFor(async () => (await lockWaits()).some((query) => query.includes('store_state')));
+      // Collector b, its clock still on day 3, sends a late hit for day 1 (not folded, as far as it can see).
+      let lateDone = false;
+      const late = b.insert([hit(day(1, 7), 'late', 2500)], day(3, 1)).then((result) => {
+        lateDone = true;
+        return result;
+      });
+      await waitFor(async () => lateDone || (await lockWaits()).length >= 2);
+      await holder.query('COMMIT');
+      await Promise.all([folding, late]);
+      const all = [...early, hit(day(4, 1), 'a3', 40), hit(day(1, 7), 'late', 2500)];
+      const { rows } = await adminQuery(`SELECT value FROM ${schema}.store_state WHERE key = 'folded_before_day'`);
+      assert.equal(Number(rows[0]?.value), Math.floor(day(4) / DAY) - 2);
+      assert.deepEqual(await foldMismatches(schema, Number(rows[0]?.value)), []);
+      for (const range of [{ sinceMs: D0 + DAY, untilMs: D0 + 2 * DAY }, { sinceMs: D0, untilMs: D0 + 3 * DAY }, {}]) {
+        assert.deepEqual(await b.endpoints(range), expectedEndpoints(all, range), JSON.stringify(range));
+      }
+    } finally {
+      await holder.end();
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
+function hit(timeMs: number, client: string, durationMs: number): IncomingHit {
+  return { timeMs, protocol: 'ga4', method: 'GET', route: `/${client}`, client, eventName: 'page_view', status: 200, durationMs };
+}
+
+/** The queries of this database's backends waiting for a lock. */
+async function lockWaits(): Promise<string[]> {
+  const { rows } = await adminQuery("SELECT query FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+  return rows.map((row: { query: string }) => row.query);
+}
+
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('timed out waiting for a lock wait');
+}
