@@ -64,7 +64,7 @@ function ranges(): TimeRange[] {
   return found;
 }
 
-/** Rows where the daily rollups of the folded days differ from the hourly ones summed (empty when they agree). */
+/** Rows where the day-grain tables differ from the hourly rollups summed (empty when they agree). */
 async function foldMismatches(schema: string, foldedBeforeDay: number): Promise<unknown[]> {
   const end = foldedBeforeDay * 24;
   const durations = await adminQuery(`
@@ -76,7 +76,12 @@ async function foldMismatches(schema: string, foldedBeforeDay: number): Promise<
       FROM (SELECT DISTINCT floor(hour / 24.0)::int AS day, endpoint_id, client_id FROM ${schema}.hourly_clients WHERE hour < $1) AS d GROUP BY 1, 2, 3)
     SELECT 'clients' AS what, * FROM (SELECT * FROM h EXCEPT SELECT block, endpoint_id, client_id, days FROM ${schema}.client_days
       UNION ALL SELECT block, endpoint_id, client_id, days FROM ${schema}.client_days EXCEPT SELECT * FROM h) AS x`, [end]);
-  return [...durations.rows, ...clients.rows];
+  // The days not folded: their (day, endpoint, client) presence, exactly; none of the folded days.
+  const recent = await adminQuery(`
+    WITH h AS (SELECT DISTINCT floor(hour / 24.0)::int AS day, endpoint_id, client_id FROM ${schema}.hourly_clients WHERE hour >= $1)
+    SELECT 'day_clients' AS what, * FROM (SELECT * FROM h EXCEPT SELECT * FROM ${schema}.day_clients
+      UNION ALL SELECT * FROM ${schema}.day_clients EXCEPT SELECT * FROM h) AS x`, [end]);
+  return [...durations.rows, ...clients.rows, ...recent.rows];
 }
 
 describe('PostgreSQL store: folding with two collectors writing one schema at once', () => {

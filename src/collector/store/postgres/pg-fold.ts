@@ -28,12 +28,20 @@ export interface FoldTicket {
 export interface PgFolder {
   /** Takes the lock (exclusive when `receivedMs` would fold a day not known to be folded) and reads the mark. */
   lock(client: PoolClient, receivedMs: number): Promise<FoldTicket>;
-  /** Adds the late rows (days already folded) of a batch to the daily rollups. */
-  addLate(client: PoolClient, durations: Iterable<KeyedRow>, clients: Iterable<KeyedRow>, ticket: FoldTicket): Promise<void>;
+  /**
+   * Adds a batch's rows to the day-grain tables: the late ones (days already folded) to the daily
+   * rollups, the clients of the other days to `day_clients` (those this collector has not written
+   * yet). Returns what to give `remember` once the transaction committed.
+   */
+  addDays(client: PoolClient, durations: Iterable<KeyedRow>, clients: Iterable<KeyedRow>, ticket: FoldTicket): Promise<readonly string[]>;
   /** Folds every day before the day of `receivedMs` minus RECENT_DAYS, if not done yet; returns the mark after it. */
   foldUpTo(client: PoolClient, receivedMs: number, ticket: FoldTicket): Promise<number>;
-  /** After commit: the mark this collector knows (only ever a committed value, so never ahead of the stored one). */
-  remember(foldedBeforeDay: number): void;
+  /**
+   * After commit: the mark this collector knows (only ever a committed value, so never ahead of
+   * the stored one), and the `day_clients` rows it wrote (never written again: a fold deletes
+   * only rows of days before the mark, and no write adds rows for those).
+   */
+  remember(foldedBeforeDay: number, dayClients: readonly string[]): void;
 }
 
 const BLOCK = (day: string) => sqlFloorDiv(day, DAYS_PER_BLOCK);
@@ -48,15 +56,21 @@ const FOLD_DURATIONS = `INSERT INTO daily_durations (day, endpoint_id, bucket, c
   SELECT ${DAY_OF_HOUR}, endpoint_id, bucket, sum(count) FROM hourly_durations WHERE hour >= $1::bigint AND hour < $2::bigint GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
   ON CONFLICT (day, endpoint_id, bucket) DO UPDATE SET count = daily_durations.count + excluded.count`;
 
-// One row per distinct day of an (endpoint, client) in a block: their bits OR-ed.
+// One row per day of an (endpoint, client) in a block (day_clients holds each once): their bits OR-ed.
+// The folded days' rows then leave day_clients, which only ever holds the days not folded.
 const FOLD_CLIENTS = `INSERT INTO client_days (block, endpoint_id, client_id, days)
   SELECT ${BLOCK('day')}, endpoint_id, client_id, bit_or(1::bigint << (day - ${DAYS_PER_BLOCK} * ${BLOCK('day')}))
-  FROM (SELECT DISTINCT ${DAY_OF_HOUR} AS day, endpoint_id, client_id FROM hourly_clients WHERE hour >= $1::bigint AND hour < $2::bigint) AS d
+  FROM day_clients WHERE day < $1::bigint
   GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
   ON CONFLICT (block, endpoint_id, client_id) DO UPDATE SET days = client_days.days | excluded.days`;
+const DROP_FOLDED = 'DELETE FROM day_clients WHERE day < $1::bigint';
+
+/** Past this many remembered day_clients rows, the memory of them starts over. */
+const MAX_KNOWN_DAY_CLIENTS = 200_000;
 
 export function createPgFolder(): PgFolder {
   let knownMark = -Infinity;
+  let knownDayClients = new Set<string>();
   return {
     async lock(client, receivedMs) {
       const exclusive = targetDay(receivedMs) > knownMark;
@@ -66,8 +80,9 @@ export function createPgFolder(): PgFolder {
       knownMark = Math.max(knownMark, foldedBeforeDay);
       return { foldedBeforeDay, exclusive };
     },
-    async addLate(client, durations, clients, ticket) {
+    async addDays(client, durations, clients, ticket) {
       const mark = ticket.foldedBeforeDay;
+      const recent = new Map<string, [day: number, endpointId: number, clientId: number]>();
       const daily = new Map<string, [day: number, endpointId: number, bucket: number, count: number]>();
       for (const row of durations) {
         const day = Math.floor(row.hour / HOURS_PER_DAY);
@@ -80,7 +95,11 @@ export function createPgFolder(): PgFolder {
       const masks = new Map<string, [block: number, endpointId: number, clientId: number, days: Set<number>]>();
       for (const row of clients) {
         const day = Math.floor(row.hour / HOURS_PER_DAY);
-        if (day >= mark) continue;
+        if (day >= mark) {
+          const key = `${day}:${row.endpointId}:${row.item}`;
+          if (!knownDayClients.has(key)) recent.set(key, [day, row.endpointId, row.item]);
+          continue;
+        }
         const block = Math.floor(day / DAYS_PER_BLOCK);
         const key = `${block}:${row.endpointId}:${row.item}`;
         const found = masks.get(key) ?? [block, row.endpointId, row.item, new Set<number>()];
@@ -99,6 +118,11 @@ export function createPgFolder(): PgFolder {
         await client.query(`INSERT INTO client_days (block, endpoint_id, client_id, days) SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::bigint[])
             ON CONFLICT (block, endpoint_id, client_id) DO UPDATE SET days = client_days.days | excluded.days`, columns(maskRows));
       }
+      const recentRows = [...recent.values()].sort(byKey);
+      if (recentRows.length > 0) {
+        await client.query('INSERT INTO day_clients (day, endpoint_id, client_id) SELECT * FROM unnest($1::int[], $2::int[], $3::int[]) ON CONFLICT DO NOTHING', columns(recentRows, 3));
+      }
+      return [...recent.keys()];
     },
     async foldUpTo(client, receivedMs, ticket) {
       const target = targetDay(receivedMs);
@@ -106,12 +130,15 @@ export function createPgFolder(): PgFolder {
       if (!ticket.exclusive) throw new Error('internal: a fold without the exclusive fold lock');
       const fromHour = Number.isFinite(ticket.foldedBeforeDay) ? ticket.foldedBeforeDay * HOURS_PER_DAY : Number.MIN_SAFE_INTEGER;
       await client.query(FOLD_DURATIONS, [fromHour, target * HOURS_PER_DAY]);
-      await client.query(FOLD_CLIENTS, [fromHour, target * HOURS_PER_DAY]);
+      await client.query(FOLD_CLIENTS, [target]);
+      await client.query(DROP_FOLDED, [target]);
       await client.query('INSERT INTO store_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [FOLDED_BEFORE, target]);
       return target;
     },
-    remember(foldedBeforeDay) {
+    remember(foldedBeforeDay, dayClients) {
       knownMark = Math.max(knownMark, foldedBeforeDay);
+      if (knownDayClients.size + dayClients.length > MAX_KNOWN_DAY_CLIENTS) knownDayClients = new Set();
+      for (const key of dayClients) knownDayClients.add(key);
     },
   };
 }
@@ -122,6 +149,6 @@ function targetDay(receivedMs: number): number {
 }
 
 /** Row tuples as the column arrays `unnest` takes. */
-function columns(rows: readonly (readonly number[])[]): number[][] {
-  return [0, 1, 2, 3].map((i) => rows.map((row) => row[i] as number));
+function columns(rows: readonly (readonly number[])[], width = 4): number[][] {
+  return Array.from({ length: width }, (_, i) => rows.map((row) => row[i] as number));
 }

@@ -52,7 +52,7 @@ export function createPgInsert(): PgInsert {
       else if (isPageView(row.hit.eventName)) batch.add(row.hit.timeMs, row.endpointId, row.clientId, row.hit.status, row.bucket);
     }
     await writeRollups(client, batch);
-    await folder.addLate(client, batch.durations.values(), batch.clients.values(), ticket);
+    const dayClients = await folder.addDays(client, batch.durations.values(), batch.clients.values(), ticket);
     const foldedBeforeDay = await folder.foldUpTo(client, receivedMs, ticket);
     duplicates.sort((a, b) => a - b);
     return {
@@ -60,7 +60,7 @@ export function createPgInsert(): PgInsert {
       committed: () => {
         endpoints.remember(learnedEndpoints);
         clients.remember(learnedClients);
-        folder.remember(foldedBeforeDay);
+        folder.remember(foldedBeforeDay, dayClients);
       },
     };
   };

@@ -10,7 +10,7 @@ import { IS_PAGE_VIEW_SQL } from '../page-views.js';
 import { RAW_SINCE } from '../prune-raw-hits.js';
 import { FOLDED_BEFORE } from '../fold-days.js';
 import type { FoldSplit, RangePlan, Span } from '../time-grains.js';
-import { blockMasks, hourSpans, planRange, splitAtFold } from '../time-grains.js';
+import { HOURS_PER_DAY, blockMasks, hourSpans, planRange, splitAtFold } from '../time-grains.js';
 import type { Counts } from '../timeseries-query.js';
 import { addSeriesRows, reportedNames, seriesFilter, seriesReads, toSeries } from '../timeseries-query.js';
 
@@ -35,7 +35,7 @@ export async function rows(client: PoolClient, text: string, values: readonly un
  * `endpoints(range)` on PostgreSQL, planned as on SQLite (planRange, splitAtFold): whole hours
  * from the hourly rollups, the partial hours at either end from raw hits; durations and clients
  * of the folded whole days from the daily rollups, of every other whole hour from the hourly
- * ones; endpoints grouped and summed by the same code (endpoint-groups, endpoints-query). Call
+ * ones (the clients of whole days not folded from day_clients); endpoints grouped and summed by the same code (endpoint-groups, endpoints-query). Call
  * inside one read transaction: the fold mark and the rollups it splits come from one snapshot.
  */
 export async function pgEndpoints(client: PoolClient, range: TimeRange, declared: readonly DeclaredRoute[]): Promise<EndpointsReport> {
@@ -79,22 +79,23 @@ async function endpointNames(client: PoolClient): Promise<Map<number, DeclaredRo
   return new Map((await rows(client, 'SELECT id, method, route FROM endpoints', [])).map(([id, method, route]) => [Number(id), { method: String(method), route: String(route) }]));
 }
 
-/** Hourly spans one report may read: up to two hour edges outside whole days and the unfolded days (as count-clients). */
-const HOUR_SPANS = 3;
+/** Hour edges one report may read outside whole days (planRange: one at each end). */
+const EDGE_SPANS = 2;
 
 /**
  * Distinct clients per endpoint and overall, counted in PostgreSQL as SQLite counts them
  * (count-clients): the (endpoint, client) pairs of the folded days (client_days masks), of the
- * other whole hours and of the raw edges, deduplicated by UNION, counted per endpoint and
- * overall; the pairs of endpoints that share a report row come back to be counted per row here.
+ * whole days not folded (day_clients, where SQLite reads their hours), of the hour edges outside
+ * whole days and of the raw edges, deduplicated by UNION, counted per endpoint and overall; the
+ * pairs of endpoints that share a report row come back to be counted per row here.
  */
 async function countClients(client: PoolClient, plan: RangePlan, split: FoldSplit, groupOf: ReadonlyMap<number, number>): Promise<ClientCounts> {
-  const hours = hourSpans(plan, split);
-  if (plan.raw.length > 2 || hours.length > HOUR_SPANS) throw new Error(`internal: ${plan.raw.length} raw and ${hours.length} hour spans`);
+  if (plan.raw.length > 2 || plan.edgeHours.length > EDGE_SPANS) throw new Error(`internal: ${plan.raw.length} raw and ${plan.edgeHours.length} edge spans`);
   const masks = split.daily === null ? { first: { block: 1, mask: 0 }, last: { block: 0, mask: 0 } } : blockMasks(split.daily);
-  const params: unknown[] = [masks.first.block, masks.last.block, masks.first.mask, masks.last.mask];
-  const hourly = Array.from({ length: HOUR_SPANS }, (_, i) => {
-    params.push(...(hours[i] ?? EMPTY));
+  const recentDays = split.hourly === null ? EMPTY : [split.hourly[0] / HOURS_PER_DAY, split.hourly[1] / HOURS_PER_DAY];
+  const params: unknown[] = [masks.first.block, masks.last.block, masks.first.mask, masks.last.mask, ...recentDays];
+  const edges = Array.from({ length: EDGE_SPANS }, (_, i) => {
+    params.push(...(plan.edgeHours[i] ?? EMPTY));
     return `SELECT endpoint_id, client_id FROM hourly_clients WHERE hour >= $${params.length - 1}::bigint AND hour < $${params.length}::bigint`;
   });
   const raw = [0, 1].map((i) => {
@@ -106,7 +107,8 @@ async function countClients(client: PoolClient, plan: RangePlan, split: FoldSpli
   const result = await rows(client, `WITH pairs AS MATERIALIZED (
       SELECT endpoint_id, client_id FROM client_days WHERE block >= $1::bigint AND block <= $2::bigint
         AND (days & CASE block WHEN $1::bigint THEN $3::bigint WHEN $2::bigint THEN $4::bigint ELSE 4294967295 END) <> 0
-      UNION ${[...hourly, ...raw].join(' UNION ')}
+      UNION SELECT endpoint_id, client_id FROM day_clients WHERE day >= $5::bigint AND day < $6::bigint
+      UNION ${[...edges, ...raw].join(' UNION ')}
     )
     SELECT 0, endpoint_id, count(*) FROM pairs GROUP BY endpoint_id
     UNION ALL SELECT 1, NULL, count(DISTINCT client_id) FROM pairs
