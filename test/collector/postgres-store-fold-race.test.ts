@@ -1,7 +1,7 @@
 // Folding with several collectors on one schema: two stores (two pools) write concurrently,
 // with hits late by up to four days while the days around the fold mark are being folded.
 // Whatever the interleaving, every answer must equal the brute-force model and a SQLite store
-// fed the same hits, and the daily rollups of the folded days must be exactly the hourly ones
+// fed the same hits, and the day-grain tables must be exactly the hourly rollups
 // summed (a write missed by a fold, or a day folded twice, breaks one or the other).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -124,7 +124,7 @@ describe('PostgreSQL store: folding with two collectors writing one schema at on
     assert.ok(mark - Math.floor(D0 / DAY) >= DAYS - 3, `days folded: ${mark - Math.floor(D0 / DAY)}`);
   });
 
-  it('keeps the daily rollups of every folded day equal to the hourly ones summed', async () => {
+  it('keeps the day-grain tables equal to the hourly rollups summed: the folded days in the daily ones, the others in day_clients', async () => {
     const { rows } = await adminQuery(`SELECT value FROM ${schema}.store_state WHERE key = 'folded_before_day'`);
     assert.deepEqual(await foldMismatches(schema, Number(rows[0]?.value)), []);
   });
