@@ -5,5 +5,5 @@ import { loadCollector } from './built.js';
 const { startCollector } = await loadCollector();
 const server = await startCollector({ port: 0, memory: true, output: 'none' });
 process.stdout.write(`${server.url}\n`);
-process.on('message', () => process.send?.({ stored: server.store.count(), duplicateHits: server.stats().duplicateHits }));
+process.on('message', async () => process.send?.({ stored: await server.store.count(), duplicateHits: server.stats().duplicateHits }));
 process.on('disconnect', () => process.exit(0));

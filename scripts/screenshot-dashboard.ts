@@ -9,7 +9,7 @@ const nowMs = Date.now();
 const collector = await startCollector({ port: 0, memory: true, output: 'none', routes: DECLARED_ROUTES });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
 try {
-  collector.store.insert(dashboardHits(nowMs, 4000, 24 * 3_600_000), nowMs);
+  await collector.store.insert(dashboardHits(nowMs, 4000, 24 * 3_600_000), nowMs);
   const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, locale: 'en-US' });
   await page.goto(`${collector.url}/?range=24h`);
   await page.waitForSelector('#status[data-state="ok"]');

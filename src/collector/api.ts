@@ -7,15 +7,15 @@ import type { Leniency } from './ga4-lenient.js';
 import { readBody } from './read-body.js';
 import { parseRoutesInput } from './routes-file.js';
 import type { RetentionStats } from './retention.js';
-import type { Store } from './store/store.js';
+import type { AsyncStore, StoreTraits } from './store/store.js';
 import { parseDurationMs, parseTimeBound } from './time-range.js';
-import type { EndpointsReport, TimeRange, TimeSeriesQuery } from './types.js';
+import type { DeclaredRoute, EndpointsReport, TimeRange, TimeSeriesQuery } from './types.js';
 
 export interface ApiContext {
-  readonly store: Store;
+  readonly store: AsyncStore;
   readonly nowMs: () => number;
   readonly startedMs: number;
-  readonly storage: 'file' | 'memory';
+  readonly storage: StoreTraits['kind'];
   /** Hits received again since the collector started, and not stored. */
   readonly duplicateHits: () => number;
   /** Values cut, parameters and events dropped, timestamps rewritten by GA4 collect since the collector started. */
@@ -34,16 +34,26 @@ const DEFAULT_SPAN_MS = 30 * 86_400_000;
 
 /** The query API under `/api/`: usage per endpoint, recent hits, time series, the route inventory. */
 export async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, context: ApiContext): Promise<void> {
+  try {
+    await answer(req, res, url, context);
+  } catch (error) {
+    // The store failed (a database that went away): retryable, and said as such.
+    if (res.headersSent) return void res.destroy();
+    sendError(res, 503, `the store could not answer (${error instanceof Error ? error.message : String(error)}); try again later`, undefined, { 'retry-after': '5' });
+  }
+}
+
+async function answer(req: IncomingMessage, res: ServerResponse, url: URL, context: ApiContext): Promise<void> {
   const route = `${req.method ?? 'GET'} ${url.pathname}`;
   switch (route) {
     case 'GET /api/endpoints':
-      return withRange(res, url, context, (range) => sendJson(res, 200, endpointsReport(context, range)));
+      return withRange(res, url, context, async (range) => sendJson(res, 200, await endpointsReport(context, range)));
     case 'GET /api/hits':
       return sendHits(res, url, context);
     case 'GET /api/timeseries':
       return withRange(res, url, context, (range) => sendTimeseries(res, url, range, context));
     case 'GET /api/routes':
-      return sendJson(res, 200, { routes: context.store.routes() });
+      return sendJson(res, 200, { routes: await context.store.routes() });
     case 'POST /api/routes':
       return receiveRoutes(req, res, context);
     case 'GET /api/status':
@@ -67,7 +77,7 @@ function notFound(res: ServerResponse, path: string): void {
   sendError(res, 404, `no such API: ${path}; the API has ${Object.keys(ROUTES).join(', ')}`);
 }
 
-function withRange(res: ServerResponse, url: URL, context: ApiContext, then: (range: TimeRange) => void): void {
+async function withRange(res: ServerResponse, url: URL, context: ApiContext, then: (range: TimeRange) => Promise<void>): Promise<void> {
   const range: { sinceMs?: number; untilMs?: number } = {};
   for (const name of ['since', 'until'] as const) {
     const text = url.searchParams.get(name);
@@ -79,38 +89,38 @@ function withRange(res: ServerResponse, url: URL, context: ApiContext, then: (ra
   if (range.sinceMs !== undefined && range.untilMs !== undefined && range.untilMs <= range.sinceMs) {
     return sendError(res, 400, '?until= must be later than ?since=');
   }
-  then(range);
+  await then(range);
 }
 
 /** Usage in the range against the stored inventory, health checks left out unless kept. */
-function endpointsReport(context: ApiContext, range: TimeRange): EndpointsReport {
+async function endpointsReport(context: ApiContext, range: TimeRange): Promise<EndpointsReport> {
   const { store } = context;
-  return store.endpoints(range, expectedRoutes(store.routes(), context.keepHealthRoutes));
+  return store.endpoints(range, expectedRoutes(await store.routes(), context.keepHealthRoutes));
 }
 
-function sendStatus(res: ServerResponse, context: ApiContext): void {
+async function sendStatus(res: ServerResponse, context: ApiContext): Promise<void> {
   const { store } = context;
-  const span = store.timeSpan();
+  const [span, hits, routes, rawSinceMs] = await Promise.all([store.timeSpan(), store.count(), store.routes(), store.rawSinceMs()]);
   const retention = context.retention();
   sendJson(res, 200, {
-    version: VERSION, hits: store.count(), duplicateHits: context.duplicateHits(), startedMs: context.startedMs, storage: context.storage, declared: store.routes().length,
+    version: VERSION, hits, duplicateHits: context.duplicateHits(), startedMs: context.startedMs, storage: context.storage, declared: routes.length,
     nowMs: context.nowMs(), firstHitMs: span?.firstMs ?? null, lastHitMs: span?.lastMs ?? null, ...context.leniency(),
     // `hits` counts raw rows: after pruning, those since rawSinceMs (older figures come from the hourly rollups).
-    retainDays: retention?.retainDays ?? null, rawSinceMs: store.rawSinceMs() ?? null, prunedHits: retention?.prunedHits ?? 0, lastPruneMs: retention?.lastPruneMs ?? null,
+    retainDays: retention?.retainDays ?? null, rawSinceMs: rawSinceMs ?? null, prunedHits: retention?.prunedHits ?? 0, lastPruneMs: retention?.lastPruneMs ?? null,
   });
 }
 
-function sendHits(res: ServerResponse, url: URL, context: ApiContext): void {
+async function sendHits(res: ServerResponse, url: URL, context: ApiContext): Promise<void> {
   const text = url.searchParams.get('limit');
   const limit = text === null ? 100 : Number(text);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HITS_LIMIT) {
     return sendError(res, 400, `?limit= must be a whole number from 1 to ${MAX_HITS_LIMIT}, got ${JSON.stringify(text)}`);
   }
-  const hits = context.store.recentHits(limit, { byTime: true }).map((hit) => ({ ...hit, clientAlias: clientAlias(hit.client) }));
+  const hits = (await context.store.recentHits(limit, { byTime: true })).map((hit) => ({ ...hit, clientAlias: clientAlias(hit.client) }));
   sendJson(res, 200, { hits });
 }
 
-function sendTimeseries(res: ServerResponse, url: URL, range: TimeRange, context: ApiContext): void {
+async function sendTimeseries(res: ServerResponse, url: URL, range: TimeRange, context: ApiContext): Promise<void> {
   const text = url.searchParams.get('bucket');
   let bucketMs: number | undefined;
   if (text !== null && text !== '') {
@@ -128,8 +138,8 @@ function sendTimeseries(res: ServerResponse, url: URL, range: TimeRange, context
   if (route !== null && route !== '') query.route = route;
   const method = url.searchParams.get('method');
   if (method !== null && method !== '') query.method = method.toUpperCase();
-  const series = context.store.timeseries(query, expectedRoutes(context.store.routes(), context.keepHealthRoutes));
-  const rawSinceMs = context.store.rawSinceMs();
+  const series = await context.store.timeseries(query, expectedRoutes(await context.store.routes(), context.keepHealthRoutes));
+  const rawSinceMs = await context.store.rawSinceMs();
   // Before rawSinceMs only whole hours are known: a bucket narrower than an hour, or a range end inside an hour, counts nothing there.
   const partial = rawSinceMs !== undefined && sinceMs < rawSinceMs && (chosen % 3_600_000 !== 0 || sinceMs % 3_600_000 !== 0 || (untilMs < rawSinceMs && untilMs % 3_600_000 !== 0));
   sendJson(res, 200, rawSinceMs === undefined ? { bucketMs: chosen, series } : { bucketMs: chosen, series, rawDetail: { sinceMs: rawSinceMs, partial } });
@@ -148,11 +158,12 @@ async function receiveRoutes(req: IncomingMessage, res: ServerResponse, context:
   } catch (error) {
     return sendError(res, 400, `body is not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
+  let routes: DeclaredRoute[];
   try {
-    const routes = parseRoutesInput(value, 'POST /api/routes');
-    context.store.setRoutes(routes);
-    sendJson(res, 200, { routes: routes.length });
+    routes = parseRoutesInput(value, 'POST /api/routes');
   } catch (error) {
-    sendError(res, 400, error instanceof Error ? error.message : String(error));
+    return sendError(res, 400, error instanceof Error ? error.message : String(error));
   }
+  await context.store.setRoutes(routes);
+  sendJson(res, 200, { routes: routes.length });
 }

@@ -5,7 +5,7 @@ import { booleanOption, boundedIntegerOption, functionOption, integerOption, one
 import type { FaultOptions, ResolvedFaults } from './faults.js';
 import { DEFAULT_PRUNE_EVERY_MS } from './retention.js';
 import { resolveFaults } from './faults.js';
-import type { Store } from './store/store.js';
+import type { AsyncStore, Store } from './store/store.js';
 import type { DeclaredRoute } from './types.js';
 
 /** Options of `startCollector` (and the flags of `footfall collector`). */
@@ -24,8 +24,11 @@ export interface CollectorOptions extends FaultOptions {
   dbFile?: string;
   /** Keep hits in memory (SQLite `:memory:`), not in a file. @default false */
   memory?: boolean;
-  /** A store to use instead of opening one (it is closed with the collector). */
-  store?: Store;
+  /**
+   * A store to use instead of opening one (it is closed with the collector): an asynchronous one
+   * such as `await createPostgresStore({ url })`, or a synchronous one (`createSqliteStore`).
+   */
+  store?: Store | AsyncStore;
   /** Declared routes to list unused ones against (replaces the stored inventory). */
   routes?: readonly DeclaredRoute[];
   /** Expect hits on declared health checks (`/health`, `/v1/healthz`...), which the adapters do not record by default. @default false */
@@ -67,7 +70,7 @@ export interface ResolvedCollectorOptions {
   token?: string;
   apiSecret?: string;
   dbFile: string;
-  store?: Store;
+  store?: Store | AsyncStore;
   routes?: readonly DeclaredRoute[];
   keepHealthRoutes: boolean;
   output: 'text' | 'json' | 'none';
@@ -113,11 +116,19 @@ export function resolveCollectorOptions(options: CollectorOptions = {}): Resolve
   const apiSecret = secretOption('apiSecret', options.apiSecret);
   if (apiSecret !== undefined) resolved.apiSecret = apiSecret;
   if (options.retainDays !== undefined) resolved.retainDays = boundedIntegerOption('retainDays', options.retainDays, 0, 1, MAX_RETAIN_DAYS, `a whole number of days from 1 to ${MAX_RETAIN_DAYS}`);
-  if (options.store !== undefined) resolved.store = options.store;
+  if (options.store !== undefined) resolved.store = storeOption(options.store);
   if (options.routes !== undefined) resolved.routes = options.routes;
   const onRequest = functionOption('onRequest', options.onRequest);
   if (onRequest !== undefined) resolved.onRequest = onRequest;
   return resolved;
+}
+
+const STORE_METHODS = ['insert', 'setRoutes', 'routes', 'endpoints', 'recentHits', 'timeSpan', 'timeseries', 'count', 'pruneRawHits', 'rawSinceMs', 'close'] as const;
+
+function storeOption(store: unknown): Store | AsyncStore {
+  const missing = typeof store === 'object' && store !== null ? STORE_METHODS.filter((name) => typeof (store as Record<string, unknown>)[name] !== 'function') : STORE_METHODS;
+  if (missing.length === 0) return store as Store | AsyncStore;
+  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'store', `a store (createSqliteStore(), await createPostgresStore(), or an object with ${STORE_METHODS.join(', ')})`, `${describeValue(store)}${typeof store === 'object' && store !== null ? ` without ${missing.join(', ')}` : ''}`);
 }
 
 function checkFaults(options: FaultOptions): FaultOptions {

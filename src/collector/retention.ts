@@ -1,6 +1,6 @@
 import type { Clock, TimerHandle } from '../delivery/clock.js';
 import { runSoon } from '../delivery/clock.js';
-import type { Store } from './store/store.js';
+import type { AsyncStore, Store } from './store/store.js';
 import { DAY_MS } from './store/time-grains.js';
 
 /** Raw hits deleted per transaction: a few milliseconds of write lock, then ingestion has its turn. */
@@ -9,7 +9,7 @@ export const PRUNE_CHUNK_ROWS = 5000;
 export const DEFAULT_PRUNE_EVERY_MS = 3_600_000;
 
 export interface RetentionOptions {
-  readonly store: Store;
+  readonly store: Store | AsyncStore;
   /** Raw hits older than this many days (by the clock) are pruned. */
   readonly retainDays: number;
   /** The collector's clock: "now" and the timer between prunes. */
@@ -57,7 +57,7 @@ export function startRetention(options: RetentionOptions): Retention {
     const beforeMs = clock.now() - retainDays * DAY_MS;
     for (;;) {
       if (closed) return;
-      const { deleted, done } = store.pruneRawHits(beforeMs, chunkRows);
+      const { deleted, done } = await store.pruneRawHits(beforeMs, chunkRows);
       prunedHits += deleted;
       if (done) break;
       await new Promise<void>((resolve) => runSoon(resolve));

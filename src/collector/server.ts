@@ -15,7 +15,8 @@ import { sameSecret } from './same-secret.js';
 import { addLeniency, noLeniency, type Leniency } from './ga4-lenient.js';
 import { formatDuplicates, formatDuplicatesJson, formatHitJson, formatHitLine, formatRefusal } from './print-hit.js';
 import { createSqliteStore } from './store/sqlite-store.js';
-import type { Store } from './store/store.js';
+import type { AsyncStore } from './store/store.js';
+import { asAsyncStore, storeTraits } from './store/store.js';
 import { createWriteQueue } from './write-queue.js';
 
 /** What a running collector counts: every request ends up in exactly one of these. */
@@ -38,7 +39,8 @@ export interface Collector {
   /** `http://127.0.0.1:PORT`: point a tracker here with FOOTFALL_ENDPOINT. */
   readonly url: string;
   readonly port: number;
-  readonly store: Store;
+  /** The store, asynchronous whichever it is (SQLite's answers come settled). */
+  readonly store: AsyncStore;
   stats(): CollectorStats;
   /** Retention (with `retainDays`): what it pruned; `pruneNow()` prunes at once, as the timer does. Undefined when every raw hit is kept. */
   readonly retention: Pick<Retention, 'pruneNow' | 'stats'> | undefined;
@@ -49,16 +51,24 @@ export interface Collector {
 /**
  * Starts Footfall's collector: GA4 and UA v1 ingestion, fault injection, SQLite storage,
  * the query API and the dashboard, on one port. Options are validated before anything opens.
+ * Storage: a SQLite file (`dbFile`), memory, or a store given (`store`: e.g. createPostgresStore).
  */
 export async function startCollector(options: CollectorOptions = {}): Promise<Collector> {
   const resolved = resolveCollectorOptions(options);
-  const store = resolved.store ?? createSqliteStore({ file: resolved.dbFile });
-  if (resolved.routes !== undefined) store.setRoutes(resolved.routes);
+  const store = resolved.store === undefined ? asAsyncStore(createSqliteStore({ file: resolved.dbFile }), { kind: resolved.dbFile === ':memory:' ? 'memory' : 'file' }) : asAsyncStore(resolved.store);
+  if (resolved.routes !== undefined) {
+    try {
+      await store.setRoutes(resolved.routes);
+    } catch (error) {
+      await store.close().catch(() => undefined);
+      throw error;
+    }
+  }
   const counts: Counts = { storedRequests: 0, storedHits: 0, duplicateHits: 0, faults: 0, refused: {}, leniency: noLeniency() };
   const timers = new Set<{ cancel: () => void }>();
   const ingest = ingestContext(resolved, store, counts, timers);
   let retention: Retention | undefined;
-  const api = { store, retention: (): RetentionStats | undefined => retention?.stats(), nowMs: () => resolved.clock.now(), startedMs: resolved.clock.now(), storage: resolved.dbFile === ':memory:' ? ('memory' as const) : ('file' as const), duplicateHits: () => counts.duplicateHits, leniency: () => ({ ...counts.leniency }), keepHealthRoutes: resolved.keepHealthRoutes };
+  const api = { store, retention: (): RetentionStats | undefined => retention?.stats(), nowMs: () => resolved.clock.now(), startedMs: resolved.clock.now(), storage: storeTraits(store).kind, duplicateHits: () => counts.duplicateHits, leniency: () => ({ ...counts.leniency }), keepHealthRoutes: resolved.keepHealthRoutes };
   const dashboard = createDashboard();
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => sendError(res, 500, `internal error: ${error instanceof Error ? error.message : String(error)}`));
@@ -82,7 +92,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   try {
     await listen(server, resolved.port, resolved.host);
   } catch (error) {
-    store.close();
+    await store.close().catch(() => undefined);
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
@@ -117,12 +127,12 @@ interface Counts {
   leniency: Leniency;
 }
 
-function ingestContext(resolved: ResolvedCollectorOptions, store: Store, counts: Counts, timers: Set<{ cancel: () => void }>): IngestContext {
+function ingestContext(resolved: ResolvedCollectorOptions, store: AsyncStore, counts: Counts, timers: Set<{ cancel: () => void }>): IngestContext {
   const { output, log, clock } = resolved;
   const context: IngestContext = {
     clock,
     faults: createFaults(resolved.faults),
-    writes: createWriteQueue(store),
+    writes: createWriteQueue(store, { maxInFlight: storeTraits(store).writesInFlight }),
     timers,
     onStored(stored, duplicates, receivedMs, leniency) {
       counts.storedRequests++;
@@ -201,7 +211,7 @@ function explainListenError(error: NodeJS.ErrnoException, host: string, port: nu
   return Object.assign(new Error(`the collector cannot listen: ${hint}`), { code: error.code });
 }
 
-async function shutdown(server: Server, timers: Set<{ cancel: () => void }>, store: Store, retention: Retention | undefined): Promise<void> {
+async function shutdown(server: Server, timers: Set<{ cancel: () => void }>, store: AsyncStore, retention: Retention | undefined): Promise<void> {
   for (const timer of [...timers]) timer.cancel();
   // Stops after the chunk in progress, before the store closes under it.
   const retained = retention?.close();
@@ -210,5 +220,5 @@ async function shutdown(server: Server, timers: Set<{ cancel: () => void }>, sto
   server.closeAllConnections();
   await closed;
   await retained;
-  store.close();
+  await store.close();
 }

@@ -2,6 +2,8 @@ import type { Clock } from '../delivery/clock.js';
 import type { FaultOptions } from '../collector/faults.js';
 import type { IngestRequest } from '../collector/options.js';
 import { startCollector, type Collector, type CollectorStats } from '../collector/server.js';
+import { createSqliteStore } from '../collector/store/sqlite-store.js';
+import { asAsyncStore } from '../collector/store/store.js';
 import type { StoredHit } from '../collector/types.js';
 import { FootfallError, describeValue } from '../errors.js';
 
@@ -42,20 +44,28 @@ export const FAKE_COLLECTOR_SEED = 1;
 export async function startFakeCollector(options: FakeCollectorOptions = {}): Promise<FakeCollector> {
   if (options === null || typeof options !== 'object') throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'options', 'an object', describeValue(options));
   const requests: IngestRequest[] = [];
-  const collector = await startCollector({
-    seed: FAKE_COLLECTOR_SEED,
-    ...options,
-    host: '127.0.0.1',
-    port: 0,
-    memory: true,
-    output: 'none',
-    onRequest: (request) => requests.push(request),
-  });
+  // Its own synchronous handle on the in-memory store, so `hits` can be read without awaiting.
+  const memory = createSqliteStore({ file: ':memory:' });
+  let collector: Collector;
+  try {
+    collector = await startCollector({
+      seed: FAKE_COLLECTOR_SEED,
+      ...options,
+      host: '127.0.0.1',
+      port: 0,
+      store: asAsyncStore(memory, { kind: 'memory' }),
+      output: 'none',
+      onRequest: (request) => requests.push(request),
+    });
+  } catch (error) {
+    memory.close();
+    throw error;
+  }
   return {
     url: collector.url,
     endpoint: `${collector.url}/mp/collect`,
     get hits() {
-      return collector.store.recentHits(Math.max(1, collector.store.count())).reverse();
+      return memory.recentHits(Math.max(1, memory.count())).reverse();
     },
     get requests() {
       return [...requests];

@@ -27,14 +27,14 @@ describe('footfall collector --memory --db FILE', () => {
   it('is a usage error naming both flags, exit 2 (runCli)', async () => {
     const { code, stderr } = await cli('collector', '--memory', '--db', join(dir, 'x.db'), '--port', '0');
     assert.equal(code, 2);
-    assert.match(stderr, /option '--memory' cannot be used with option '--db <file>'/);
+    assert.match(stderr, /option '--memory' cannot be used with option '--db <file|url>'/);
   });
 
   it('is a usage error naming both flags, exit 2 (a real process)', async () => {
     const { code, stderr, timedOut } = await runFootfall(['collector', '--db', join(dir, 'y.db'), '--memory', '--port', '0'], { timeoutMs: 30_000 });
     assert.equal(timedOut, false);
     assert.equal(code, 2);
-    assert.match(stderr, /option '--db <file>' cannot be used with option '--memory'|option '--memory' cannot be used with option '--db <file>'/);
+    assert.match(stderr, /option '--db <file|url>' cannot be used with option '--memory'|option '--memory' cannot be used with option '--db <file|url>'/);
   });
 
   it('startCollector({ memory: true, dbFile }) is refused too, naming the option', async () => {

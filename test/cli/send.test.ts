@@ -46,7 +46,7 @@ describe('footfall send to a collector (in-process)', () => {
     assert.ok(event);
     assert.equal(event.params.page_location, 'http://api.example.com/v1/users/:id?fields&token');
     assert.equal(collector.stats().storedHits, before + 1);
-    const [stored] = collector.store.recentHits(1);
+    const [stored] = await collector.store.recentHits(1);
     assert.ok(stored);
     assert.deepEqual(
       { protocol: stored.protocol, method: stored.method, route: stored.route, status: stored.status, durationMs: stored.durationMs, client: stored.client, userId: stored.userId, title: stored.title, host: stored.host, timeMs: stored.timeMs },
@@ -98,7 +98,7 @@ describe('footfall send to a collector (in-process)', () => {
     assert.match(body, /^v=1&tid=UA-12345-1&cid=\d+\.\d+&t=pageview&/);
     assert.match(stdout, /^ {2}dt +DELETE \/v2\/items\/:id$/m, 'decoded parameters are listed');
     assert.match(stdout, /sending to http:\/\/127\.0\.0\.1:\d+\/collect\n/);
-    const [stored] = collector.store.recentHits(1);
+    const [stored] = await collector.store.recentHits(1);
     assert.equal(stored?.protocol, 'ua');
     assert.equal(stored?.route, '/v2/items/:id');
     assert.equal(stored?.client, new URLSearchParams(body).get('cid'));
@@ -238,7 +238,7 @@ describe('footfall send (a real process)', () => {
       const { code, stdout, stderr } = await runFootfall(['send', '--to', collector.url, '--api-secret', SECRET, '--url', '/v1/health', '--title', 'health check']);
       assert.equal(code, 0, stderr);
       const body = JSON.parse(printedBody(stdout)) as { client_id: string };
-      const [stored] = collector.store.recentHits(1);
+      const [stored] = await collector.store.recentHits(1);
       assert.equal(stored?.client, body.client_id);
       assert.equal(stored?.title, 'health check');
       assertNoSecret(stdout, stderr);

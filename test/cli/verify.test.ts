@@ -52,7 +52,7 @@ describe('footfall verify (in-process)', () => {
       const { code, stdout, stderr } = await cli('verify', ...IDS, '--to', collector.url);
       assert.equal(code, 0, stderr);
       const title = marker(stdout);
-      const [stored] = collector.store.recentHits(10);
+      const [stored] = await collector.store.recentHits(10);
       assert.equal(collector.stats().storedHits, 1);
       assert.deepEqual([stored?.title, stored?.route, stored?.eventName, stored?.host], [title, VERIFY_ROUTE, 'page_view', 'footfall-verify.invalid']);
       assert.match(stdout, /validation server: no messages/);
@@ -152,7 +152,7 @@ describe('footfall verify (a real process)', () => {
     try {
       const { code, stdout, stderr } = await runFootfall(['verify', ...IDS, '--to', collector.url]);
       assert.equal(code, 0, stderr);
-      assert.equal(collector.store.recentHits(1)[0]?.title, marker(stdout));
+      assert.equal((await collector.store.recentHits(1))[0]?.title, marker(stdout));
       assertNoSecret(stdout, stderr);
     } finally {
       await collector.close();

@@ -117,11 +117,11 @@ describe('footfall worker: delivery and stop (real processes)', () => {
     const worker = track(startFootfall(['worker', '--redis', REDIS_URL, '--prefix', prefix, '--to', server.url, '--concurrency', '4']));
     await started(worker);
     assert.match(worker.stdout(), new RegExp(`consuming the queue ${prefix}:footfall at redis://127\\.0\\.0\\.1:6379, delivering to ${server.url}/mp/batch \\(a Footfall collector\\)`));
-    await until(() => server.store.count() >= hits, () => `${hits} hits stored (${server.store.count()} so far)`);
+    await until(async () => await server.store.count() >= hits, async () => `${hits} hits stored (${await server.store.count()} so far)`);
     await until(async () => (await jobCounts(prefix, 'footfall')).active === 0, 'the last job to be acknowledged');
     const exit = await stop(worker);
     assert.deepEqual(exit, { code: 0, signal: null }, worker.stderr());
-    assert.equal(server.store.count(), hits);
+    assert.equal(await server.store.count(), hits);
     assert.equal(server.stats().duplicateHits, 0);
     const line = summary(worker.stdout());
     assert.match(line, new RegExp(`^footfall worker: ${hits} hits delivered, 0 failed for good, 0 sent back for a later try; jobs: 6 completed, 0 failed, 0 retried, 0 handed back at stop$`));
@@ -139,10 +139,10 @@ describe('footfall worker: delivery and stop (real processes)', () => {
     const worker = track(startFootfall(['worker', '--redis', REDIS_URL, '--prefix', prefix, '--to', server.url, '--tracking-id', 'UA-12345-1']));
     await started(worker);
     assert.match(worker.stdout(), new RegExp(`delivering to ${server.url}/collect \\(Universal Analytics, UA-12345-1\\)`));
-    await until(() => server.store.count() >= hits, () => `${hits} hits stored (${server.store.count()} so far)`);
+    await until(async () => await server.store.count() >= hits, async () => `${hits} hits stored (${await server.store.count()} so far)`);
     await until(async () => (await jobCounts(prefix, 'footfall')).active === 0, 'the last job to be acknowledged');
     assert.deepEqual(await stop(worker), { code: 0, signal: null }, worker.stderr());
-    assert.equal(server.store.count(), hits);
+    assert.equal(await server.store.count(), hits);
     assert.match(summary(worker.stdout()), /^footfall worker: 20 hits delivered, 0 failed for good/);
   });
 
@@ -174,10 +174,10 @@ describe('footfall worker: delivery and stop (real processes)', () => {
     collectors.push(server);
     const later = track(startFootfall(['worker', '--redis', REDIS_URL, '--prefix', prefix, '--to', server.url]));
     await started(later);
-    await until(() => server.store.count() >= hits, () => `${hits} hits stored by the later worker (${server.store.count()} so far)`);
+    await until(async () => await server.store.count() >= hits, async () => `${hits} hits stored by the later worker (${await server.store.count()} so far)`);
     await until(async () => (await jobCounts(prefix, 'footfall')).active === 0, 'the last job to be acknowledged');
     assert.deepEqual(await stop(later), { code: 0, signal: null }, later.stderr());
-    assert.equal(server.store.count(), hits, 'nothing lost');
+    assert.equal(await server.store.count(), hits, 'nothing lost');
     assert.equal(server.stats().duplicateHits, 0);
     assert.match(summary(later.stdout()), /^footfall worker: 50 hits delivered/);
   });
@@ -219,7 +219,7 @@ describe('footfall worker: delivery and stop (real processes)', () => {
     }, () => `${jobs} failed jobs (${seen}); stderr: ${wrong.stderr()}`);
     assert.deepEqual(await stop(wrong), { code: 0, signal: null }, wrong.stderr());
     assert.match(summary(wrong.stdout()), /^footfall worker: 0 hits delivered, 30 failed for good, 0 sent back for a later try; jobs: 0 completed, 3 failed/);
-    assert.equal(server.store.count(), 0);
+    assert.equal(await server.store.count(), 0);
     assert.ok(!`${wrong.stdout()}${wrong.stderr()}`.includes('wrong-secret-x9'), 'the API secret is never printed');
 
     const retried = await runFootfall(['worker', '--retry-failed', '--prefix', prefix], { env: { FOOTFALL_REDIS_URL: REDIS_URL }, timeoutMs: 60_000 });
@@ -231,11 +231,11 @@ describe('footfall worker: delivery and stop (real processes)', () => {
 
     const right = track(startFootfall(['worker', '--redis', REDIS_URL, '--prefix', prefix, '--to', server.url, '--api-secret', 'right-secret']));
     await started(right);
-    await until(() => server.store.count() >= hits, () => `${hits} hits stored (${server.store.count()} so far)`);
+    await until(async () => await server.store.count() >= hits, async () => `${hits} hits stored (${await server.store.count()} so far)`);
     await until(async () => (await jobCounts(prefix, 'footfall')).active === 0, 'the last job to be acknowledged');
     assert.deepEqual(await stop(right, 60_000, 'SIGINT'), { code: 0, signal: null }, `Ctrl-C stops it alike; ${right.stderr()}`);
     assert.match(summary(right.stdout()), /^footfall worker: 30 hits delivered, 0 failed for good/);
-    assert.equal(server.store.count(), hits);
+    assert.equal(await server.store.count(), hits);
     assert.deepEqual(await jobCounts(prefix, 'footfall'), { wait: 0, active: 0, delayed: 0, failed: 0, completed: 0 });
   });
 });

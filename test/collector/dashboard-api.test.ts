@@ -27,8 +27,8 @@ describe('the query API for the dashboard', () => {
     try {
       const hit = (agoMin: number, client: string) => ({ timeMs: T0 - agoMin * MINUTE, protocol: 'ga4' as const, method: 'GET', route: '/v1/items', status: 200, client, eventName: 'page_view' });
       // A batch delivered late: older hits stored after newer ones.
-      collector.store.insert([hit(1, '111.1'), hit(2, '222.2')], T0);
-      collector.store.insert([hit(9, '111.1'), hit(3, '333.3'), hit(12, '222.2')], T0);
+      await collector.store.insert([hit(1, '111.1'), hit(2, '222.2')], T0);
+      await collector.store.insert([hit(9, '111.1'), hit(3, '333.3'), hit(12, '222.2')], T0);
       const { hits } = await getJson<{ hits: ApiHit[] }>(`${collector.url}/api/hits?limit=10`);
       assert.deepEqual(hits.map((h) => (T0 - h.timeMs) / MINUTE), [1, 2, 3, 9, 12]);
       for (const h of hits) assert.match(h.clientAlias, /^consumer-[0-9a-z]{4}$/);
@@ -47,7 +47,7 @@ describe('the query API for the dashboard', () => {
       const empty = await getJson<Record<string, unknown>>(`${collector.url}/api/status`);
       assert.equal(empty.nowMs, T0);
       assert.equal(empty.firstHitMs, null);
-      collector.store.insert([5, 40, 2].map((agoMin) => ({ timeMs: T0 - agoMin * MINUTE, protocol: 'ga4' as const, method: 'GET', route: '/a', client: 'c', eventName: 'page_view' })), T0);
+      await collector.store.insert([5, 40, 2].map((agoMin) => ({ timeMs: T0 - agoMin * MINUTE, protocol: 'ga4' as const, method: 'GET', route: '/a', client: 'c', eventName: 'page_view' })), T0);
       const status = await getJson<Record<string, unknown>>(`${collector.url}/api/status`);
       assert.equal(status.firstHitMs, T0 - 40 * MINUTE);
       assert.equal(status.lastHitMs, T0 - 2 * MINUTE);

@@ -62,16 +62,16 @@ describe('the dashboard in Chromium', () => {
   before(async () => {
     if (missingBrowser !== undefined) return;
     collector = await startCollector({ port: 0, memory: true, output: 'none', clock: createManualClock(NOW), routes: DECLARED_ROUTES });
-    collector.store.insert(dashboardHits(NOW, 1200, 20 * HOUR), NOW);
+    await collector.store.insert(dashboardHits(NOW, 1200, 20 * HOUR), NOW);
     const body = encodeGa4([hitAt(-5 * 60_000, { route: '/v1/password-reset', method: 'POST', status: 201 })], { nowMs: NOW }).requests[0]?.body;
     const ingest = await fetch(`${collector.url}/mp/collect?measurement_id=G-TEST123&api_secret=s`, { method: 'POST', body: body ?? '' });
     assert.equal(ingest.status, 204, 'the GA4 hit is stored');
     secured = await startCollector({ port: 0, memory: true, output: 'none', clock: createManualClock(NOW), token: TOKEN });
-    secured.store.insert([{ timeMs: NOW - 60_000, protocol: 'ga4', method: 'GET', route: '/x/<img src=x onerror="window.pwned=1">', status: 200, client: 'c1', eventName: 'page_view' }], NOW);
+    await secured.store.insert([{ timeMs: NOW - 60_000, protocol: 'ga4', method: 'GET', route: '/x/<img src=x onerror="window.pwned=1">', status: 200, client: 'c1', eventName: 'page_view' }], NOW);
     fresh = await startCollector({ port: 0, memory: true, output: 'none', clock: createManualClock(NOW) });
     const recent = dashboardHits(NOW, 40, 10 * 60_000, 3);
-    fresh.store.insert(recent.filter((_, i) => i % 2 === 1), NOW);
-    fresh.store.insert(recent.filter((_, i) => i % 2 === 0), NOW);
+    await fresh.store.insert(recent.filter((_, i) => i % 2 === 1), NOW);
+    await fresh.store.insert(recent.filter((_, i) => i % 2 === 0), NOW);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
     context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 900 } });
     page = await open(collector);
@@ -193,7 +193,7 @@ describe('the dashboard in Chromium', () => {
     await page.goto(`${collector.url}/?range=all`);
     await page.waitForSelector('#status[data-state="ok"]');
     const total = Number((await page.textContent('[data-total="hits"]'))?.replace(/,/g, ''));
-    collector.store.insert([{ timeMs: NOW - 1000, protocol: 'ga4', method: 'GET', route: '/v1/live', client: 'live', eventName: 'page_view' }], NOW);
+    await collector.store.insert([{ timeMs: NOW - 1000, protocol: 'ga4', method: 'GET', route: '/v1/live', client: 'live', eventName: 'page_view' }], NOW);
     await page.clock.runFor(5000);
     await page.waitForSelector('#endpoints tr[data-route="/v1/live"]');
     assert.equal(await page.textContent('[data-total="hits"]'), (total + 1).toLocaleString('en-US'));

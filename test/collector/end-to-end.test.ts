@@ -95,7 +95,7 @@ async function drive(protocol: 'ga4' | 'ua', collector: Collector, dir: string):
     }
     await waitFor(() => tracker.stats().tracked === CALLS.length, 'every request to be tracked');
     await tracker.flush();
-    await waitFor(() => collector.store.count() === CALLS.length, 'every hit to be stored');
+    await waitFor(async () => await collector.store.count() === CALLS.length, 'every hit to be stored');
     assert.deepEqual({ ...tracker.stats() }, { ...tracker.stats(), sent: CALLS.length, failed: 0, dropped: 0 });
   } finally {
     await tracker.close();

@@ -57,14 +57,14 @@ describe('collector: hit ids over HTTP', () => {
   it('GA4: the same body POSTed twice is stored once; the second counts its hits as duplicates and prints one line for them; an event without an id is stored again', async () => {
     const body = ga4Body(T0, [['/v1/a', 'k3j9x0a1bq-0'], ['/v1/b', 'k3j9x0a1bq-1'], ['/v1/a', undefined]]);
     assert.equal(await post(`${collector.url}/mp/collect?${IDS}`, body), 204);
-    assert.equal(collector.store.count(), 3);
+    assert.equal(await collector.store.count(), 3);
     const report = await getJson(`${collector.url}/api/endpoints`);
     assert.deepEqual((report.endpoints as { route: string; hits: number }[]).map((e) => [e.route, e.hits]), [['/v1/a', 2], ['/v1/b', 1]]);
     const printed = lines.length;
     assert.equal(await post(`${collector.url}/mp/collect?${IDS}`, body), 204, 'a duplicate is answered like any stored request');
     await waitFor(() => requests.length === 2, 'both requests to be over');
     // The event without a hit id cannot be recognised: it is stored again.
-    assert.equal(collector.store.count(), 4);
+    assert.equal(await collector.store.count(), 4);
     assert.deepEqual(collector.stats(), { storedRequests: 2, storedHits: 4, duplicateHits: 2, faults: 0, refused: {}, leniency: NO_LENIENCY });
     // One line for the new hit, one for the two duplicates: a duplicate is never printed as a hit.
     const [newHit, duplicateLine, ...more] = lines.slice(printed);
@@ -94,25 +94,25 @@ describe('collector: hit ids over HTTP', () => {
   });
 
   it('GA4: the same hit ids from another client are other hits', async () => {
-    const before = collector.store.count();
+    const before = await collector.store.count();
     assert.equal(await post(`${collector.url}/mp/collect?${IDS}`, ga4Body(T0, [['/v1/a', 'k3j9x0a1bq-0']], '555.666')), 204);
-    assert.equal(collector.store.count(), before + 1);
+    assert.equal(await collector.store.count(), before + 1);
   });
 
   it('UA: z in Footfall\'s form is a hit id, stored once across /collect and /batch; random numeric z are never merged', async () => {
-    const before = collector.store.count();
+    const before = await collector.store.count();
     const duplicates = collector.stats().duplicateHits;
     const footfall = [uaLine('/ua/a', 'uaclient00-0'), uaLine('/ua/b', 'uaclient00-1')];
     assert.equal(await post(`${collector.url}/batch`, footfall.join('\n'), TEXT_TYPE), 200);
     assert.equal((await request(`${collector.url}/collect?${footfall[0] ?? ''}`)).statusCode, 200);
     assert.equal(await post(`${collector.url}/batch`, footfall.join('\n'), TEXT_TYPE), 200);
-    assert.equal(collector.store.count(), before + 2);
+    assert.equal(await collector.store.count(), before + 2);
     assert.equal(collector.stats().duplicateHits, duplicates + 3);
     // Two v1 clients that happen to draw the same cache buster: both hits are kept.
     const numeric = [uaLine('/ua/c', '1073741824'), uaLine('/ua/c', '1073741824')];
     assert.equal(await post(`${collector.url}/batch`, numeric.join('\n'), TEXT_TYPE), 200);
     assert.equal(await post(`${collector.url}/batch`, numeric.join('\n'), TEXT_TYPE), 200);
-    assert.equal(collector.store.count(), before + 6);
+    assert.equal(await collector.store.count(), before + 6);
     assert.equal(collector.stats().duplicateHits, duplicates + 3);
   });
 
@@ -152,9 +152,9 @@ describe('collector: --hang-stores', () => {
       });
       await waitFor(() => clock.pending === 1, 'the delay');
       clock.advance(499);
-      assert.equal(collector.store.count(), 0, 'the delay comes first');
+      assert.equal(await collector.store.count(), 0, 'the delay comes first');
       clock.advance(1);
-      await waitFor(() => collector.store.count() === 2 && clock.pending === 1, 'the hits to be stored and the hold to start');
+      await waitFor(async () => await collector.store.count() === 2 && clock.pending === 1, 'the hits to be stored and the hold to start');
       clock.advance(19_999);
       await settle(5);
       assert.equal(status, 'pending', 'still held');
@@ -165,11 +165,11 @@ describe('collector: --hang-stores', () => {
       const gaveUp = abandon(collector.url, ga4Body(T0, [['/held', 'hanghangha-2']]));
       await waitFor(() => clock.pending === 1, 'the second request to be delayed');
       clock.advance(500);
-      await waitFor(() => collector.store.count() === 3 && clock.pending === 1, 'the second request to be stored and held');
+      await waitFor(async () => await collector.store.count() === 3 && clock.pending === 1, 'the second request to be stored and held');
       gaveUp.abort();
       assert.equal(await gaveUp.answer, 'aborted');
       await waitFor(() => clock.pending === 0 && requests.length === 2, 'the hold to be dropped');
-      assert.equal(collector.store.count(), 3, 'a client gone during the hold leaves its hits stored');
+      assert.equal(await collector.store.count(), 3, 'a client gone during the hold leaves its hits stored');
       assert.deepEqual(requests.map((r) => [r.status, r.duplicates]), [[204, 0], [0, 0]]);
 
       // The retry of the same body: held again, answered, and nothing new stored.
@@ -179,11 +179,11 @@ describe('collector: --hang-stores', () => {
       await waitFor(() => clock.pending === 1 && collector.stats().duplicateHits === 1, 'the retry to be held');
       clock.advance(20_000);
       assert.equal(await retry.answer, 204);
-      assert.equal(collector.store.count(), 3);
+      assert.equal(await collector.store.count(), 3);
       assert.deepEqual(collector.stats(), { storedRequests: 3, storedHits: 3, duplicateHits: 1, faults: 0, refused: {}, leniency: NO_LENIENCY });
       await waitFor(() => requests.length === 3, 'the retry to be over');
       assert.deepEqual(requests[2]?.duplicates, 1);
-      const report = collector.store.endpoints({});
+      const report = await collector.store.endpoints({});
       assert.deepEqual(report.endpoints.map((e) => [e.route, e.hits]), [['/held', 3]]);
     } finally {
       await collector.close();
@@ -204,7 +204,7 @@ describe('collector: --hang-stores', () => {
       clock.advance(5_000);
       await answered;
       assert.equal(status, 400);
-      assert.equal(collector.store.count(), 0);
+      assert.equal(await collector.store.count(), 0);
     } finally {
       await collector.close();
     }
@@ -216,12 +216,12 @@ describe('collector: --hang-stores', () => {
     try {
       const gaveUp = abandon(collector.url, ga4Body(T0, [['/held', 'nohangstor-0']]));
       await waitFor(() => clock.pending === 1, 'the hold');
-      assert.equal(collector.store.count(), 0, 'nothing is stored during the hold');
+      assert.equal(await collector.store.count(), 0, 'nothing is stored during the hold');
       gaveUp.abort();
       assert.equal(await gaveUp.answer, 'aborted');
       await waitFor(() => clock.pending === 0, 'the hold to be dropped');
       clock.advance(20_000);
-      assert.equal(collector.store.count(), 0);
+      assert.equal(await collector.store.count(), 0);
       assert.deepEqual(collector.stats(), { storedRequests: 0, storedHits: 0, duplicateHits: 0, faults: 0, refused: {}, leniency: NO_LENIENCY });
     } finally {
       await collector.close();
@@ -234,7 +234,7 @@ describe('collector: --hang-stores', () => {
     const held = abandon(collector.url, ga4Body(T0, [['/held', 'closeclose-0']]));
     await waitFor(() => collector.stats().storedHits === 1 && clock.pending === 1, 'the request to be stored and held');
     const store = collector.store;
-    const hits = store.recentHits(5).map((hit) => hit.hitId);
+    const hits = (await store.recentHits(5)).map((hit) => hit.hitId);
     await collector.close();
     assert.equal(await held.answer, 'aborted');
     assert.deepEqual(hits, ['closeclose-0']);

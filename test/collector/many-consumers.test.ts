@@ -32,7 +32,7 @@ async function run(hits: number, batch: boolean) {
     const timedOut = tracker.stats().timedOut;
     await settle(5);
     const endpoints = ((await (await request(`${server.url}/api/endpoints`)).body.json()) as { endpoints: { route: string; hits: number }[] }).endpoints;
-    return { closed, timedOut, received, stored: server.store.count(), stats: server.stats(), endpoints };
+    return { closed, timedOut, received, stored: await server.store.count(), stats: server.stats(), endpoints };
   } finally {
     await server.close();
   }

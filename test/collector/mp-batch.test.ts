@@ -53,13 +53,13 @@ describe('collector: POST /mp/batch', () => {
     const body = JSON.stringify(batch(40, 3, 'k3j9x0a1bq'));
     const first = await post(`${collector.url}/mp/batch?${IDS}`, body);
     assert.equal(first.status, 204);
-    assert.equal(collector.store.count(), 120);
+    assert.equal(await collector.store.count(), 120);
     const endpoints = (await (await request(`${collector.url}/api/endpoints`)).body.json()) as { endpoints: { route: string; hits: number }[] };
     assert.deepEqual(endpoints.endpoints.map((e) => [e.route, e.hits]).sort(), [['/v1/r0', 40], ['/v1/r1', 40], ['/v1/r2', 40]]);
     const retried = await post(`${collector.url}/mp/batch?${IDS}`, body);
     assert.equal(retried.status, 204, 'a duplicate batch is answered like any stored one');
     await waitFor(() => requests.length >= 2, 'both requests to be over');
-    assert.equal(collector.store.count(), 120, 'nothing stored twice');
+    assert.equal(await collector.store.count(), 120, 'nothing stored twice');
     const stats = collector.stats();
     assert.equal(stats.storedRequests - before.storedRequests, 2, 'a batch is one request');
     assert.equal(stats.storedHits - before.storedHits, 120);
@@ -68,7 +68,7 @@ describe('collector: POST /mp/batch', () => {
   });
 
   it('refuses the whole batch (400) when one payload is invalid, naming its index and why: nothing stored', async () => {
-    const count = collector.store.count();
+    const count = await collector.store.count();
     const payloads = batch(3, 2, 'zz0invalid');
     delete payloads[2]?.client_id;
     const answer = await post(`${collector.url}/mp/batch?${IDS}`, JSON.stringify(payloads));
@@ -77,7 +77,7 @@ describe('collector: POST /mp/batch', () => {
     assert.match(String(answer.json?.error), /^payload 2 \(of 3\): invalid Measurement Protocol payload .*nothing in the batch was stored$/);
     const messages = answer.json?.validationMessages as { fieldPath: string }[];
     assert.ok(messages.some((m) => m.fieldPath === 'client_id'), JSON.stringify(messages));
-    assert.equal(collector.store.count(), count);
+    assert.equal(await collector.store.count(), count);
   });
 
   it('reads each payload as /mp/collect does: over-long values are cut and counted, not refused; duplicate keys in a payload\'s own text are read', async () => {
@@ -89,22 +89,22 @@ describe('collector: POST /mp/batch', () => {
     const answer = await post(`${collector.url}/mp/batch?${IDS}`, text);
     assert.equal(answer.status, 204, JSON.stringify(answer.json));
     assert.equal(collector.stats().leniency.cutValues - before.leniency.cutValues, 1);
-    const hits = collector.store.recentHits(2);
+    const hits = await collector.store.recentHits(2);
     assert.deepEqual(hits.map((hit) => [hit.route, hit.client]).sort(), [['/v1/dup', '78.1795953600'], ['/v1/long', '77.1795953600']]);
   });
 
   it('refuses what is not a batch (400): not JSON, not an array, an empty array', async () => {
-    const count = collector.store.count();
+    const count = await collector.store.count();
     for (const [body, pattern] of [['{"client_id":"1.2","events":[]', /not JSON/], [JSON.stringify(payload('1.2', [{ route: '/a' }])), /not a JSON array/], ['[]', /empty/]] as const) {
       const answer = await post(`${collector.url}/mp/batch?${IDS}`, body);
       assert.equal(answer.status, 400, body);
       assert.match(String(answer.json?.error), pattern);
     }
-    assert.equal(collector.store.count(), count);
+    assert.equal(await collector.store.count(), count);
   });
 
   it('refuses over its limits with 413 and says which: payloads, events, one payload\'s bytes, the body\'s bytes; nothing stored', async () => {
-    const count = collector.store.count();
+    const count = await collector.store.count();
     const tooMany = await post(`${collector.url}/mp/batch?${IDS}`, JSON.stringify(batch(MP_BATCH_LIMITS.maxPayloads + 1, 1, 'toomany001')));
     assert.equal(tooMany.status, 413);
     assert.match(String(tooMany.json?.error), /1001 payloads; \/mp\/batch takes at most 1000/);
@@ -123,18 +123,18 @@ describe('collector: POST /mp/batch', () => {
     const hugeAnswer = await post(`${collector.url}/mp/batch?${IDS}`, huge);
     assert.equal(hugeAnswer.status, 413);
     assert.match(String(hugeAnswer.json?.error), /at most 1048576 bytes/);
-    assert.equal(collector.store.count(), count);
+    assert.equal(await collector.store.count(), count);
   });
 
   it('takes up to the limits: 1 000 payloads and 5 000 events in one batch are stored', async () => {
-    const count = collector.store.count();
+    const count = await collector.store.count();
     const answer = await post(`${collector.url}/mp/batch?${IDS}`, JSON.stringify(batch(MP_BATCH_LIMITS.maxPayloads, 5, 'atlimit001')));
     assert.equal(answer.status, 204, JSON.stringify(answer.json));
-    assert.equal(collector.store.count(), count + 5_000);
+    assert.equal(await collector.store.count(), count + 5_000);
   });
 
   it('/debug/mp/batch answers each payload\'s validation messages under its index and stores nothing', async () => {
-    const count = collector.store.count();
+    const count = await collector.store.count();
     const payloads = batch(2, 1, 'debug00001');
     delete payloads[1]?.client_id;
     const answer = await post(`${collector.url}/debug/mp/batch?${IDS}`, JSON.stringify(payloads));
@@ -142,7 +142,7 @@ describe('collector: POST /mp/batch', () => {
     const messages = answer.json?.validationMessages as { fieldPath: string; validationCode: string }[];
     assert.ok(messages.length > 0 && messages.every((m) => m.fieldPath.startsWith('[1]')), JSON.stringify(messages));
     assert.ok(messages.some((m) => m.fieldPath === '[1].client_id'), JSON.stringify(messages));
-    assert.equal(collector.store.count(), count);
+    assert.equal(await collector.store.count(), count);
   });
 });
 
@@ -155,9 +155,9 @@ describe('collector: /mp/batch checks the query as /mp/collect does, and misbeha
       assert.equal(wrong.status, 403);
       assert.match(String(wrong.json?.error), /api_secret does not match/);
       assert.equal((await post(`${collector.url}/mp/batch?api_secret=the-right-secret`, body)).status, 400);
-      assert.equal(collector.store.count(), 0);
+      assert.equal(await collector.store.count(), 0);
       assert.equal((await post(`${collector.url}/mp/batch?measurement_id=G-TEST123&api_secret=the-right-secret`, body)).status, 204);
-      assert.equal(collector.store.count(), 2);
+      assert.equal(await collector.store.count(), 2);
     } finally {
       await collector.close();
     }
@@ -168,7 +168,7 @@ describe('collector: /mp/batch checks the query as /mp/collect does, and misbeha
     try {
       const answer = await post(`${collector.url}/mp/batch?${IDS}`, JSON.stringify(batch(3, 1, 'faults0001')));
       assert.equal(answer.status, 500);
-      assert.equal(collector.store.count(), 0);
+      assert.equal(await collector.store.count(), 0);
       assert.equal(collector.stats().faults, 1);
     } finally {
       await collector.close();

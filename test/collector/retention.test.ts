@@ -8,7 +8,10 @@ import { after, describe, it } from 'node:test';
 import { isFootfallError } from '../../src/errors.js';
 import { startCollector } from '../../src/collector/server.js';
 import { createSqliteStore } from '../../src/collector/store/sqlite-store.js';
-import type { Store } from '../../src/collector/store/store.js';
+import type { AsyncStore, Store } from '../../src/collector/store/store.js';
+import { asAsyncStore } from '../../src/collector/store/store.js';
+import { createPostgresStore } from '../../src/collector/store/postgres/postgres-store.js';
+import { PG_URL, dropSchema, testSchema } from '../helpers/postgres.js';
 import type { EndpointsReport, IncomingHit } from '../../src/collector/types.js';
 import { createManualClock } from '../../src/delivery/clock.js';
 import { encodeGa4 } from '../../src/protocols/ga4/encode.js';
@@ -35,6 +38,22 @@ function tenDays(): IncomingHit[] {
   return hits;
 }
 
+const schemas: string[] = [];
+after(async () => {
+  for (const schema of schemas) await dropSchema(schema);
+});
+
+/** Opens the same store again each call: a SQLite file, or a PostgreSQL schema of the test's own. */
+function storeOpener(kind: 'sqlite' | 'postgres'): () => Promise<AsyncStore> {
+  if (kind === 'sqlite') {
+    const file = join(dir, `background-${schemas.length}-${Date.now()}.db`);
+    return () => Promise.resolve(asAsyncStore(createSqliteStore({ file })));
+  }
+  const schema = testSchema();
+  schemas.push(schema);
+  return () => createPostgresStore({ url: PG_URL, schema });
+}
+
 async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url);
   assert.equal(response.status, 200, url);
@@ -42,22 +61,22 @@ async function getJson<T>(url: string): Promise<T> {
 }
 
 describe('collector retention (retainDays)', () => {
-  it('prunes at start and then every pruneEveryMs on the collector\'s clock; the counts from rollups stay; /api/status and /api/endpoints say from when raw detail exists', async () => {
-    const file = join(dir, 'background.db');
+  for (const kind of ['sqlite', 'postgres'] as const) it(`prunes at start and then every pruneEveryMs on the collector's clock; the counts from rollups stay; /api/status and /api/endpoints say from when raw detail exists (${kind})`, async () => {
+    const open = storeOpener(kind);
     const hits = tenDays();
-    const seed = createSqliteStore({ file });
-    seed.insert(hits, NOW);
-    const before = seed.endpoints({ sinceMs: NOW - 10 * DAY - HOUR + 35 * MINUTE, untilMs: T0 });
-    seed.close();
+    const seed = await open();
+    await seed.insert(hits, NOW);
+    const before = await seed.endpoints({ sinceMs: NOW - 10 * DAY - HOUR + 35 * MINUTE, untilMs: T0 });
+    await seed.close();
     const clock = createManualClock(NOW);
-    const collector = await startCollector({ port: 0, dbFile: file, output: 'none', clock, retainDays: 3 });
+    const collector = await startCollector({ port: 0, store: await open(), output: 'none', clock, retainDays: 3 });
     try {
       assert.ok(collector.retention !== undefined);
       await collector.retention.pruneNow(); // joins the prune made at start
-      assert.equal(collector.store.rawSinceMs(), RAW_SINCE);
-      assert.equal(collector.store.count(), hits.filter((h) => h.timeMs >= RAW_SINCE).length);
+      assert.equal(await collector.store.rawSinceMs(), RAW_SINCE);
+      assert.equal(await collector.store.count(), hits.filter((h) => h.timeMs >= RAW_SINCE).length);
       const whole = { sinceMs: NOW - 10 * DAY - HOUR + 35 * MINUTE, untilMs: T0 };
-      const after = collector.store.endpoints(whole);
+      const after = await collector.store.endpoints(whole);
       assert.deepEqual({ ...after, rawDetail: undefined }, { ...before, rawDetail: undefined }, 'ten days on whole hours: the same answer');
       assert.deepEqual(after.rawDetail, { sinceMs: RAW_SINCE, partial: false });
 
@@ -65,20 +84,20 @@ describe('collector retention (retainDays)', () => {
       await waitFor(() => clock.pending === 1, 'the next prune to be scheduled');
       const inNextHour = hits.filter((h) => h.timeMs >= RAW_SINCE && h.timeMs < RAW_SINCE + HOUR).length;
       assert.ok(inNextHour > 0);
-      const counted = collector.store.count();
+      const counted = await collector.store.count();
       clock.advance(HOUR - 1);
-      assert.equal(collector.store.count(), counted, 'not yet');
+      assert.equal(await collector.store.count(), counted, 'not yet');
       clock.advance(1);
       await collector.retention.pruneNow();
-      assert.equal(collector.store.rawSinceMs(), RAW_SINCE + HOUR);
-      assert.equal(collector.store.count(), counted - inNextHour);
+      assert.equal(await collector.store.rawSinceMs(), RAW_SINCE + HOUR);
+      assert.equal(await collector.store.count(), counted - inNextHour);
 
       const status = await getJson<Record<string, unknown>>(`${collector.url}/api/status`);
       assert.equal(status.retainDays, 3);
       assert.equal(status.rawSinceMs, RAW_SINCE + HOUR);
-      assert.equal(status.prunedHits, hits.length - collector.store.count());
+      assert.equal(status.prunedHits, hits.length - await collector.store.count());
       assert.equal(status.lastPruneMs, NOW + HOUR);
-      assert.equal(status.hits, collector.store.count());
+      assert.equal(status.hits, await collector.store.count());
       assert.equal(status.firstHitMs, hits[0]?.timeMs, 'the first hit is known from the rollups after its raw row went');
 
       const partial = await getJson<EndpointsReport>(`${collector.url}/api/endpoints?since=${T0 - 5 * DAY + 10 * MINUTE}`);
@@ -133,7 +152,7 @@ describe('collector retention (retainDays)', () => {
       const firstInsert = log.indexOf('insert');
       assert.ok(firstInsert > 0 && firstInsert < log.indexOf('done'), `an insert between two chunks: ${log.join(' ')}`);
       assert.ok(log.filter((entry) => entry === 'chunk').length >= old / 5000, `chunks of at most 5000 rows: ${log.join(' ')}`);
-      assert.equal(collector.store.count(), sent, 'every hit sent is stored; every old one is gone');
+      assert.equal(await collector.store.count(), sent, 'every hit sent is stored; every old one is gone');
       assert.equal(collector.retention.stats().prunedHits, old);
     } finally {
       await collector.close();

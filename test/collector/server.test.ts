@@ -48,10 +48,10 @@ describe('collector over real HTTP', () => {
   after(() => collector.close());
 
   it('POST /mp/collect stores a GA4 request and answers 204 like Google; each hit is printed on one line', async () => {
-    const before = collector.store.count();
+    const before = await collector.store.count();
     const response = await send(`${collector.url}/mp/collect?${IDS}`, { method: 'POST', headers: JSON_TYPE, body: ga4Body(3) });
     assert.equal(response.status, 204);
-    assert.equal(collector.store.count(), before + 3);
+    assert.equal(await collector.store.count(), before + 3);
     const printed = lines.slice(-3);
     assert.match(printed[0] ?? '', /ga4 {2}1234567890\.1795953600 +GET \/v1\/r0 +200 +12\.3 ms {2}"GET \/v1\/users\/:id"/);
     const hits = (await send(`${collector.url}/api/hits?limit=3`)).json().hits as { route: string }[];
@@ -64,20 +64,20 @@ describe('collector over real HTTP', () => {
   });
 
   it('/debug/mp/collect answers exactly what validateGa4 says, and stores nothing', async () => {
-    const count = collector.store.count();
+    const count = await collector.store.count();
     for (const body of [ga4Body(2), '{"client_id":"1.2","events":[{"name":"_x","params":{"a b":1}}]}', '{nope', '[]']) {
       const response = await send(`${collector.url}/debug/mp/collect?${IDS}`, { method: 'POST', headers: JSON_TYPE, body });
       assert.equal(response.status, 200);
       assert.deepEqual(response.json(), validateGa4(body, { nowMs: clock.now() }));
     }
-    assert.equal(collector.store.count(), count);
+    assert.equal(await collector.store.count(), count);
   });
 
   it('UA v1: GET /collect, POST /batch store; /debug/collect answers exactly what validateUa says', async () => {
     const { requests } = encodeUa([{ ...FULL_HIT, hitId: freshHitId() }, hitAt(5, { hitId: freshHitId() })], { trackingId: 'UA-1-1', nowMs: T0 + 1000 });
     const batch = requests[0];
     assert.ok(batch);
-    const count = collector.store.count();
+    const count = await collector.store.count();
     const single = batch.body.split('\n')[0] ?? '';
     const got = await send(`${collector.url}/collect?${single}`);
     assert.equal(got.status, 200);
@@ -86,18 +86,18 @@ describe('collector over real HTTP', () => {
     const posted = await send(`${collector.url}/batch`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: batch.body });
     assert.equal(posted.status, 200);
     // The batch's first line is the hit /collect stored already (same cid and z): only the second is new.
-    assert.equal(collector.store.count(), count + 2);
+    assert.equal(await collector.store.count(), count + 2);
     assert.equal(collector.stats().duplicateHits, duplicates + 1);
     for (const payload of [single, 'v=1&t=pageview', 'tid=UA-1-1&v=2']) {
       const debug = await send(`${collector.url}/debug/collect?${payload}`);
       // The payload is validated as sent, not re-encoded (POST and GET read it alike).
       assert.deepEqual(debug.json(), validateUa(payload, { single: true }));
     }
-    assert.equal(collector.store.count(), count + 2);
+    assert.equal(await collector.store.count(), count + 2);
   });
 
   it('refuses bad requests with a 4xx that says why, and stores none of them', async () => {
-    const count = collector.store.count();
+    const count = await collector.store.count();
     const cases: [string, Parameters<typeof request>[1], number, RegExp][] = [
       [`/mp/collect?${IDS}`, { method: 'POST', headers: JSON_TYPE, body: '{"client_id": "1.2", "events": [' }, 400, /invalid Measurement Protocol payload/],
       [`/mp/collect?${IDS}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: ga4Body() }, 415, /content-type "application\/x-www-form-urlencoded" is not accepted/],
@@ -113,7 +113,7 @@ describe('collector over real HTTP', () => {
       assert.equal(response.status, status, `${path}: ${response.text}`);
       assert.match(String(response.json().error), message);
     }
-    assert.equal(collector.store.count(), count);
+    assert.equal(await collector.store.count(), count);
   });
 
   it('answers 413 to a chunked body that grows past the limit without reading it all', async () => {
@@ -147,7 +147,7 @@ describe('collector over real HTTP', () => {
 
   it('/api/timeseries counts per bucket, and an open ?since= means the last 30 days', async () => {
     const old = { timeMs: T0 - 40 * 86_400_000, protocol: 'ga4' as const, method: 'GET', route: '/v1/ancient', client: '9.9', eventName: 'page_view' };
-    collector.store.insert([old, { ...old, timeMs: T0 - 3_600_000, route: '/v1/recent' }, { ...old, timeMs: T0 - 3_500_000, route: '/v1/recent' }], T0);
+    await collector.store.insert([old, { ...old, timeMs: T0 - 3_600_000, route: '/v1/recent' }, { ...old, timeMs: T0 - 3_500_000, route: '/v1/recent' }], T0);
     const body = (await send(`${collector.url}/api/timeseries?bucket=1h&route=/v1/recent`)).json() as { bucketMs: number; series: { route: string; points: [number, number][] }[] };
     assert.equal(body.bucketMs, 3_600_000);
     assert.deepEqual(body.series.map((series) => [series.route, series.points.reduce((sum, [, hits]) => sum + hits, 0)]), [['/v1/recent', 2]]);
@@ -186,7 +186,7 @@ describe('collector fault injection over HTTP', () => {
       }
       assert.ok(failures > 40 && failures < 80, `${failures} of 200 failed`);
       assert.equal(collector.stats().faults, failures);
-      assert.equal(collector.store.count(), 200 - failures);
+      assert.equal(await collector.store.count(), 200 - failures);
     } finally {
       await collector.close();
     }
@@ -201,11 +201,11 @@ describe('collector fault injection over HTTP', () => {
       await waitFor(() => clock.pending === 1, 'the request to be held');
       clock.advance(21_999);
       assert.equal(status, 0);
-      assert.equal(collector.store.count(), 0);
+      assert.equal(await collector.store.count(), 0);
       clock.advance(1);
       await pending;
       assert.equal(status, 204);
-      assert.equal(collector.store.count(), 1);
+      assert.equal(await collector.store.count(), 1);
     } finally {
       await collector.close();
     }
@@ -254,7 +254,7 @@ describe('collector access', () => {
     try {
       const wrong = await send(`${collector.url}/mp/collect?measurement_id=G-X&api_secret=wrong`, { method: 'POST', headers: JSON_TYPE, body: ga4Body(1, Date.now()) });
       assert.equal(wrong.status, 403);
-      assert.equal(collector.store.count(), 0);
+      assert.equal(await collector.store.count(), 0);
       const right = await send(`${collector.url}/mp/collect?measurement_id=G-X&api_secret=right`, { method: 'POST', headers: JSON_TYPE, body: ga4Body(1, Date.now()) });
       assert.equal(right.status, 204);
     } finally {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type BetterSqlite3 from 'better-sqlite3';
 import { createSqliteStore } from '../../src/collector/store/sqlite-store.js';
+import { asAsyncStore } from '../../src/collector/store/store.js';
 import type { IncomingHit } from '../../src/collector/types.js';
 import { splitIndexes, createWriteQueue } from '../../src/collector/write-queue.js';
 import { expectedEndpoints, expectedTimeseries } from '../helpers/store-oracle.js';
@@ -113,7 +114,7 @@ describe('write queue: requests merged into one transaction', () => {
     const store = { ...real, insert: (hits: readonly IncomingHit[], receivedMs: number) => (inserts++, real.insert(hits, receivedMs)) };
     real.insert([hit(D0, { hitId: 'q-0' })], D0);
     inserts = 0;
-    const queue = createWriteQueue(store);
+    const queue = createWriteQueue(asAsyncStore(store));
     const [a, b, c] = await Promise.all([
       queue.write([hit(D0, { hitId: 'q-1' }), hit(D0, { hitId: 'q-0' })], D0),
       queue.write([], D0),
@@ -127,7 +128,7 @@ describe('write queue: requests merged into one transaction', () => {
 
   it('when the merged transaction fails, each request is stored alone and keeps its own duplicates', async () => {
     const store = createSqliteStore({ file: ':memory:' });
-    const queue = createWriteQueue(store);
+    const queue = createWriteQueue(asAsyncStore(store));
     const broken = { ...hit(D0), eventName: null } as unknown as IncomingHit;
     const results = await Promise.allSettled([
       queue.write([hit(D0, { hitId: 'w-1' }), hit(D0, { hitId: 'w-1' })], D0),

@@ -52,7 +52,7 @@ describe('outages: the breaker opens for them, probes at its pace, and everythin
       for (let i = 1; i < probes.length; i++) assert.ok((probes[i] ?? 0) - (probes[i - 1] ?? 0) >= 5_000 * 2 ** i, `probe ${i} came a cool-down after the last`);
       assert.equal(tracker.stats().breaker, 'closed');
       assert.deepEqual({ sent: tracker.stats().sent, failed: tracker.stats().failed, dropped: tracker.stats().dropped }, { sent: 500, failed: 0, dropped: 0 });
-      assert.equal(collector.store.count(), 500);
+      assert.equal(await collector.store.count(), 500);
       assertAccounting(tracker);
       await tracker.close();
     } finally {

@@ -27,9 +27,9 @@ export function assertAccounting(tracker: Tracker): void {
 }
 
 /** Lets I/O run until `condition` holds; fails after `rounds` turns of the event loop. */
-export async function waitFor(condition: () => boolean, what: string, rounds = 2000): Promise<void> {
+export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, rounds = 2000): Promise<void> {
   for (let i = 0; i < rounds; i++) {
-    if (condition()) return;
+    if (await condition()) return;
     await settle(1);
   }
   assert.fail(`gave up waiting for ${what}`);

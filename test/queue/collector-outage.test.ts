@@ -87,11 +87,11 @@ describe('queue mode while the collector fails, hangs or is down', () => {
       troubled = undefined;
       // Recovered: the same port, the same store.
       healthy = await startCollector({ port, dbFile, output: 'none' });
-      await until(() => (healthy?.store.count() ?? 0) >= hits, () => `${hits} hits stored (${healthy?.store.count()}; worker ${JSON.stringify(worker?.stats().jobs)})`, HANG_GUARD_MS);
+      await until(async () => ((await healthy?.store.count()) ?? 0) >= hits, async () => `${hits} hits stored (${await healthy?.store.count()}; worker ${JSON.stringify(worker?.stats().jobs)})`, HANG_GUARD_MS);
       await until(async () => (await pending(prefix)) === 0, 'the queue to empty', HANG_GUARD_MS);
       const stats = await worker.close();
       worker = undefined;
-      assert.equal(healthy.store.count(), hits, 'each hit stored once');
+      assert.equal(await healthy.store.count(), hits, 'each hit stored once');
       const duplicates = spell.duplicateHits + healthy.stats().duplicateHits;
       assertNoLossWarning();
       assert.ok(stats.jobs.retried >= 3, `jobs met a fault and were tried again: ${JSON.stringify(stats.jobs)}`);
@@ -130,11 +130,11 @@ describe('queue mode while the collector fails, hangs or is down', () => {
       assert.equal(waiting.failed, 0);
 
       server = await startCollector({ port, memory: true, output: 'none' });
-      await until(() => (server?.store.count() ?? 0) >= hits, () => `${hits} hits stored (${server?.store.count()})`, HANG_GUARD_MS);
+      await until(async () => ((await server?.store.count()) ?? 0) >= hits, async () => `${hits} hits stored (${await server?.store.count()})`, HANG_GUARD_MS);
       await until(async () => (await pending(prefix)) === 0, 'the queue to empty', HANG_GUARD_MS);
       const stats = await worker.close();
       worker = undefined;
-      assert.equal(server.store.count(), hits);
+      assert.equal(await server.store.count(), hits);
       assert.equal(server.stats().duplicateHits, 0, 'a refused connection delivered nothing: nothing to repeat');
       assert.equal(stats.hits.delivered, hits);
       assert.ok(stats.jobs.retried >= 3, JSON.stringify(stats.jobs));
@@ -161,7 +161,7 @@ describe('queue mode while the collector fails, hangs or is down', () => {
       await until(async () => (await jobCounts(prefix, NAME)).failed >= jobs, () => `${jobs} jobs failed (worker ${JSON.stringify(worker?.stats().jobs)})`, HANG_GUARD_MS);
       const refused = await worker.close();
       worker = undefined;
-      assert.equal(server.store.count(), 0);
+      assert.equal(await server.store.count(), 0);
       assert.equal(refused.jobs.failed, jobs);
       assert.equal(refused.hits.failed, hits);
       assert.equal(refused.hits.delivered, 0);
@@ -180,11 +180,11 @@ describe('queue mode while the collector fails, hangs or is down', () => {
       // The secret fixed: the failed jobs go back to the queue and are delivered.
       worker = await startWorker({ redisUrl: REDIS_URL, prefix, destination: collector(server.url, { apiSecret: 'the-right-secret' }), concurrency: 4 });
       assert.equal(await retryFailedJobs({ redisUrl: REDIS_URL, prefix }), jobs);
-      await until(() => server.store.count() >= hits, () => `${hits} hits stored (${server.store.count()})`, HANG_GUARD_MS);
+      await until(async () => await server.store.count() >= hits, async () => `${hits} hits stored (${await server.store.count()})`, HANG_GUARD_MS);
       await until(async () => (await pending(prefix)) === 0, 'the queue to empty', HANG_GUARD_MS);
       const delivered = await worker.close();
       worker = undefined;
-      assert.equal(server.store.count(), hits);
+      assert.equal(await server.store.count(), hits);
       assert.equal(server.stats().duplicateHits, 0);
       assert.equal(delivered.hits.delivered, hits);
       assert.deepEqual(await jobCounts(prefix, NAME), { wait: 0, active: 0, delayed: 0, failed: 0, completed: 0 });

@@ -61,9 +61,9 @@ describe('queue mode end to end: Express -> Redis -> two workers -> collector', 
       assert.ok(jobs >= requests / 10 && jobs < requests / 5, `jobs of up to 10 hits: ${JSON.stringify(waiting)}`);
 
       for (let w = 0; w < 2; w++) workers.push(await startWorker({ redisUrl: REDIS_URL, prefix, destination: collector(server.url), concurrency: 4 }));
-      await until(() => server.store.count() >= requests, () => `${requests} hits stored (${server.store.count()} so far)`);
+      await until(async () => await server.store.count() >= requests, async () => `${requests} hits stored (${await server.store.count()} so far)`);
       const stopped = await Promise.all(workers.splice(0).map((worker) => worker.close()));
-      assert.equal(server.store.count(), requests);
+      assert.equal(await server.store.count(), requests);
       assert.equal(server.stats().duplicateHits, 0);
       assert.equal(stopped.reduce((sum, stats) => sum + stats.hits.delivered, 0), requests);
       assert.ok(stopped.every((stats) => stats.jobs.completed > 0), `both workers took jobs: ${JSON.stringify(stopped.map((s) => s.jobs))}`);

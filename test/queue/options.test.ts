@@ -358,9 +358,9 @@ describe('a worker given a job that is not a Footfall job', () => {
       for (let i = 0; i < good; i++) tracker.track({ method: 'GET', url: `/v1/items/${i}`, route: '/v1/items/:id', status: 200, durationMs: 3, headers: { host: 'api.example.com' } });
       await tracker.flush();
       assert.equal(tracker.stats().sent, good);
-      await until(() => server.store.count() >= good, () => `${good} hits stored (${server.store.count()})`);
+      await until(async () => await server.store.count() >= good, async () => `${good} hits stored (${await server.store.count()})`);
       await until(async () => (await jobCounts(prefix, 'footfall')).failed >= bad.length, 'the bad jobs in the failed set');
-      assert.equal(server.store.count(), good);
+      assert.equal(await server.store.count(), good);
       const failed = await raw.getFailed();
       assert.deepEqual(failed.map((j) => j.id).sort(), bad.map((j) => j.id).sort());
       for (const j of failed) {

@@ -101,12 +101,12 @@ describe('queue mode: a web process killed with SIGKILL while it tracks hits', (
     let counts = await jobCounts(prefix, 'footfall');
     const drained = async () => {
       counts = await jobCounts(prefix, 'footfall');
-      return server.store.count() >= reached.size && JSON.stringify(counts) === JSON.stringify(ZERO);
+      return await server.store.count() >= reached.size && JSON.stringify(counts) === JSON.stringify(ZERO);
     };
-    await until(drained, () => `${reached.size} hits stored (${server.store.count()} so far) and an empty queue (${JSON.stringify(counts)})`, 20_000);
+    await until(drained, async () => `${reached.size} hits stored (${await server.store.count()} so far) and an empty queue (${JSON.stringify(counts)})`, 20_000);
     await worker.close();
-    const stored = server.store.recentHits(tracked * 2).map((hit) => hit.hitId ?? '');
-    assert.equal(server.store.count(), reached.size, 'every hit that reached Redis is stored, once');
+    const stored = (await server.store.recentHits(tracked * 2)).map((hit) => hit.hitId ?? '');
+    assert.equal(await server.store.count(), reached.size, 'every hit that reached Redis is stored, once');
     assert.deepEqual(new Set(stored), reached);
     assert.deepEqual(await jobCounts(prefix, 'footfall'), ZERO, 'the queue ends empty');
   });

@@ -63,9 +63,9 @@ describe('queue mode: a worker killed with SIGKILL in the middle of delivery', (
     children.push(doomed);
     await doomed.waitFor((line) => line === 'ready', 'the worker child to start');
     // Some hits delivered, not all: then SIGKILL, no close(), no goodbye.
-    await until(() => slow.store.count() >= HITS / 10, () => `the worker child to deliver ${HITS / 10} hits (${slow.store.count()} stored so far)`);
+    await until(async () => await slow.store.count() >= HITS / 10, async () => `the worker child to deliver ${HITS / 10} hits (${await slow.store.count()} stored so far)`);
     await doomed.kill();
-    const storedAtKill = slow.store.count();
+    const storedAtKill = await slow.store.count();
     const lastStats = doomed.lines.filter((line) => line.startsWith('stats ')).at(-1) ?? 'none';
     const held = await jobCounts(prefix, 'footfall');
     t.diagnostic(`killed the worker child with ${storedAtKill} of ${HITS} hits stored; its last stats line: ${lastStats}; jobs then: ${JSON.stringify(held)}`);
@@ -77,14 +77,14 @@ describe('queue mode: a worker killed with SIGKILL in the middle of delivery', (
     let counts = await jobCounts(prefix, 'footfall');
     const drained = async () => {
       counts = await jobCounts(prefix, 'footfall');
-      return fast.store.count() >= HITS && JSON.stringify(counts) === JSON.stringify(ZERO);
+      return await fast.store.count() >= HITS && JSON.stringify(counts) === JSON.stringify(ZERO);
     };
-    await until(drained, () => `${HITS} hits stored (${fast.store.count()} so far) and an empty queue (${JSON.stringify(counts)})`, 20_000);
+    await until(drained, async () => `${HITS} hits stored (${await fast.store.count()} so far) and an empty queue (${JSON.stringify(counts)})`, 20_000);
     const stats = await successor.close();
 
-    const stored = fast.store.recentHits(HITS * 2);
+    const stored = await fast.store.recentHits(HITS * 2);
     const ids = stored.map((hit) => hit.hitId);
-    assert.equal(fast.store.count(), HITS, 'each hit stored once');
+    assert.equal(await fast.store.count(), HITS, 'each hit stored once');
     assert.equal(new Set(ids).size, HITS);
     const missing = Array.from({ length: HITS }, (_, i) => `crash-${i}`).filter((id) => !ids.includes(id));
     assert.deepEqual(missing, [], 'no hit missing');

@@ -40,9 +40,9 @@ describe('a worker that stops', () => {
       assert.ok(!warnings.includes('FFWRN008'), `warnings: ${warnings.join(', ')}`);
 
       const next = await startWorker({ redisUrl: REDIS_URL, prefix, destination: collector(healthy.url) });
-      await until(() => healthy.store.count() >= HITS, () => `${HITS} hits stored (${healthy.store.count()})`);
+      await until(async () => await healthy.store.count() >= HITS, async () => `${HITS} hits stored (${await healthy.store.count()})`);
       const done = await next.close();
-      assert.equal(healthy.store.count(), HITS);
+      assert.equal(await healthy.store.count(), HITS);
       assert.equal(done.hits.delivered, HITS);
       assert.deepEqual(await jobCounts(prefix, 'footfall'), { wait: 0, active: 0, delayed: 0, failed: 0, completed: 0 });
     } finally {

@@ -59,7 +59,7 @@ async function finish({ server, tracker, collector }: DemoParts, traffic: Traffi
   const health = traffic.healthChecks();
   const skipped = health === 0 ? '' : ` (${health} of them health checks, not recorded by default)`;
   io.stdout(`\n${traffic.sent()} API requests${skipped}; the collector stored ${collector.stats().storedHits} hits.\n\n`);
-  io.stdout(formatReport(collector.store.endpoints({}), 'table'));
+  io.stdout(formatReport(await collector.store.endpoints({}), 'table'));
   await collector.close();
 }
 

@@ -5,7 +5,9 @@ import type { ReportFormat } from '../../collector/report-format.js';
 import { formatReport, REPORT_FORMATS } from '../../collector/report-format.js';
 import { expectedRoutes } from '../../collector/expected-routes.js';
 import { loadRoutesFile } from '../../collector/routes-file.js';
-import { openStoreForReading } from '../../collector/store/open-for-reading.js';
+import type { StoreLocation } from '../../collector/store/open-store.js';
+import { describeLocation, isPostgresUrl, openStoreReadOnly } from '../../collector/store/open-store.js';
+import { DEFAULT_DB, resolveDbFlags } from '../db-flags.js';
 import { parseTimeBound } from '../../collector/time-range.js';
 import type { EndpointsReport, TimeRange } from '../../collector/types.js';
 import { parseCount } from '../parse.js';
@@ -13,7 +15,8 @@ import type { CliIo } from '../run.js';
 import { EXIT } from '../run.js';
 
 interface ReportFlags {
-  db: string;
+  db?: string;
+  dbSchema?: string;
   routes?: string;
   since: string;
   until?: string;
@@ -23,19 +26,18 @@ interface ReportFlags {
   limit?: number;
 }
 
-const DEFAULT_DB = './footfall.db';
-
 /**
  * `footfall report`: which endpoints were used in a time range and which declared ones never
- * were, from the collector's SQLite file. Reads only: a `--routes` inventory is applied to
+ * were, from the collector's store (a SQLite file or PostgreSQL). Reads only: a `--routes` inventory is applied to
  * this report, never written to the file. Exit 1 with `--fail-on-unused` when a declared
  * route has no hit, so a CI job can fail on it.
  */
 export function registerReport(program: Command, io: CliIo, state: { code: number }): void {
   program
     .command('report')
-    .description('print which endpoints were used and which declared ones never were, from a collector\'s SQLite file')
-    .option('--db <file>', 'the collector\'s SQLite file', DEFAULT_DB)
+    .description('print which endpoints were used and which declared ones never were, from a collector\'s store')
+    .option('--db <file|url>', 'the collector\'s store: its SQLite file, or its PostgreSQL URL (default: $FOOTFALL_DB, or ./footfall.db)')
+    .option('--db-schema <name>', 'PostgreSQL only: the schema that holds the tables (default: public)')
     .option('--routes <file>', 'route inventory for this report (OpenAPI 3 / Swagger 2 JSON or YAML, or a JSON list); default: the one stored in --db')
     .option('--since <when>', 'start of the range: a duration back from now (30d, 12h), epoch ms or an ISO date', parseWhen, '30d')
     .option('--until <when>', 'end of the range (exclusive), same forms as --since (default: now)', parseWhen)
@@ -43,12 +45,13 @@ export function registerReport(program: Command, io: CliIo, state: { code: numbe
     .option('--fail-on-unused', 'exit 1 when a declared route had no hit in the range (after printing the report)')
     .option('--keep-health-routes', 'expect hits on declared health checks (/health, /v1/healthz...) too; by default they are left out, as the adapters do not record them')
     .option('--limit <n>', 'show only the n endpoints with the most hits (1-100000); totals and unused routes stay whole', parseCount)
-    .action((flags: ReportFlags, command: Command) => {
+    .action(async (flags: ReportFlags, command: Command) => {
       const nowMs = Date.now();
       const range = rangeOf(flags, nowMs, command);
-      const report = readReport(flags, range);
+      const location = resolveDbFlags(flags, io, command);
+      const report = await readReport(location, flags, range);
       io.stdout(formatReport(report, flags.format, { nowMs, color: useColor(flags.format, io), ...(flags.limit === undefined ? {} : { limit: flags.limit }) }));
-      if (flags.failOnUnused === true) state.code = checkUnused(report, flags, io);
+      if (flags.failOnUnused === true) state.code = checkUnused(report, flags, location, io);
     });
 }
 
@@ -72,14 +75,14 @@ function rangeOf(flags: ReportFlags, nowMs: number, command: Command): TimeRange
 }
 
 /** The store's report, measured against --routes when given. Never creates or alters --db, nor adds files next to it. */
-function readReport(flags: ReportFlags, range: TimeRange): EndpointsReport {
+async function readReport(location: StoreLocation, flags: ReportFlags, range: TimeRange): Promise<EndpointsReport> {
   const routes = flags.routes === undefined ? undefined : loadRoutesFile(flags.routes);
-  checkDbFile(flags.db);
-  const store = openStoreForReading(flags.db);
+  if (!isPostgresUrl(location.db)) checkDbFile(location.db);
+  const store = await openStoreReadOnly(location);
   try {
-    return store.endpoints(range, expectedRoutes(routes ?? store.routes(), flags.keepHealthRoutes === true));
+    return await store.endpoints(range, expectedRoutes(routes ?? await store.routes(), flags.keepHealthRoutes === true));
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -95,9 +98,9 @@ function checkDbFile(file: string): void {
 }
 
 /** Exit code for --fail-on-unused: a gate that cannot see an inventory fails rather than passes. */
-function checkUnused(report: EndpointsReport, flags: ReportFlags, io: CliIo): number {
+function checkUnused(report: EndpointsReport, flags: ReportFlags, location: StoreLocation, io: CliIo): number {
   if (report.declared === 0) {
-    io.stderr(`footfall: --fail-on-unused needs a route inventory, and ${flags.routes === undefined ? `${JSON.stringify(flags.db)} holds none (health checks are left out unless --keep-health-routes); pass --routes <file>` : `${JSON.stringify(flags.routes)} declares no routes`}.\n`);
+    io.stderr(`footfall: --fail-on-unused needs a route inventory, and ${flags.routes === undefined ? `${JSON.stringify(describeLocation(location))} holds none (health checks are left out unless --keep-health-routes); pass --routes <file>` : `${JSON.stringify(flags.routes)} declares no routes`}.\n`);
     return EXIT.problem;
   }
   if (report.unused.length === 0) return EXIT.ok;

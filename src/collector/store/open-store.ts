@@ -1,6 +1,7 @@
 import { FootfallError, describeValue } from '../../errors.js';
 import { openStoreForReading } from './open-for-reading.js';
 import { createSqliteStore } from './sqlite-store.js';
+import { parsePostgresTarget } from './postgres/postgres-target.js';
 import type { AsyncStore } from './store.js';
 import { asAsyncStore } from './store.js';
 
@@ -10,6 +11,14 @@ export interface StoreLocation {
   readonly db: string;
   /** PostgreSQL only: the schema that holds the tables. @default 'public' */
   readonly schema?: string;
+}
+
+/** How to name the location in a banner or a message: never with a password. */
+export function describeLocation(location: StoreLocation): string {
+  if (location.db === ':memory:') return 'in memory';
+  if (!isPostgresUrl(location.db)) return location.db;
+  const { label, schema } = parsePostgresTarget(location.db, location.schema);
+  return `PostgreSQL ${label} (schema ${schema})`;
 }
 
 /** True when `db` names a PostgreSQL database rather than a SQLite file. */

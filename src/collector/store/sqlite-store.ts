@@ -7,6 +7,7 @@ import { TIME_SPAN_SQL, recentHitsSql, toStoredHit } from './stored-hit-row.js';
 import { compareRoutes } from '../route-match.js';
 import { createEndpointsQuery } from './endpoints-query.js';
 import { createInsertHits } from './insert-hits.js';
+import { storableHits } from './storable-text.js';
 import { foreignTables, notAStore, sniffFile } from './identify-file.js';
 import { createPruneRawHits, readRawSince } from './prune-raw-hits.js';
 import { migrate, userVersion } from './schema.js';
@@ -49,7 +50,7 @@ export function createStoreOn(db: BetterSqlite3.Database): Store {
     for (const route of declared) q.addRoute.run(route.method.toUpperCase(), route.route);
   });
   return {
-    insert,
+    insert: (hits, receivedMs) => insert(storableHits(hits), receivedMs),
     setRoutes: (declared) => void setRoutes(declared),
     routes,
     endpoints: (range, declared) => endpoints(range, declared ?? routes()),

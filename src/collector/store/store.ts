@@ -50,13 +50,18 @@ export interface Store {
 }
 
 /**
- * The same store, asynchronous: what a store over the network (PostgreSQL, issue 16) can
- * offer, and what the collector will use for both. Each method means what `Store`'s does.
+ * The same store, asynchronous: what a store over the network (PostgreSQL) offers, and what
+ * the collector, `footfall report` and `footfall import` use for both. Each method means what
+ * `Store`'s does.
  */
 export type AsyncStore = { readonly [K in keyof Store]: (...args: Parameters<Store[K]>) => Promise<ReturnType<Store[K]>> };
 
-/** A SQLite store seen as an AsyncStore (its answers, settled at once). */
-export function asAsyncStore(store: Store): AsyncStore {
+/**
+ * Any store seen as an AsyncStore: a synchronous one (SQLite) answers with settled promises
+ * and its throws become rejections; an asynchronous one is passed through unchanged.
+ */
+export function asAsyncStore(store: Store | AsyncStore, traits: Partial<StoreTraits> = {}): AsyncStore {
+  if (ASYNC in store) return store as AsyncStore;
   const wrap = <K extends keyof Store>(name: K) => (...args: Parameters<Store[K]>) => {
     try {
       return Promise.resolve((store[name] as (...a: Parameters<Store[K]>) => ReturnType<Store[K]>)(...args));
@@ -64,7 +69,7 @@ export function asAsyncStore(store: Store): AsyncStore {
       return Promise.reject(error as Error);
     }
   };
-  return {
+  return markAsync({
     insert: wrap('insert'),
     setRoutes: wrap('setRoutes'),
     routes: wrap('routes'),
@@ -76,7 +81,30 @@ export function asAsyncStore(store: Store): AsyncStore {
     pruneRawHits: wrap('pruneRawHits'),
     rawSinceMs: wrap('rawSinceMs'),
     close: wrap('close'),
-  };
+  }, traits);
+}
+
+const ASYNC = Symbol('footfall.asyncStore');
+
+const TRAITS = Symbol('footfall.storeTraits');
+
+/** What a store says of itself to the collector. */
+export interface StoreTraits {
+  /** Inserts it serves at once: the collector's write queue keeps that many in flight. @default 1 */
+  readonly writesInFlight: number;
+  /** What `/api/status` reports as `storage` for it. @default 'custom' */
+  readonly kind: 'file' | 'memory' | 'postgresql' | 'custom';
+}
+
+/** Marks a store whose every method returns a promise (asAsyncStore passes it through), with its traits. */
+export function markAsync(store: AsyncStore, traits: Partial<StoreTraits> = {}): AsyncStore {
+  return Object.defineProperties(store, { [ASYNC]: { value: true }, [TRAITS]: { value: traits } });
+}
+
+/** A store's traits (see markAsync); a store that says nothing is 'custom' and takes one insert at a time. */
+export function storeTraits(store: AsyncStore): StoreTraits {
+  const traits = (store as { [TRAITS]?: Partial<StoreTraits> })[TRAITS] ?? {};
+  return { writesInFlight: traits.writesInFlight ?? 1, kind: traits.kind ?? 'custom' };
 }
 
 /** What one `insert` did. */

@@ -15,7 +15,8 @@ export function connectError(error: unknown, target: PostgresTarget): unknown {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   const cause = withoutPassword(typeof message === 'string' && message !== '' ? message : String(error), target.url);
   const errno = typeof code === 'string' ? code : '';
-  if (UNREACHABLE.has(errno) || (errno === '' && /timeout|terminated unexpectedly/i.test(cause))) {
+  // Class 08: connection exceptions; 57P01-57P03: the server is shutting down or starting.
+  if (UNREACHABLE.has(errno) || errno.startsWith('08') || /^57P0[1-3]$/.test(errno) || (errno === '' && /timeout|terminated unexpectedly|Connection terminated/i.test(cause))) {
     return new FootfallError('FOOTFALL_ERR_DATABASE_UNREACHABLE', target.label, errno === '' ? cause : `${errno} (${cause})`);
   }
   if (errno.startsWith('28')) return new FootfallError('FOOTFALL_ERR_DATABASE_AUTH', target.label, cause);

@@ -1,11 +1,13 @@
 import type { Pool, PoolClient } from 'pg';
-import { FootfallError } from '../../../errors.js';
+import { FootfallError, isFootfallError } from '../../../errors.js';
 import { optionKeys, refuseUnknownKeys } from '../../../option-checks.js';
 import { compareRoutes } from '../../route-match.js';
 import type { DeclaredRoute } from '../../types.js';
 import { TIME_SPAN_SQL, recentHitsSql, toStoredHit } from '../stored-hit-row.js';
 import { RAW_SINCE, pruneCut } from '../prune-raw-hits.js';
 import type { AsyncStore, InsertResult, PruneResult } from '../store.js';
+import { markAsync } from '../store.js';
+import { storableHits } from '../storable-text.js';
 import { connectError } from './connect-errors.js';
 import { checkVersion, migrate } from './migrations.js';
 import { createPgInsert } from './pg-insert.js';
@@ -34,6 +36,8 @@ const KNOWN = optionKeys<PostgresStoreOptions>({ url: true, schema: true, connec
 /** A write that lost a deadlock or a serialization race is tried again, whole, up to this many times. */
 const WRITE_ATTEMPTS = 3;
 const RETRYABLE = new Set(['40P01', '40001']);
+/** Inserts the collector keeps in flight at once (at most the pool's size): more only queue for rollup rows' locks. */
+const WRITES_IN_FLIGHT = 4;
 
 /**
  * The collector's store on PostgreSQL (node-postgres, a Pool), for several collectors sharing
@@ -55,6 +59,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const pool = new Pool({ connectionString: target.url, options: settings, connectionTimeoutMillis: connectTimeoutMs, max: maxConnections });
   // An idle connection that breaks is dropped by the pool; the next query reports the failure.
   pool.on('error', () => undefined);
+  // A connection that breaks while checked out emits 'error' on its client too: with no listener
+  // that would end the process; the query in progress rejects with it, which is what counts.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     const client = await pool.connect();
     try {
@@ -66,7 +73,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     await pool.end().catch(() => undefined);
     throw connectError(error, target);
   }
-  return storeOn(pool);
+  return storeOn(pool, target, Math.min(WRITES_IN_FLIGHT, maxConnections));
 }
 
 function positive(name: string, value: unknown, fallback: number): number {
@@ -84,11 +91,12 @@ async function loadPool(target: PostgresTarget): Promise<typeof Pool> {
   }
 }
 
-function storeOn(pool: Pool): AsyncStore {
+function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number): AsyncStore {
   const insertHits = createPgInsert();
   let closed: Promise<void> | undefined;
   const transaction = async <T>(begin: string, work: (client: PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
+    let broken = false;
     try {
       await client.query(begin);
       const result = await work(client);
@@ -96,9 +104,11 @@ function storeOn(pool: Pool): AsyncStore {
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
+      broken = isFootfallError(connectError(error, target));
       throw error;
     } finally {
-      client.release();
+      // A connection that failed is dropped, not handed to the next query.
+      client.release(broken);
     }
   };
   // Reads that must agree with each other (rollups, raw edges, the retention mark) share one snapshot.
@@ -116,9 +126,10 @@ function storeOn(pool: Pool): AsyncStore {
     (await pool.query<{ method: string; route: string }>('SELECT method, route FROM routes')).rows.map(({ method, route }) => ({ method, route })).sort(compareRoutes);
   const routesIn = async (client: PoolClient): Promise<DeclaredRoute[]> =>
     (await rows(client, 'SELECT method, route FROM routes', [])).map(([method, route]) => ({ method: String(method), route: String(route) })).sort(compareRoutes);
-  return {
+  return markAsync(mapErrors({
     insert: async (hits, receivedMs): Promise<InsertResult> => {
-      const written = await write((client) => insertHits(client, hits, receivedMs));
+      const storable = storableHits(hits);
+      const written = await write((client) => insertHits(client, storable, receivedMs));
       written.committed();
       return written.result;
     },
@@ -170,5 +181,16 @@ function storeOn(pool: Pool): AsyncStore {
       }
     },
     close: () => (closed ??= pool.end()),
-  };
+  }, target), { writesInFlight, kind: 'postgresql' });
+}
+
+/** The store's methods with a lost or refused connection reported as Footfall's error (URL without password), others as they were. */
+function mapErrors(store: AsyncStore, target: PostgresTarget): AsyncStore {
+  const mapped: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(store) as [string, (...args: unknown[]) => Promise<unknown>][]) {
+    mapped[name] = (...args: unknown[]) => method(...args).catch((error: unknown) => {
+      throw connectError(error, target);
+    });
+  }
+  return mapped as unknown as AsyncStore;
 }
