@@ -3,8 +3,10 @@ import { FOLDED_BEFORE, RECENT_DAYS } from '../fold-days.js';
 import type { KeyedRow } from '../rollup-batch.js';
 import { DAYS_PER_BLOCK, DAY_MS, HOURS_PER_DAY, sqlFloorDiv } from '../time-grains.js';
 
-/** The first key of the fold's transaction-level advisory lock (the second is hashtext(schema)): "ff" "fl" in ASCII. */
+/** The first key of the writes' transaction-level advisory lock (the second is hashtext(schema)): "ff" "fl" in ASCII. */
 export const FOLD_LOCK_KEY = 0x6666_666c;
+/** The first key of the lock a write takes, without waiting, before it waits to fold: "ff" "fo". */
+export const FOLDER_KEY = 0x6666_666f;
 
 /** What a write transaction holds of the fold: the mark it read under the lock, and whether it may fold. */
 export interface FoldTicket {
@@ -24,6 +26,9 @@ export interface FoldTicket {
  * meanwhile), the mark a writer reads cannot move before it commits (its late rows go to the daily
  * rollups exactly when the day is folded), and two folds never run at once. The lock is the
  * first thing a transaction takes, so a writer waiting for it holds no row lock another waits for.
+ * Only one write at a time waits to fold: it first takes a second lock without waiting, and a
+ * write that does not get it writes shared and leaves the fold to that one or to a later write
+ * (so when a day turns, the writes of every collector do not line up one by one behind it).
  */
 export interface PgFolder {
   /** Takes the lock (exclusive when `receivedMs` would fold a day not known to be folded) and reads the mark. */
@@ -73,7 +78,11 @@ export function createPgFolder(): PgFolder {
   let knownDayClients = new Set<string>();
   return {
     async lock(client, receivedMs) {
-      const exclusive = targetDay(receivedMs) > knownMark;
+      let exclusive = targetDay(receivedMs) > knownMark;
+      if (exclusive) {
+        const { rows } = await client.query<{ folder: boolean }>(`SELECT pg_try_advisory_xact_lock(${FOLDER_KEY}, hashtext(current_schema())) AS folder`);
+        exclusive = rows[0]?.folder === true;
+      }
       const results = (await client.query(lockSql(exclusive ? 'exclusive' : 'shared'))) as unknown as QueryResult<{ value: string }>[];
       const value = results[1]?.rows[0]?.value;
       const foldedBeforeDay = value === undefined ? -Infinity : Number(value);
@@ -127,7 +136,8 @@ export function createPgFolder(): PgFolder {
     async foldUpTo(client, receivedMs, ticket) {
       const target = targetDay(receivedMs);
       if (!(target > ticket.foldedBeforeDay)) return ticket.foldedBeforeDay;
-      if (!ticket.exclusive) throw new Error('internal: a fold without the exclusive fold lock');
+      // Another write is about to fold: this one leaves it to that one, or to the next write.
+      if (!ticket.exclusive) return ticket.foldedBeforeDay;
       const fromHour = Number.isFinite(ticket.foldedBeforeDay) ? ticket.foldedBeforeDay * HOURS_PER_DAY : Number.MIN_SAFE_INTEGER;
       await client.query(FOLD_DURATIONS, [fromHour, target * HOURS_PER_DAY]);
       await client.query(FOLD_CLIENTS, [target]);
