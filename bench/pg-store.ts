@@ -1,4 +1,4 @@
-// bench/pg-store: the PostgreSQL store (issue 16, not yet used by the collector) beside the
+// bench/pg-store: the PostgreSQL store (issue 16) beside the
 // SQLite store, at the store's own interface: 200 000 hits (bench/store's: 40 endpoints, 2 000
 // clients, 30 days) inserted as 8 000 batches of 25 (one GA4 request each) by 16 concurrent
 // writers (the issue's "16 connections of 25-event batches", without HTTP), then the 30-day
@@ -113,7 +113,7 @@ const pgAt500 = figure(results.get('500')?.postgres ?? [], 'hitsPerS');
 const body = [
   '## bench/pg-store: the PostgreSQL store beside SQLite (issue 16, store level)',
   '',
-  `Command: \`npm run bench:pg-store\`. ${machine()}, PostgreSQL ${pgVersion} on the same machine. ${fmt(HITS)} hits (bench/store's: 40 endpoints, 2 000 clients, 30 days) inserted by ${WRITERS} concurrent writers through each store's \`insert\`, in batches of 25 (one GA4 request) and of 500 (what the collector's write queue makes of concurrent requests); no HTTP: the collector does not use the PostgreSQL store yet. Then the 30-day \`endpoints\` report (median of 4 after one warm-up). ${ROUNDS} interleaved rounds, medians; each run a fresh SQLite file (WAL) and a fresh PostgreSQL schema.`,
+  `Command: \`npm run bench:pg-store\`. ${machine()}, PostgreSQL ${pgVersion} on the same machine. ${fmt(HITS)} hits (bench/store's: 40 endpoints, 2 000 clients, 30 days) inserted by ${WRITERS} concurrent writers through each store's \`insert\`, in batches of 25 (one GA4 request) and of 500 (what the collector's write queue makes of concurrent requests); no HTTP, the stores alone. Then the 30-day \`endpoints\` report (median of 4 after one warm-up). ${ROUNDS} interleaved rounds, medians; each run a fresh SQLite file (WAL) and a fresh PostgreSQL schema.`,
   '',
   '| hits an insert | store | hits/s inserted | ratio | 30-day report |',
   '|--:|---|--:|--:|--:|',

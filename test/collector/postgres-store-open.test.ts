@@ -4,12 +4,15 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
+import type { PoolClient } from 'pg';
 import { isFootfallError } from '../../src/errors.js';
-import { PG_SCHEMA_VERSION } from '../../src/collector/store/postgres/migrations.js';
+import { PG_SCHEMA_VERSION, migrate } from '../../src/collector/store/postgres/migrations.js';
+import { parsePostgresTarget } from '../../src/collector/store/postgres/postgres-target.js';
 import { createPostgresStore } from '../../src/collector/store/postgres/postgres-store.js';
 import type { IncomingHit } from '../../src/collector/types.js';
 import { PG_URL, adminQuery, dropSchema, testSchema } from '../helpers/postgres.js';
 import { freePort } from '../helpers/ports.js';
+import { expectedEndpoints } from '../helpers/store-oracle.js';
 
 const D0 = Date.UTC(2026, 10, 2);
 const PASSWORD = 'hunter2-Secret';
@@ -84,6 +87,40 @@ describe('PostgreSQL store: schema and migrations', () => {
     await Promise.all(stores.map((store, i) => store.insert([hit(D0 + i, { client: `c${i}` })], D0)));
     for (const store of stores) assert.equal(await store.count(), 4);
     await Promise.all(stores.map((store) => store.close()));
+  });
+
+  it('migrates a version-1 schema with hits in it: the days stay readable from the hourly rollups until a write folds them', async () => {
+    const DAY = 86_400_000;
+    const hits = Array.from({ length: 300 }, (_, i) => hit(D0 + ((i * 5_003_251) % (6 * DAY)), { client: `c${i % 17}`, route: `/r${i % 3}`, durationMs: (i % 40) * 7 + 1, status: i % 7 === 0 ? 500 : 200 }));
+    // Version 1 data: written by this store with nothing to fold yet, its version-1 tables copied into a version-1 schema.
+    const source = schema();
+    const written = await createPostgresStore({ url: PG_URL, schema: source });
+    await written.insert(hits, D0);
+    await written.close();
+    const name = schema();
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      await migrate(client as unknown as PoolClient, parsePostgresTarget(PG_URL, name), 1);
+      for (const table of ['endpoints', 'clients', 'hits', 'hourly', 'hourly_durations', 'hourly_clients']) await client.query(`INSERT INTO ${name}.${table} SELECT * FROM ${source}.${table}`);
+      for (const table of ['endpoints', 'clients', 'hits']) await client.query(`SELECT setval(pg_get_serial_sequence('${name}.${table}', 'id'), (SELECT max(id) FROM ${name}.${table}))`);
+    } finally {
+      await client.end();
+    }
+    assert.deepEqual(await versions(name), [1]);
+    const store = await createPostgresStore({ url: PG_URL, schema: name });
+    try {
+      assert.deepEqual(await versions(name), Array.from({ length: PG_SCHEMA_VERSION }, (_, i) => i + 1));
+      const ranges = [{}, { sinceMs: D0 + DAY, untilMs: D0 + 4 * DAY }, { sinceMs: D0 + 30 * 60_000, untilMs: D0 + 5 * DAY + 7 * 3_600_000 }];
+      for (const range of ranges) assert.deepEqual(await store.endpoints(range), expectedEndpoints(hits, range), `before the fold ${JSON.stringify(range)}`);
+      const later = hit(D0 + 7 * DAY, { client: 'new', route: '/r1', durationMs: 5 });
+      await store.insert([later], D0 + 8 * DAY); // folds the six days
+      assert.equal(Number((await adminQuery(`SELECT value FROM ${name}.store_state WHERE key = 'folded_before_day'`)).rows[0]?.value), Math.floor(D0 / DAY) + 6);
+      assert.ok(Number((await adminQuery(`SELECT count(*) AS n FROM ${name}.client_days`)).rows[0]?.n) > 0, 'folded into client_days');
+      for (const range of ranges) assert.deepEqual(await store.endpoints(range), expectedEndpoints([...hits, later], range), `after the fold ${JSON.stringify(range)}`);
+    } finally {
+      await store.close();
+    }
   });
 
   it('refuses a schema a newer Footfall wrote, and changes nothing in it', async () => {

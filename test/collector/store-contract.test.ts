@@ -63,6 +63,37 @@ for (const [kind, open] of Object.entries(STORES)) {
     }));
   });
 
+  describe(`store contract (${kind}): folded days and blocks of 32 days`, () => {
+    it('matches the model over 70 days folded in steps, late hits after each fold, ranges cut inside folded days and on and across block edges', () => using(open, async (store) => {
+      const block0 = Math.ceil(D0 / (32 * DAY)) * 32 * DAY; // the first block edge after D0
+      const start = block0 - 20 * DAY;
+      const hits: IncomingHit[] = [];
+      for (let i = 0; i < 1400; i++) {
+        // Client c<day>-<n>: most are seen on one day only, so a day's mask bit missing or extra changes a count.
+        const day = (i * 37) % 70;
+        hits.push(hit(start + day * DAY + ((i * 7_777_777) % DAY), { client: `c${day % 9}-${i % 5}`, route: `/r${i % 4}`, durationMs: (day % 6) * 40 + (i % 13), status: i % 11 === 0 ? 503 : 200 }));
+      }
+      const inserted: IncomingHit[] = [];
+      const ranges = [
+        {}, { sinceMs: block0 }, { untilMs: block0 }, { sinceMs: block0 - DAY, untilMs: block0 + DAY },
+        { sinceMs: block0, untilMs: block0 + 32 * DAY }, { sinceMs: block0 - 19 * DAY + 5 * HOUR + 1, untilMs: block0 + 33 * DAY + 13 * HOUR },
+        { sinceMs: block0 + 3 * DAY + 30 * 60_000, untilMs: block0 + 4 * DAY - 1 }, { sinceMs: block0 + 31 * DAY, untilMs: block0 + 32 * DAY },
+        { sinceMs: block0 + 31 * DAY + HOUR, untilMs: block0 + 45 * DAY + 2 * HOUR + 5 }, { sinceMs: start + 60 * DAY + 11 * HOUR },
+        { sinceMs: start + 66 * DAY, untilMs: start + 69 * DAY + 6 * HOUR },
+      ];
+      // Arrive in three waves, each folding the days before it (less two); each wave also brings hits for days folded already.
+      for (const [fromDay, toDay] of [[0, 25], [25, 50], [50, 70]] as const) {
+        const wave = hits.filter((h) => h.timeMs >= start + fromDay * DAY && h.timeMs < start + toDay * DAY);
+        await store.insert(wave, start + toDay * DAY + HOUR);
+        inserted.push(...wave);
+        const late = [hit(start + (fromDay + 2) * DAY + 3 * HOUR, { client: `late${fromDay}`, route: '/r1', durationMs: 4000 }), hit(block0 + 31 * DAY + 23 * HOUR, { client: 'edge', route: '/r2', durationMs: 1 })];
+        await store.insert(late, start + toDay * DAY + 2 * HOUR);
+        inserted.push(...late);
+        for (const range of ranges) assert.deepEqual(await store.endpoints(range), expectedEndpoints(inserted, range), `after day ${toDay}: ${JSON.stringify(range)}`);
+      }
+    }));
+  });
+
   describe(`store contract (${kind}): hit ids`, () => {
     it('stores a (client, hit id) once within one insert, the first to arrive, and says which hits were duplicates', () => using(open, async (store) => {
       const hits = [hit(D0, { hitId: 'a-1' }), hit(D0 + 1, { hitId: 'a-2' }), hit(D0 + 2, { hitId: 'a-1', status: 500 }), hit(D0 + 3, { hitId: 'a-1' })];

@@ -8,7 +8,8 @@ import { DAYS_PER_BLOCK, DAY_MS, HOURS_PER_DAY, sqlFloorDiv } from './time-grain
  */
 export const RECENT_DAYS = 2;
 
-const FOLDED_BEFORE = 'folded_before_day';
+/** The store_state key of the fold mark (both stores). */
+export const FOLDED_BEFORE = 'folded_before_day';
 
 /**
  * Durations and client presence are written hourly only (keys that start with the hour, so a

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import { FootfallError } from '../../../errors.js';
 import type { PostgresTarget } from './postgres-target.js';
+import { HOURS_PER_DAY, sqlFloorDiv } from '../time-grains.js';
 
 /**
  * The PostgreSQL store's schema as ordered migrations. `footfall_schema` holds one row per
@@ -49,6 +50,20 @@ export const PG_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE TABLE hourly_durations (hour integer NOT NULL, endpoint_id integer NOT NULL, bucket integer NOT NULL, count bigint NOT NULL, PRIMARY KEY (hour, endpoint_id, bucket));
       CREATE TABLE hourly_clients (hour integer NOT NULL, endpoint_id integer NOT NULL, client_id integer NOT NULL, PRIMARY KEY (hour, endpoint_id, client_id));
       CREATE TABLE store_state (key text PRIMARY KEY, value bigint NOT NULL);
+    `,
+  },
+  {
+    version: 2,
+    description: 'daily rollups (durations per day, client presence as a mask of days per 32-day block) folded from the hourly ones as days age, and the (day, endpoint, client) presence of the days not folded yet',
+    // The daily rollups start empty with no day folded (no folded_before_day row): readers use the
+    // hourly rollups for every day until the next write folds the old ones (pg-fold.ts), as in
+    // SQLite. `days` is a 32-bit mask kept in a bigint, so bit 31 is no sign bit. `day_clients`
+    // holds the unfolded days' presence, here every day's, built from the hourly rows already stored.
+    sql: `
+      CREATE TABLE daily_durations (day integer NOT NULL, endpoint_id integer NOT NULL, bucket integer NOT NULL, count bigint NOT NULL, PRIMARY KEY (day, endpoint_id, bucket));
+      CREATE TABLE client_days (block integer NOT NULL, endpoint_id integer NOT NULL, client_id integer NOT NULL, days bigint NOT NULL, PRIMARY KEY (block, endpoint_id, client_id));
+      CREATE TABLE day_clients (day integer NOT NULL, endpoint_id integer NOT NULL, client_id integer NOT NULL, PRIMARY KEY (day, endpoint_id, client_id));
+      INSERT INTO day_clients SELECT DISTINCT ${sqlFloorDiv('hour', HOURS_PER_DAY)}, endpoint_id, client_id FROM hourly_clients;
     `,
   },
 ];

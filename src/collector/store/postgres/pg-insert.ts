@@ -6,6 +6,7 @@ import { createRollupBatch } from '../rollup-batch.js';
 import type { KeyedRow, RollupBatch } from '../rollup-batch.js';
 import type { InsertResult } from '../store.js';
 import { createIdCache } from './id-cache.js';
+import { createPgFolder } from './pg-fold.js';
 
 const NOTHING: InsertResult = { stored: 0, duplicates: [] };
 
@@ -25,12 +26,16 @@ export type PgInsert = (client: PoolClient, hits: readonly IncomingHit[], receiv
  * collectors writing the same rows lock them in the same order). A hit whose (client, hit id)
  * came earlier in the same call is not sent; one already stored is refused by the unique index
  * and comes back missing from RETURNING. Only stored page views are rolled up, as in SQLite.
+ * Days are folded into the daily rollups as they age, under the fold lock (pg-fold.ts).
  */
 export function createPgInsert(): PgInsert {
   const endpoints = createIdCache();
   const clients = createIdCache();
+  const folder = createPgFolder();
   return async (client, hits, receivedMs) => {
     if (hits.length === 0) return { result: NOTHING, committed: () => undefined };
+    // First, before any row lock: see pg-fold.ts for why.
+    const ticket = await folder.lock(client, receivedMs);
     const { sent, duplicates } = firstOfEachId(hits);
     const learnedEndpoints = new Map<string, number>();
     const learnedClients = new Map<string, number>();
@@ -47,12 +52,15 @@ export function createPgInsert(): PgInsert {
       else if (isPageView(row.hit.eventName)) batch.add(row.hit.timeMs, row.endpointId, row.clientId, row.hit.status, row.bucket);
     }
     await writeRollups(client, batch);
+    const dayClients = await folder.addDays(client, batch.durations.values(), batch.clients.values(), ticket);
+    const foldedBeforeDay = await folder.foldUpTo(client, receivedMs, ticket);
     duplicates.sort((a, b) => a - b);
     return {
       result: { stored: hits.length - duplicates.length, duplicates },
       committed: () => {
         endpoints.remember(learnedEndpoints);
         clients.remember(learnedClients);
+        folder.remember(foldedBeforeDay, dayClients);
       },
     };
   };

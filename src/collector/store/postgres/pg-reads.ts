@@ -8,8 +8,9 @@ import { addDurations, addTotals, mergeTallies, summarise, tallyOf } from '../en
 import type { Row, Tally } from '../endpoints-query.js';
 import { IS_PAGE_VIEW_SQL } from '../page-views.js';
 import { RAW_SINCE } from '../prune-raw-hits.js';
-import type { Span } from '../time-grains.js';
-import { planRange } from '../time-grains.js';
+import { FOLDED_BEFORE } from '../fold-days.js';
+import type { FoldSplit, RangePlan, Span } from '../time-grains.js';
+import { HOURS_PER_DAY, blockMasks, hourSpans, planRange, splitAtFold } from '../time-grains.js';
 import type { Counts } from '../timeseries-query.js';
 import { addSeriesRows, reportedNames, seriesFilter, seriesReads, toSeries } from '../timeseries-query.js';
 
@@ -31,66 +32,87 @@ export async function rows(client: PoolClient, text: string, values: readonly un
 }
 
 /**
- * `endpoints(range)` on PostgreSQL, planned as on SQLite (planRange): whole hours from the
- * hourly rollups, the partial hours at either end from raw hits; endpoints grouped and
- * summed by the same code (endpoint-groups, endpoints-query). This store has no daily
- * rollups: durations and distinct clients of whole days are read from the hourly ones, which
- * the daily ones only sum up, so the answers are the same. Call inside one read transaction.
+ * `endpoints(range)` on PostgreSQL, planned as on SQLite (planRange, splitAtFold): whole hours
+ * from the hourly rollups, the partial hours at either end from raw hits; durations and clients
+ * of the folded whole days from the daily rollups, of every other whole hour from the hourly
+ * ones (the clients of whole days not folded from day_clients); endpoints grouped and summed by the same code (endpoint-groups, endpoints-query). Call
+ * inside one read transaction: the fold mark and the rollups it splits come from one snapshot.
  */
 export async function pgEndpoints(client: PoolClient, range: TimeRange, declared: readonly DeclaredRoute[]): Promise<EndpointsReport> {
   const plan = planRange(range);
+  const split = splitAtFold(plan.days, await readFoldedBeforeDay(client));
   const tallies = new Map<number, Tally>();
   const tally = (endpointId: unknown): Tally => tallyOf(tallies, Number(endpointId));
   // One connection runs one query at a time: the parts are read one after the other.
-  const hours = plan.hours ?? EMPTY;
-  const parts = async (hourly: string, raw: string): Promise<Row[][]> => {
-    const found = [await rows(client, hourly, hours)];
-    for (const span of plan.raw) found.push(await rows(client, raw, wholeMs(span)));
-    return found;
-  };
-  const totals = await parts(
-    'SELECT endpoint_id, sum(hits), sum(server_errors), sum(client_errors), sum(known_status), min(first_ms), max(last_ms) FROM hourly WHERE hour >= $1::bigint AND hour < $2::bigint GROUP BY endpoint_id',
-    `SELECT endpoint_id, count(*), count(CASE WHEN status >= 500 THEN 1 END), count(CASE WHEN status >= 400 AND status < 500 THEN 1 END), count(status), min(time_ms), max(time_ms)
-      FROM hits WHERE time_ms >= $1 AND time_ms < $2 AND ${IS_PAGE_VIEW_SQL} GROUP BY endpoint_id`,
-  );
-  for (const part of totals) addTotals(part, tally);
-  const durations = await parts(
-    'SELECT endpoint_id, bucket, sum(count) FROM hourly_durations WHERE hour >= $1::bigint AND hour < $2::bigint GROUP BY endpoint_id, bucket',
-    `SELECT endpoint_id, dur_bucket, count(*) FROM hits WHERE time_ms >= $1 AND time_ms < $2 AND dur_bucket IS NOT NULL AND ${IS_PAGE_VIEW_SQL} GROUP BY endpoint_id, dur_bucket`,
-  );
-  for (const part of durations) for (const row of part) addDurations(row, tally);
+  if (plan.hours !== null) {
+    addTotals(await rows(client, 'SELECT endpoint_id, sum(hits), sum(server_errors), sum(client_errors), sum(known_status), min(first_ms), max(last_ms) FROM hourly WHERE hour >= $1::bigint AND hour < $2::bigint GROUP BY endpoint_id', plan.hours), tally);
+  }
+  for (const span of plan.raw) {
+    addTotals(await rows(client, `SELECT endpoint_id, count(*), count(CASE WHEN status >= 500 THEN 1 END), count(CASE WHEN status >= 400 AND status < 500 THEN 1 END), count(status), min(time_ms), max(time_ms)
+      FROM hits WHERE time_ms >= $1 AND time_ms < $2 AND ${IS_PAGE_VIEW_SQL} GROUP BY endpoint_id`, wholeMs(span)), tally);
+  }
+  for (const row of await durationRows(client, plan, split)) addDurations(row, tally);
   const names = await endpointNames(client);
   const inventory = declared.length === 0 ? undefined : matchInventory(declared);
   const groups = groupEndpoints(new Map([...tallies].map(([id, t]) => [id, t.hits])), names, inventory);
-  const clients = await countClients(client, hours, plan.raw, groups.groupOf);
+  const clients = await countClients(client, plan, split, groups.groupOf);
   const declaredCount = new Set(declared.map((route) => `${route.method.toUpperCase()} ${route.route}`)).size;
   const report = summarise(range, mergeTallies(tallies, groups), clients, groups, inventory, declaredCount);
   const sinceMs = await readRawSince(client);
   return sinceMs === undefined ? report : { ...report, rawDetail: { sinceMs, partial: plan.raw.some(([from]) => from < sinceMs) } };
 }
 
+/** Duration histogram rows (endpoint, bucket, count): folded days daily, other whole hours hourly, the edges raw. */
+async function durationRows(client: PoolClient, plan: RangePlan, split: FoldSplit): Promise<Row[]> {
+  const found: Row[] = [];
+  if (split.daily !== null) found.push(...await rows(client, 'SELECT endpoint_id, bucket, sum(count) FROM daily_durations WHERE day >= $1::bigint AND day < $2::bigint GROUP BY endpoint_id, bucket', split.daily));
+  for (const span of hourSpans(plan, split)) {
+    found.push(...await rows(client, 'SELECT endpoint_id, bucket, sum(count) FROM hourly_durations WHERE hour >= $1::bigint AND hour < $2::bigint GROUP BY endpoint_id, bucket', span));
+  }
+  for (const span of plan.raw) {
+    found.push(...await rows(client, `SELECT endpoint_id, dur_bucket, count(*) FROM hits WHERE time_ms >= $1 AND time_ms < $2 AND dur_bucket IS NOT NULL AND ${IS_PAGE_VIEW_SQL} GROUP BY endpoint_id, dur_bucket`, wholeMs(span)));
+  }
+  return found;
+}
+
 async function endpointNames(client: PoolClient): Promise<Map<number, DeclaredRoute>> {
   return new Map((await rows(client, 'SELECT id, method, route FROM endpoints', [])).map(([id, method, route]) => [Number(id), { method: String(method), route: String(route) }]));
 }
 
+/** Hour edges one report may read outside whole days (planRange: one at each end). */
+const EDGE_SPANS = 2;
+
 /**
  * Distinct clients per endpoint and overall, counted in PostgreSQL as SQLite counts them
- * (count-clients): the (endpoint, client) pairs of the whole hours and of the raw edges,
- * deduplicated by UNION, counted per endpoint and overall; the pairs of endpoints that share
- * a report row come back to be counted per row here.
+ * (count-clients): the (endpoint, client) pairs of the folded days (client_days masks), of the
+ * whole days not folded (day_clients, where SQLite reads their hours), of the hour edges outside
+ * whole days and of the raw edges, deduplicated by UNION, counted per endpoint and overall; the
+ * pairs of endpoints that share a report row come back to be counted per row here.
  */
-async function countClients(client: PoolClient, hours: Span, raw: readonly Span[], groupOf: ReadonlyMap<number, number>): Promise<ClientCounts> {
-  if (raw.length > 2) throw new Error(`internal: ${raw.length} raw spans`);
-  const [r0, r1] = [wholeMs(raw[0] ?? EMPTY), wholeMs(raw[1] ?? EMPTY)];
+async function countClients(client: PoolClient, plan: RangePlan, split: FoldSplit, groupOf: ReadonlyMap<number, number>): Promise<ClientCounts> {
+  if (plan.raw.length > 2 || plan.edgeHours.length > EDGE_SPANS) throw new Error(`internal: ${plan.raw.length} raw and ${plan.edgeHours.length} edge spans`);
+  const masks = split.daily === null ? { first: { block: 1, mask: 0 }, last: { block: 0, mask: 0 } } : blockMasks(split.daily);
+  const recentDays = split.hourly === null ? EMPTY : [split.hourly[0] / HOURS_PER_DAY, split.hourly[1] / HOURS_PER_DAY];
+  const params: unknown[] = [masks.first.block, masks.last.block, masks.first.mask, masks.last.mask, ...recentDays];
+  const edges = Array.from({ length: EDGE_SPANS }, (_, i) => {
+    params.push(...(plan.edgeHours[i] ?? EMPTY));
+    return `SELECT endpoint_id, client_id FROM hourly_clients WHERE hour >= $${params.length - 1}::bigint AND hour < $${params.length}::bigint`;
+  });
+  const raw = [0, 1].map((i) => {
+    params.push(...wholeMs(plan.raw[i] ?? EMPTY));
+    return `SELECT endpoint_id, client_id FROM hits WHERE time_ms >= $${params.length - 1} AND time_ms < $${params.length} AND ${IS_PAGE_VIEW_SQL}`;
+  });
   const shared = sharedGroups(groupOf);
+  params.push([...shared.keys()]);
   const result = await rows(client, `WITH pairs AS MATERIALIZED (
-      SELECT endpoint_id, client_id FROM hourly_clients WHERE hour >= $1::bigint AND hour < $2::bigint
-      UNION SELECT endpoint_id, client_id FROM hits WHERE time_ms >= $3 AND time_ms < $4 AND ${IS_PAGE_VIEW_SQL}
-      UNION SELECT endpoint_id, client_id FROM hits WHERE time_ms >= $5 AND time_ms < $6 AND ${IS_PAGE_VIEW_SQL}
+      SELECT endpoint_id, client_id FROM client_days WHERE block >= $1::bigint AND block <= $2::bigint
+        AND (days & CASE block WHEN $1::bigint THEN $3::bigint WHEN $2::bigint THEN $4::bigint ELSE 4294967295 END) <> 0
+      UNION SELECT endpoint_id, client_id FROM day_clients WHERE day >= $5::bigint AND day < $6::bigint
+      UNION ${[...edges, ...raw].join(' UNION ')}
     )
     SELECT 0, endpoint_id, count(*) FROM pairs GROUP BY endpoint_id
     UNION ALL SELECT 1, NULL, count(DISTINCT client_id) FROM pairs
-    UNION ALL SELECT 2, endpoint_id, client_id FROM pairs WHERE endpoint_id = ANY($7::int[])`, [hours[0], hours[1], r0[0], r0[1], r1[0], r1[1], [...shared.keys()]]);
+    UNION ALL SELECT 2, endpoint_id, client_id FROM pairs WHERE endpoint_id = ANY($${params.length}::int[])`, params);
   return tallyClients(result, shared);
 }
 
@@ -114,6 +136,12 @@ export async function pgTimeseries(client: PoolClient, query: TimeSeriesQuery, d
     addSeriesRows(counts, await rows(client, sql, params), hourly, query.bucketMs);
   }
   return toSeries(counts, names);
+}
+
+/** The first day not folded into the daily rollups (-Infinity when none was): see pg-fold.ts. */
+export async function readFoldedBeforeDay(client: PoolClient): Promise<number> {
+  const [row] = await rows(client, 'SELECT value FROM store_state WHERE key = $1', [FOLDED_BEFORE]);
+  return row === undefined ? -Infinity : Number(row[0]);
 }
 
 /** When raw hits are complete from (epoch ms), or undefined when none were ever pruned. */

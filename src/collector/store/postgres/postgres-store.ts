@@ -42,9 +42,10 @@ const WRITES_IN_FLIGHT = 4;
 /**
  * The collector's store on PostgreSQL (node-postgres, a Pool), for several collectors sharing
  * one database: the same tables as SQLite's store (raw hits, endpoint and client dictionaries,
- * hourly rollups), answers computed by the same planning and grouping code, so they are equal
- * to SQLite's for the same hits. Opening creates the schema and applies migrations under an
- * advisory lock. See docs/collector-storage.md ("PostgreSQL store").
+ * hourly and daily rollups, plus day_clients), answers computed by the same planning and
+ * grouping code, so they are equal to SQLite's for the same hits. Opening creates the schema and
+ * applies migrations under an advisory lock; days are folded under another (pg-fold.ts). See
+ * docs/collector-storage.md ("PostgreSQL store").
  */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<AsyncStore> {
   if (typeof options !== 'object' || options === null) throw new FootfallError('FOOTFALL_ERR_INVALID_DATABASE_URL', String(options));

@@ -1,0 +1,164 @@
+import type { PoolClient, QueryResult } from 'pg';
+import { FOLDED_BEFORE, RECENT_DAYS } from '../fold-days.js';
+import type { KeyedRow } from '../rollup-batch.js';
+import { DAYS_PER_BLOCK, DAY_MS, HOURS_PER_DAY, sqlFloorDiv } from '../time-grains.js';
+
+/** The first key of the writes' transaction-level advisory lock (the second is hashtext(schema)): "ff" "fl" in ASCII. */
+export const FOLD_LOCK_KEY = 0x6666_666c;
+/** The first key of the lock a write takes, without waiting, before it waits to fold: "ff" "fo". */
+export const FOLDER_KEY = 0x6666_666f;
+
+/** What a write transaction holds of the fold: the mark it read under the lock, and whether it may fold. */
+export interface FoldTicket {
+  /** The first day not folded (-Infinity when none was); it cannot move before the transaction ends. */
+  readonly foldedBeforeDay: number;
+  /** Holds the lock exclusively: no other write runs until this transaction ends. */
+  readonly exclusive: boolean;
+}
+
+/**
+ * Folding the hourly rollups into the daily ones on PostgreSQL, with fold-days.ts's meaning
+ * (days before the day of `receivedMs` minus RECENT_DAYS; a late hit for a folded day is added
+ * to both), safe with several collectors writing one schema at once. Every write transaction
+ * first takes a transaction-level advisory lock keyed by the schema: shared when it only writes
+ * hits, exclusive when it may fold. So a fold waits until every write in flight has committed
+ * (its hourly rows are then visible to the fold's READ COMMITTED statements, and none is written
+ * meanwhile), the mark a writer reads cannot move before it commits (its late rows go to the daily
+ * rollups exactly when the day is folded), and two folds never run at once. The lock is the
+ * first thing a transaction takes, so a writer waiting for it holds no row lock another waits for.
+ * Only one write at a time waits to fold: it first takes a second lock without waiting, and a
+ * write that does not get it writes shared and leaves the fold to that one or to a later write
+ * (so when a day turns, the writes of every collector do not line up one by one behind it).
+ */
+export interface PgFolder {
+  /** Takes the lock (exclusive when `receivedMs` would fold a day not known to be folded) and reads the mark. */
+  lock(client: PoolClient, receivedMs: number): Promise<FoldTicket>;
+  /**
+   * Adds a batch's rows to the day-grain tables: the late ones (days already folded) to the daily
+   * rollups, the clients of the other days to `day_clients` (those this collector has not written
+   * yet). Returns what to give `remember` once the transaction committed.
+   */
+  addDays(client: PoolClient, durations: Iterable<KeyedRow>, clients: Iterable<KeyedRow>, ticket: FoldTicket): Promise<readonly string[]>;
+  /** Folds every day before the day of `receivedMs` minus RECENT_DAYS, if not done yet; returns the mark after it. */
+  foldUpTo(client: PoolClient, receivedMs: number, ticket: FoldTicket): Promise<number>;
+  /**
+   * After commit: the mark this collector knows (only ever a committed value, so never ahead of
+   * the stored one), and the `day_clients` rows it wrote (never written again: a fold deletes
+   * only rows of days before the mark, and no write adds rows for those).
+   */
+  remember(foldedBeforeDay: number, dayClients: readonly string[]): void;
+}
+
+const BLOCK = (day: string) => sqlFloorDiv(day, DAYS_PER_BLOCK);
+const DAY_OF_HOUR = sqlFloorDiv('hour', HOURS_PER_DAY);
+
+// Two statements in one simple query: the second gets its own snapshot, taken once the lock is held.
+const lockSql = (mode: 'shared' | 'exclusive') =>
+  `SELECT pg_advisory_xact_lock${mode === 'shared' ? '_shared' : ''}(${FOLD_LOCK_KEY}, hashtext(current_schema()));
+   SELECT value FROM store_state WHERE key = '${FOLDED_BEFORE}'`;
+
+const FOLD_DURATIONS = `INSERT INTO daily_durations (day, endpoint_id, bucket, count)
+  SELECT ${DAY_OF_HOUR}, endpoint_id, bucket, sum(count) FROM hourly_durations WHERE hour >= $1::bigint AND hour < $2::bigint GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  ON CONFLICT (day, endpoint_id, bucket) DO UPDATE SET count = daily_durations.count + excluded.count`;
+
+// One row per day of an (endpoint, client) in a block (day_clients holds each once): their bits OR-ed.
+// The folded days' rows then leave day_clients, which only ever holds the days not folded.
+const FOLD_CLIENTS = `INSERT INTO client_days (block, endpoint_id, client_id, days)
+  SELECT ${BLOCK('day')}, endpoint_id, client_id, bit_or(1::bigint << (day - ${DAYS_PER_BLOCK} * ${BLOCK('day')}))
+  FROM day_clients WHERE day < $1::bigint
+  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  ON CONFLICT (block, endpoint_id, client_id) DO UPDATE SET days = client_days.days | excluded.days`;
+const DROP_FOLDED = 'DELETE FROM day_clients WHERE day < $1::bigint';
+
+/** Past this many remembered day_clients rows, the memory of them starts over. */
+const MAX_KNOWN_DAY_CLIENTS = 200_000;
+
+export function createPgFolder(): PgFolder {
+  let knownMark = -Infinity;
+  let knownDayClients = new Set<string>();
+  return {
+    async lock(client, receivedMs) {
+      let exclusive = targetDay(receivedMs) > knownMark;
+      if (exclusive) {
+        const { rows } = await client.query<{ folder: boolean }>(`SELECT pg_try_advisory_xact_lock(${FOLDER_KEY}, hashtext(current_schema())) AS folder`);
+        exclusive = rows[0]?.folder === true;
+      }
+      const results = (await client.query(lockSql(exclusive ? 'exclusive' : 'shared'))) as unknown as QueryResult<{ value: string }>[];
+      const value = results[1]?.rows[0]?.value;
+      const foldedBeforeDay = value === undefined ? -Infinity : Number(value);
+      knownMark = Math.max(knownMark, foldedBeforeDay);
+      return { foldedBeforeDay, exclusive };
+    },
+    async addDays(client, durations, clients, ticket) {
+      const mark = ticket.foldedBeforeDay;
+      const recent = new Map<string, [day: number, endpointId: number, clientId: number]>();
+      const daily = new Map<string, [day: number, endpointId: number, bucket: number, count: number]>();
+      for (const row of durations) {
+        const day = Math.floor(row.hour / HOURS_PER_DAY);
+        if (day >= mark) continue;
+        const key = `${day}:${row.endpointId}:${row.item}`;
+        const found = daily.get(key);
+        if (found === undefined) daily.set(key, [day, row.endpointId, row.item, row.count]);
+        else found[3] += row.count;
+      }
+      const masks = new Map<string, [block: number, endpointId: number, clientId: number, days: Set<number>]>();
+      for (const row of clients) {
+        const day = Math.floor(row.hour / HOURS_PER_DAY);
+        if (day >= mark) {
+          const key = `${day}:${row.endpointId}:${row.item}`;
+          if (!knownDayClients.has(key)) recent.set(key, [day, row.endpointId, row.item]);
+          continue;
+        }
+        const block = Math.floor(day / DAYS_PER_BLOCK);
+        const key = `${block}:${row.endpointId}:${row.item}`;
+        const found = masks.get(key) ?? [block, row.endpointId, row.item, new Set<number>()];
+        found[3].add(day - block * DAYS_PER_BLOCK);
+        masks.set(key, found);
+      }
+      // Sorted by key, as the hourly upserts are, so concurrent writers lock rows in one order.
+      const byKey = (a: readonly number[], b: readonly number[]) => (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number) || (a[2] as number) - (b[2] as number);
+      const dailyRows = [...daily.values()].sort(byKey);
+      if (dailyRows.length > 0) {
+        await client.query(`INSERT INTO daily_durations (day, endpoint_id, bucket, count) SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::bigint[])
+            ON CONFLICT (day, endpoint_id, bucket) DO UPDATE SET count = daily_durations.count + excluded.count`, columns(dailyRows));
+      }
+      const maskRows = [...masks.values()].map(([block, endpointId, clientId, days]) => [block, endpointId, clientId, [...days].reduce((sum, bit) => sum + 2 ** bit, 0)]).sort(byKey);
+      if (maskRows.length > 0) {
+        await client.query(`INSERT INTO client_days (block, endpoint_id, client_id, days) SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::bigint[])
+            ON CONFLICT (block, endpoint_id, client_id) DO UPDATE SET days = client_days.days | excluded.days`, columns(maskRows));
+      }
+      const recentRows = [...recent.values()].sort(byKey);
+      if (recentRows.length > 0) {
+        await client.query('INSERT INTO day_clients (day, endpoint_id, client_id) SELECT * FROM unnest($1::int[], $2::int[], $3::int[]) ON CONFLICT DO NOTHING', columns(recentRows, 3));
+      }
+      return [...recent.keys()];
+    },
+    async foldUpTo(client, receivedMs, ticket) {
+      const target = targetDay(receivedMs);
+      if (!(target > ticket.foldedBeforeDay)) return ticket.foldedBeforeDay;
+      // Another write is about to fold: this one leaves it to that one, or to the next write.
+      if (!ticket.exclusive) return ticket.foldedBeforeDay;
+      const fromHour = Number.isFinite(ticket.foldedBeforeDay) ? ticket.foldedBeforeDay * HOURS_PER_DAY : Number.MIN_SAFE_INTEGER;
+      await client.query(FOLD_DURATIONS, [fromHour, target * HOURS_PER_DAY]);
+      await client.query(FOLD_CLIENTS, [target]);
+      await client.query(DROP_FOLDED, [target]);
+      await client.query('INSERT INTO store_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [FOLDED_BEFORE, target]);
+      return target;
+    },
+    remember(foldedBeforeDay, dayClients) {
+      knownMark = Math.max(knownMark, foldedBeforeDay);
+      if (knownDayClients.size + dayClients.length > MAX_KNOWN_DAY_CLIENTS) knownDayClients = new Set();
+      for (const key of dayClients) knownDayClients.add(key);
+    },
+  };
+}
+
+/** The first day a write at `receivedMs` leaves unfolded. */
+function targetDay(receivedMs: number): number {
+  return Math.floor(receivedMs / DAY_MS) - RECENT_DAYS;
+}
+
+/** Row tuples as the column arrays `unnest` takes. */
+function columns(rows: readonly (readonly number[])[], width = 4): number[][] {
+  return Array.from({ length: width }, (_, i) => rows.map((row) => row[i] as number));
+}
