@@ -1,0 +1,77 @@
+import { isHealthCheckRoute } from '../../core/health-check.js';
+import type { Hit } from '../../core/hit.js';
+import { UNMATCHED_ROUTE } from '../../core/hit.js';
+import type { RequestInfo } from '../../core/request-info.js';
+import { toHit } from '../../core/to-hit.js';
+import { createMemo } from '../../core/memo.js';
+import { splitUrl } from '../../core/url.js';
+import { resolveHitOptions } from '../../hit-options.js';
+import { matchInventory } from '../route-match.js';
+import type { DeclaredRoute } from '../types.js';
+import type { LogRecord } from './log-record.js';
+
+export interface RecordToHitOptions {
+  /** The route inventory (`--routes`): paths are reported under the template they match, else `(unmatched)`. */
+  readonly routes: readonly DeclaredRoute[];
+  /** The key of every keyed hash (FOOTFALL_HASH_KEY): the same as the live traffic's, so a consumer keeps one id. */
+  readonly hashKey: string | Uint8Array;
+  /** One host for every page, as the tracker's `canonicalHost`. @default the line's host, else `unknown.invalid` */
+  readonly canonicalHost?: string | undefined;
+  /** Import health checks and OPTIONS requests too (the adapters skip both by default). @default false */
+  readonly keepHealthChecks?: boolean | undefined;
+}
+
+/** Why a well-formed line makes no hit: the adapters' default `skip` (OPTIONS, health checks). */
+export type SkipReason = 'options' | 'health_check';
+
+/** A record and its stable id into a hit, or the reason it is skipped as live traffic would be. */
+export type RecordToHit = (record: LogRecord, hitId: string) => Hit | SkipReason;
+
+/** Paths matched per (method, path): a log repeats its paths; ids in paths make many, so the memo is bounded. */
+const MAX_MATCHES = 50_000;
+/** Consumers remembered (sessions and keyed hashes): more than a tracker's default, as a log holds a month of them. */
+const MAX_CONSUMERS = 100_000;
+
+/**
+ * Turns access-log records into hits by live traffic's rules: the path is matched to a route
+ * template through the inventory with `footfall report`'s matcher (`matchInventory`), else the
+ * hit goes to `(unmatched)`; the core's `toHit` then does the rest exactly as for a request
+ * (keyed-hash consumer from the IP's /24 or /48 + user agent with the salt of the line's own
+ * day, or from a user id; query values dropped, names kept; title, session). No IP and no query
+ * value reach the hit. Hashes repeat per (day, address, agent) and are memoised by the core.
+ */
+export function createRecordToHit(options: RecordToHitOptions): RecordToHit {
+  const inventory = matchInventory(options.routes);
+  const context = resolveHitOptions({ hashKey: options.hashKey, maxSessions: MAX_CONSUMERS, ...(options.canonicalHost === undefined ? {} : { canonicalHost: options.canonicalHost }) });
+  const keepAll = options.keepHealthChecks === true;
+  const matches = createMemo<string>(MAX_MATCHES);
+  return (record, hitId) => {
+    const method = record.method.toUpperCase();
+    if (!keepAll && method === 'OPTIONS') return 'options';
+    const path = pathOf(record.target);
+    const route = matches(`${method} ${path}`, () => inventory.templateOf(method, path)?.route ?? UNMATCHED_ROUTE);
+    if (!keepAll && isHealthCheckRoute(route === UNMATCHED_ROUTE ? path : route)) return 'health_check';
+    return toHit(requestOf(record, method, route), context, record.timeMs, hitId);
+  };
+}
+
+function requestOf(record: LogRecord, method: string, route: string): RequestInfo {
+  const info: RequestInfo = { method, url: record.target, route: route === UNMATCHED_ROUTE ? null : route, timestampMs: record.timeMs };
+  if (record.status !== undefined) info.status = record.status;
+  if (record.durationMs !== undefined) info.durationMs = record.durationMs;
+  if (record.clientIp !== undefined) info.clientIp = record.clientIp;
+  if (record.userId !== undefined) info.userId = record.userId;
+  if (record.userAgent !== undefined || record.referer !== undefined || record.host !== undefined) {
+    info.headers = { userAgent: record.userAgent, referrer: record.referer, host: record.host };
+  }
+  return info;
+}
+
+/** The path of a logged target: a relative one up to its query, or an absolute URL's (ALB). */
+function pathOf(target: string): string {
+  if (target.startsWith('/')) {
+    const end = target.search(/[?#]/);
+    return end === -1 ? target : target.slice(0, end);
+  }
+  return splitUrl(target).path;
+}
