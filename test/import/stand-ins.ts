@@ -5,15 +5,13 @@ import { gunzipSync } from 'node:zlib';
 import type { LineItem, LineReader } from '../../src/collector/import/run-import.js';
 import type { LogFormat } from '../../src/collector/import/log-record.js';
 
-export function openLinesStandIn(path: string, options: { startOffset: number }, batchLines = 1000): LineReader {
+export function openLinesStandIn(path: string, options: { startOffset: number; startLineNumber: number }, batchLines = 1000): LineReader {
   const raw = readFileSync(path);
   const data = path.endsWith('.gz') ? gunzipSync(raw) : raw;
   let bytesRead = 0;
   return {
-    get bytesRead() {
-      return bytesRead;
-    },
-    sizeBytes: raw.length,
+    progress: () => ({ bytesRead, totalBytes: raw.length }),
+    emptyLines: 0,
     async *[Symbol.asyncIterator]() {
       let batch: LineItem[] = [];
       let start = 0;

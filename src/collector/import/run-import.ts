@@ -15,13 +15,13 @@ export interface LineItem {
   readonly offset: number;
 }
 
-/** Batches of lines of one input; `bytesRead` and `sizeBytes` (undefined for standard input) feed the progress bar. */
+/** Batches of lines of one input (read-lines.ts's reader): progress for the bar, empty lines skipped and counted. */
 export interface LineReader extends AsyncIterable<readonly LineItem[]> {
-  readonly bytesRead: number;
-  readonly sizeBytes: number | undefined;
+  progress(): { readonly bytesRead: number; readonly totalBytes: number | undefined };
+  readonly emptyLines: number;
 }
 
-export type OpenLines = (source: string, options: { startOffset: number }) => LineReader;
+export type OpenLines = (source: string, options: { startOffset: number; startLineNumber: number }) => LineReader;
 
 /** Where the import stands, for a progress bar or line. */
 export interface ImportProgress {
@@ -33,7 +33,7 @@ export interface ImportProgress {
 }
 
 export interface ImportOptions {
-  /** Paths (already expanded) or `-`. */
+  /** Paths (already expanded: expandInputs) or `-`. */
   readonly inputs: readonly string[];
   readonly open: OpenLines;
   /** The format of an input, from its first lines (`--format auto` detects; any other returns its one format). */
@@ -94,7 +94,7 @@ async function importFile(input: string, options: ImportOptions, summary: Import
     const known = run.identity === undefined ? undefined : options.state?.get(run.identity);
     if (known !== undefined) run.resumeAfter = { offset: known.lastOffset, lineNumber: known.lastLineNumber };
   }
-  const reader = options.open(input, { startOffset: run.resumeAfter?.offset ?? 0 });
+  const reader = options.open(input, { startOffset: run.resumeAfter?.offset ?? 0, startLineNumber: run.resumeAfter?.lineNumber ?? 1 });
   const batchLines = options.batchLines ?? DEFAULT_BATCH_LINES;
   let stopped = false;
   for await (const batch of reader) {
@@ -107,13 +107,17 @@ async function importFile(input: string, options: ImportOptions, summary: Import
       readLine(item, input, run, options.toHit, summary);
       if (run.hits.length >= batchLines) await flush(input, run, options, summary, false);
     }
-    options.onProgress?.({ bytesRead: bytesBefore + reader.bytesRead, linesRead: summary.linesRead, imported: summary.imported, file: input });
+    options.onProgress?.({ bytesRead: bytesBefore + reader.progress().bytesRead, linesRead: summary.linesRead, imported: summary.imported, file: input });
     if (options.signal?.aborted === true) {
       stopped = true;
       break;
     }
   }
   await flush(input, run, options, summary, !stopped);
+  if (reader.emptyLines > 0) {
+    summary.linesRead += reader.emptyLines;
+    summary.skipped.empty_line = (summary.skipped.empty_line ?? 0) + reader.emptyLines;
+  }
   const fileSummary: FileSummary = {
     name: input,
     ...(run.identity === undefined ? {} : { identity: run.identity }),
@@ -121,7 +125,8 @@ async function importFile(input: string, options: ImportOptions, summary: Import
     linesRead: run.linesRead,
     resumedAfterLine: run.resumeAfter?.lineNumber ?? 0,
   };
-  return { summary: fileSummary, bytes: reader.sizeBytes ?? reader.bytesRead };
+  const read = reader.progress();
+  return { summary: fileSummary, bytes: read.totalBytes ?? read.bytesRead };
 }
 
 function readLine(item: LineItem, input: string, run: FileRun, toHit: RecordToHit, summary: ImportSummary): void {
@@ -130,10 +135,6 @@ function readLine(item: LineItem, input: string, run: FileRun, toHit: RecordToHi
   run.lastOffset = item.offset;
   run.lastLineNumber = item.lineNumber;
   const format = run.format as LogFormat;
-  if (item.line.trim().length === 0) {
-    summary.skipped.blank_line = (summary.skipped.blank_line ?? 0) + 1;
-    return;
-  }
   const parsed = format.parse(item.line);
   if (!parsed.ok) {
     summary.malformed++;
@@ -173,7 +174,7 @@ async function flush(input: string, run: FileRun, options: ImportOptions, summar
 
 /** The identity of a file from its first line (read again from the start: a resumed import skips past it). */
 async function identify(input: string, open: OpenLines): Promise<string | undefined> {
-  for await (const batch of open(input, { startOffset: 0 })) {
+  for await (const batch of open(input, { startOffset: 0, startLineNumber: 1 })) {
     const first = batch[0];
     if (first !== undefined) return fileIdentity(first.line);
   }

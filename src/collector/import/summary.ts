@@ -29,7 +29,7 @@ export interface ImportSummary {
   malformed: number;
   /** The first malformed lines (at most MAX_EXAMPLES). */
   malformedExamples: MalformedExample[];
-  /** Lines not imported on purpose, by reason: `options`, `health_check` (as live traffic), `blank_line`, `older_than_72h` (GA4). */
+  /** Lines not imported on purpose, by reason: `options`, `health_check` (as live traffic), `empty_line`, `older_than_72h` (GA4). */
   skipped: Record<string, number>;
   /** Hits that could not be delivered, by the engine's reason. */
   failed: Record<string, number>;

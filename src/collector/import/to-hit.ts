@@ -4,6 +4,7 @@ import { UNMATCHED_ROUTE } from '../../core/hit.js';
 import type { RequestInfo } from '../../core/request-info.js';
 import { toHit } from '../../core/to-hit.js';
 import { createMemo } from '../../core/memo.js';
+import { templateFromPath } from '../../core/route.js';
 import { splitUrl } from '../../core/url.js';
 import { resolveHitOptions } from '../../hit-options.js';
 import { matchInventory } from '../route-match.js';
@@ -11,12 +12,18 @@ import type { DeclaredRoute } from '../types.js';
 import type { LogRecord } from './log-record.js';
 
 export interface RecordToHitOptions {
-  /** The route inventory (`--routes`): paths are reported under the template they match, else `(unmatched)`. */
+  /**
+   * The route inventory (`--routes`): paths are reported under the template they match, else
+   * `(unmatched)`. Empty: no inventory, and the template is derived from the path (ids become
+   * `:id`), as for live traffic whose framework names no route.
+   */
   readonly routes: readonly DeclaredRoute[];
   /** The key of every keyed hash (FOOTFALL_HASH_KEY): the same as the live traffic's, so a consumer keeps one id. */
   readonly hashKey: string | Uint8Array;
   /** One host for every page, as the tracker's `canonicalHost`. @default the line's host, else `unknown.invalid` */
   readonly canonicalHost?: string | undefined;
+  /** The client is the first address of the logged X-Forwarded-For, when there is one (the tracker's `trustProxy`). @default false */
+  readonly trustProxy?: boolean | undefined;
   /** Import health checks and OPTIONS requests too (the adapters skip both by default). @default false */
   readonly keepHealthChecks?: boolean | undefined;
 }
@@ -42,14 +49,15 @@ const MAX_CONSUMERS = 100_000;
  */
 export function createRecordToHit(options: RecordToHitOptions): RecordToHit {
   const inventory = matchInventory(options.routes);
-  const context = resolveHitOptions({ hashKey: options.hashKey, maxSessions: MAX_CONSUMERS, ...(options.canonicalHost === undefined ? {} : { canonicalHost: options.canonicalHost }) });
+  const context = resolveHitOptions({ hashKey: options.hashKey, maxSessions: MAX_CONSUMERS, trustProxy: options.trustProxy === true, ...(options.canonicalHost === undefined ? {} : { canonicalHost: options.canonicalHost }) });
   const keepAll = options.keepHealthChecks === true;
   const matches = createMemo<string>(MAX_MATCHES);
+  const derive = options.routes.length === 0;
   return (record, hitId) => {
     const method = record.method.toUpperCase();
     if (!keepAll && method === 'OPTIONS') return 'options';
     const path = pathOf(record.target);
-    const route = matches(`${method} ${path}`, () => inventory.templateOf(method, path)?.route ?? UNMATCHED_ROUTE);
+    const route = derive ? matches(path, () => templateFromPath(path)) : matches(`${method} ${path}`, () => inventory.templateOf(method, path)?.route ?? UNMATCHED_ROUTE);
     if (!keepAll && isHealthCheckRoute(route === UNMATCHED_ROUTE ? path : route)) return 'health_check';
     return toHit(requestOf(record, method, route), context, record.timeMs, hitId);
   };
@@ -61,8 +69,9 @@ function requestOf(record: LogRecord, method: string, route: string): RequestInf
   if (record.durationMs !== undefined) info.durationMs = record.durationMs;
   if (record.clientIp !== undefined) info.clientIp = record.clientIp;
   if (record.userId !== undefined) info.userId = record.userId;
-  if (record.userAgent !== undefined || record.referer !== undefined || record.host !== undefined) {
-    info.headers = { userAgent: record.userAgent, referrer: record.referer, host: record.host };
+  if (record.userAgent !== undefined || record.referer !== undefined || record.host !== undefined || record.forwardedFor !== undefined) {
+    // X-Forwarded-For is read by toHit only with trustProxy, as for live traffic.
+    info.headers = { userAgent: record.userAgent, referrer: record.referer, host: record.host, forwardedFor: record.forwardedFor };
   }
   return info;
 }
