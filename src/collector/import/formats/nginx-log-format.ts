@@ -109,19 +109,24 @@ function valueEnd(compiled: Compiled, allowTrailing: boolean, line: string, i: n
   const last = i === compiled.names.length - 1;
   if (compiled.quoted[i] === true) {
     let quote = closingQuote(line, start);
-    // A quote not followed by the format's next text is part of the value (an unescaped quote).
-    while (quote !== -1 && (!line.startsWith(next, quote) || (last && !allowTrailing && quote + next.length !== line.length))) {
+    // A quote not followed by the format's next text is part of the value (an unescaped quote);
+    // the last one ends the line, or (with text allowed after it) comes before a space.
+    while (quote !== -1 && !(line.startsWith(next, quote) && (!last || endsField(line, quote + next.length, allowTrailing)))) {
       quote = closingQuote(line, quote + 1);
     }
     return quote;
   }
   if (compiled.kinds[i] === Kind.TimeLocal) return line.startsWith(next, start + TIME_LOCAL_LENGTH) ? start + TIME_LOCAL_LENGTH : -1;
   if (next === '') {
-    if (!allowTrailing) return line.length;
+    // The last variable: a value with a space in it is the start of text the format does not have.
     const space = line.indexOf(' ', start);
     return space === -1 ? line.length : space;
   }
   return line.indexOf(next, start);
+}
+
+function endsField(line: string, at: number, allowTrailing: boolean): boolean {
+  return at === line.length || (allowTrailing && line.charCodeAt(at) === 32);
 }
 
 // One function with locals for every field: no object per variable, and only the values a
