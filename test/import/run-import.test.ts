@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { getFormat } from '../../src/collector/import/formats/index.js';
+import { readLines } from '../../src/collector/import/read-lines.js';
 import { loadResumeState } from '../../src/collector/import/resume-state.js';
 import { runImport } from '../../src/collector/import/run-import.js';
 import { createStoreSink } from '../../src/collector/import/store-sink.js';
@@ -10,7 +12,6 @@ import { createRecordToHit } from '../../src/collector/import/to-hit.js';
 import { openStore } from '../../src/collector/store/open-store.js';
 import { cli } from '../helpers/cli.js';
 import { combinedSample, ROUTES, type Sample } from './log-samples.js';
-import { combinedStandIn, openLinesStandIn } from './stand-ins.js';
 
 const HASH_KEY = 'import-test-key-0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'footfall-import-'));
@@ -28,8 +29,8 @@ async function importInto(db: string, files: string[], extra: { signal?: AbortSi
   try {
     return await runImport({
       inputs: files,
-      open: (source, options) => openLinesStandIn(source, options, 300),
-      formatFor: () => combinedStandIn,
+      open: (source, options) => readLines(source, { ...options, chunkBytes: 16_384 }),
+      formatFor: () => getFormat('combined'),
       toHit: createRecordToHit({ routes: ROUTES, hashKey: HASH_KEY }),
       sink: counted,
       state: loadResumeState(`${db}.import-state.json`),

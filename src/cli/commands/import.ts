@@ -132,7 +132,12 @@ async function runImportCommand(args: string[], flags: ImportFlags, io: CliIo, f
 function resolveFormat(flags: ImportFlags, fail: Fail): (sample: readonly string[]) => LogFormat {
   const fields = parseFields(flags.field, fail);
   if (flags.format !== 'auto') {
-    const format = getFormat(flags.format, { fields });
+    let format: LogFormat;
+    try {
+      format = getFormat(flags.format, { fields });
+    } catch (error) {
+      return fail(`--format ${flags.format}: ${(error as Error).message}`);
+    }
     return () => format;
   }
   if (Object.keys(fields).length > 0) fail('--field is for --format json: add --format json');
