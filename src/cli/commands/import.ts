@@ -12,6 +12,7 @@ import { formatSummary, type ImportSummary } from '../../collector/import/summar
 import { createRecordToHit } from '../../collector/import/to-hit.js';
 import { loadRoutesFile } from '../../collector/routes-file.js';
 import { isPostgresUrl, openStore } from '../../collector/store/open-store.js';
+import { withoutPassword } from '../../collector/store/postgres/postgres-target.js';
 import { collector } from '../../protocols/ga4/collector-destination.js';
 import { ga4 } from '../../protocols/ga4/destination.js';
 import { parseWhole } from '../collector-flags.js';
@@ -175,7 +176,7 @@ async function openSink(flags: ImportFlags, io: CliIo, hashKey: string, routes: 
   }
   const db = flags.db ?? DEFAULT_DB;
   const store = await openStore({ db, ...(flags.dbSchema === undefined ? {} : { schema: flags.dbSchema }) });
-  return createStoreSink(store, { routes, name: isPostgresUrl(db) ? maskUrl(db) : db });
+  return createStoreSink(store, { routes, name: isPostgresUrl(db) ? withoutPassword(db, db) : db });
 }
 
 function statePath(flags: ImportFlags): string {
