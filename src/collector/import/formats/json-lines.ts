@@ -66,7 +66,8 @@ function lookup(value: unknown, path: readonly string[]): unknown {
     if (typeof current !== 'object' || current === null) return undefined;
     const object = current as Record<string, unknown>;
     const key = path[i] as string;
-    if (key in object) current = object[key];
+    const next = object[key];
+    if (next !== undefined || key in object) current = next;
     else {
       // A key holding dots ("http.url"): the rest of the path, joined, as one key.
       const rest = path.slice(i).join('.');
@@ -114,10 +115,17 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
 }
 
-function shapeOf(object: Record<string, unknown>): { paths: Paths; name: string } {
-  if (typeof object['req'] === 'object' && object['req'] !== null) return { paths: PINO, name: 'req.' };
-  if (typeof object['request'] === 'object' && object['request'] !== null) return { paths: CADDY, name: 'request.' };
-  return { paths: FLAT, name: '' };
+function shapeOf(object: Record<string, unknown>): Paths {
+  if (typeof object['req'] === 'object' && object['req'] !== null) return PINO;
+  if (typeof object['request'] === 'object' && object['request'] !== null) return CADDY;
+  return FLAT;
+}
+
+const TEXT_FIELDS = ['clientIp', 'userAgent', 'referer', 'host', 'userId', 'forwardedFor'] as const;
+
+/** Where a field was looked for, for a malformed line's reason: "req.url", "time or timestamp or ...". */
+function where(mapped: Paths, shape: Paths, field: FieldName): string {
+  return (mapped[field] ?? shape[field] ?? []).map((path) => path.join('.')).join(' or ');
 }
 
 function parseJsonLine(mapped: Paths, line: string): ParsedLine {
@@ -128,15 +136,14 @@ function parseJsonLine(mapped: Paths, line: string): ParsedLine {
     return { ok: false, reason: 'expected a JSON object, got text that is not JSON' };
   }
   if (typeof object !== 'object' || object === null || Array.isArray(object)) return { ok: false, reason: `expected a JSON object, got ${Array.isArray(object) ? 'an array' : typeof object}` };
-  const { paths: shape, name: prefix } = shapeOf(object as Record<string, unknown>);
-  const where = (field: FieldName, fallback: string) => (mapped[field]?.[0]?.join('.') ?? `${prefix}${fallback}`);
+  const shape = shapeOf(object as Record<string, unknown>);
   const methodText = text(first(object, mapped, shape, 'method'));
   const method = methodText === undefined ? undefined : readMethod(methodText, 0, methodText.length);
-  if (method === undefined) return { ok: false, reason: `expected a request method at ${where('method', 'method')}, got ${methodText === undefined ? 'none' : describeValue(methodText)}` };
+  if (method === undefined) return { ok: false, reason: `expected a request method at ${where(mapped, shape, 'method')}, got ${methodText === undefined ? 'none' : describeValue(methodText)}` };
   const target = text(first(object, mapped, shape, 'path'));
-  if (target === undefined) return { ok: false, reason: `expected a request path at ${where('path', prefix === 'req.' ? 'url' : 'uri')}, got none` };
+  if (target === undefined) return { ok: false, reason: `expected a request path at ${where(mapped, shape, 'path')}, got none` };
   const timeMs = toTimeMs(first(object, mapped, shape, 'time'));
-  if (Number.isNaN(timeMs)) return { ok: false, reason: `expected a time (epoch or ISO 8601) at ${where('time', 'time')}, got none that reads` };
+  if (Number.isNaN(timeMs)) return { ok: false, reason: `expected a time (epoch or ISO 8601) at ${where(mapped, shape, 'time')}, got none that reads` };
   const record: { -readonly [K in keyof LogRecord]: LogRecord[K] } = { timeMs, method, target };
   const status = first(object, mapped, shape, 'status');
   if (status !== undefined) {
@@ -146,7 +153,7 @@ function parseJsonLine(mapped: Paths, line: string): ParsedLine {
   }
   const durationMs = toMs(first(object, mapped, shape, 'durationMs'), 1) ?? toMs(first(object, mapped, shape, 'durationSeconds'), 1000);
   if (durationMs !== undefined) record.durationMs = durationMs;
-  for (const field of ['clientIp', 'userAgent', 'referer', 'host', 'userId', 'forwardedFor'] as const) {
+  for (const field of TEXT_FIELDS) {
     const value = text(first(object, mapped, shape, field));
     if (value !== undefined && value !== '-') record[field] = value;
   }

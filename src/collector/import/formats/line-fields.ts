@@ -128,34 +128,46 @@ export function closingQuote(text: string, from: number): number {
 }
 
 /**
- * A quoted field's text with its escapes undone: `\"` and `\\` (Apache), and `\xHH` (nginx
- * escapes each byte of a non-ASCII character so: the bytes are decoded together as UTF-8).
+ * A quoted field's text with its escapes undone: `\"` and `\\` (Apache, which also writes \n
+ * and \t), and `\xHH` (nginx escapes `"`, `\` and each byte of a non-ASCII character so: runs
+ * of bytes are decoded together as UTF-8). Text between escapes is copied in slices.
  */
 export function unescapeField(raw: string): string {
-  if (!raw.includes('\\')) return raw;
+  let at = raw.indexOf('\\');
+  if (at === -1) return raw;
   let out = '';
+  let from = 0;
   let bytes: number[] = [];
-  for (let i = 0; i < raw.length; i++) {
-    const char = raw.charCodeAt(i);
-    if (char === 92 && raw.charCodeAt(i + 1) === 120) {
-      const byte = Number.parseInt(raw.slice(i + 2, i + 4), 16);
-      if (/^[0-9a-fA-F]{2}$/.test(raw.slice(i + 2, i + 4))) {
-        bytes.push(byte);
-        i += 3;
-        continue;
-      }
+  for (; at !== -1 && at < raw.length - 1; at = raw.indexOf('\\', from)) {
+    if (at > from) {
+      if (bytes.length > 0) bytes = flushBytes(bytes, (text) => (out += text));
+      out += raw.slice(from, at);
     }
-    if (bytes.length > 0) {
-      out += Buffer.from(bytes).toString('utf8');
-      bytes = [];
+    const next = raw.charCodeAt(at + 1);
+    const high = hexValue(raw.charCodeAt(at + 2));
+    const low = hexValue(raw.charCodeAt(at + 3));
+    if (next === 120 && high !== -1 && low !== -1) {
+      bytes.push(high * 16 + low);
+      from = at + 4;
+      continue;
     }
-    if (char === 92 && i + 1 < raw.length) {
-      const next = raw[i + 1] as string;
-      out += next === 'n' ? '\n' : next === 't' ? '\t' : next;
-      i++;
-    } else out += raw[i];
+    if (bytes.length > 0) bytes = flushBytes(bytes, (text) => (out += text));
+    out += next === 110 ? '\n' : next === 116 ? '\t' : raw.charAt(at + 1);
+    from = at + 2;
   }
-  return bytes.length > 0 ? out + Buffer.from(bytes).toString('utf8') : out;
+  if (bytes.length > 0) bytes = flushBytes(bytes, (text) => (out += text));
+  return out + raw.slice(from);
+}
+
+function flushBytes(bytes: number[], append: (text: string) => void): number[] {
+  append(Buffer.from(bytes).toString('utf8'));
+  return [];
+}
+
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  const lower = code | 32;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -1;
 }
 
 /** Cuts a value for a malformed line's reason: short, and never a query (values stay private). */

@@ -243,6 +243,10 @@ function parseLine(compiled: Compiled, allowTrailing: boolean, line: string): Pa
 
 /** `$upstream_response_time`: "0.004", or "0.002, 0.004" / "0.002 : 0.004" when nginx tried several upstreams (summed). */
 function upstreamMs(text: string): number | undefined {
+  if (!text.includes(',') && !text.includes(':')) {
+    const ms = secondsToMs(text);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
   let total = 0;
   for (const part of text.split(/\s*[,:]\s*/)) {
     const ms = secondsToMs(part);
