@@ -48,6 +48,30 @@ describe('footfall import --to a collector over HTTP', () => {
   });
 });
 
+describe('footfall import --to a collector that refuses', () => {
+  it('stops at the batch that failed, counts it by reason, and --resume sends it once the cause is fixed', async () => {
+    const sample = combinedSample({ lines: 700, seed: 6, dayMs: Date.now() - 5 * 86_400_000 });
+    const file = writeLog('refused.log', sample);
+    const state = join(dir, 'refused-state.json');
+    const collector = await startCollector({ port: 0, dbFile: join(dir, 'refusing.db'), output: 'none', apiSecret: 'the-right-secret' });
+    try {
+      const refused = await cliWith({ env }, 'import', file, '--routes', routes, '--to', collector.url, '--api-secret', 'a-wrong-secret', '--state', state, '--json');
+      assert.equal(refused.code, 1);
+      const summary = JSON.parse(refused.stdout) as { imported: number; failed: Record<string, number>; failedBatch?: { fromLine: number } };
+      assert.equal(summary.imported, 0);
+      assert.ok((summary.failed.http_4xx ?? 0) > 0, JSON.stringify(summary.failed));
+      assert.equal(summary.failedBatch?.fromLine, 1);
+      const resumed = await cliWith({ env }, 'import', file, '--routes', routes, '--to', collector.url, '--api-secret', 'the-right-secret', '--state', state, '--resume', '--json');
+      assert.equal(resumed.code, 0, resumed.stderr);
+      assert.equal((JSON.parse(resumed.stdout) as { imported: number }).imported, hitsOf(sample));
+      const report = (await (await fetch(`${collector.url}/api/endpoints?since=${Date.now() - 10 * 86_400_000}`)).json()) as { hits: number };
+      assert.equal(report.hits, hitsOf(sample));
+    } finally {
+      await collector.close();
+    }
+  });
+});
+
 describe('footfall import --to ga4', () => {
   it('sends only the last 72 hours, with their original timestamps, and counts the rest as skipped', async () => {
     const nowMs = Date.now();

@@ -126,7 +126,7 @@ async function runImportCommand(args: string[], flags: ImportFlags, io: CliIo, f
     io.stderr('footfall import: interrupted; what was stored is recorded: run the same command with --resume to go on.\n');
     return EXIT.problem;
   }
-  return Object.keys(summary.failed).length > 0 ? EXIT.problem : EXIT.ok;
+  return Object.keys(summary.failed).length > 0 || summary.failedBatch !== undefined ? EXIT.problem : EXIT.ok;
 }
 
 /** `--format`: one format for every input, or (auto) each input's own, detected from its first lines. */

@@ -67,7 +67,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const summary = emptySummary();
   let bytesBefore = 0;
   for (const input of options.inputs) {
-    if (options.signal?.aborted === true) break;
+    if (options.signal?.aborted === true || summary.failedBatch !== undefined) break;
     const file = await importFile(input, options, summary, bytesBefore);
     summary.files.push(file.summary);
     bytesBefore += file.bytes;
@@ -84,11 +84,13 @@ interface FileRun {
   timed: boolean[];
   lastOffset: number;
   lastLineNumber: number;
+  /** Line number of the first line of the hits held (for the summary, when their delivery fails). */
+  batchFirstLine: number;
   linesRead: number;
 }
 
 async function importFile(input: string, options: ImportOptions, summary: ImportSummary, bytesBefore: number): Promise<{ summary: FileSummary; bytes: number }> {
-  const run: FileRun = { identity: undefined, format: undefined, resumeAfter: undefined, hits: [], timed: [], lastOffset: -1, lastLineNumber: 0, linesRead: 0 };
+  const run: FileRun = { identity: undefined, format: undefined, resumeAfter: undefined, hits: [], timed: [], lastOffset: -1, lastLineNumber: 0, batchFirstLine: 0, linesRead: 0 };
   if (options.resume === true && input !== '-') {
     run.identity = await identify(input, options.open);
     const known = run.identity === undefined ? undefined : options.state?.get(run.identity);
@@ -106,9 +108,10 @@ async function importFile(input: string, options: ImportOptions, summary: Import
       if (run.resumeAfter !== undefined && item.offset <= run.resumeAfter.offset) continue;
       readLine(item, input, run, options.toHit, summary);
       if (run.hits.length >= batchLines) await flush(input, run, options, summary, false);
+      if (summary.failedBatch !== undefined) break;
     }
     options.onProgress?.({ bytesRead: bytesBefore + reader.progress().bytesRead, linesRead: summary.linesRead, imported: summary.imported, file: input });
-    if (options.signal?.aborted === true) {
+    if (options.signal?.aborted === true || summary.failedBatch !== undefined) {
       stopped = true;
       break;
     }
@@ -134,6 +137,7 @@ function readLine(item: LineItem, input: string, run: FileRun, toHit: RecordToHi
   run.linesRead++;
   run.lastOffset = item.offset;
   run.lastLineNumber = item.lineNumber;
+  if (run.hits.length === 0) run.batchFirstLine = item.lineNumber;
   const format = run.format as LogFormat;
   const parsed = format.parse(item.line);
   if (!parsed.ok) {
@@ -163,6 +167,12 @@ async function flush(input: string, run: FileRun, options: ImportOptions, summar
     summary.duplicates += result.duplicates;
     addCounts(summary.skipped, result.skipped);
     addCounts(summary.failed, result.failed);
+    // Hits that failed for good (after the engine's retries): the batch is not recorded as done,
+    // and the import stops there, so --resume sends it again once the cause is fixed.
+    if (Object.keys(result.failed).length > 0) {
+      summary.failedBatch = { file: input, fromLine: run.batchFirstLine, toLine: run.lastLineNumber };
+      return;
+    }
   }
   if (run.identity !== undefined && input !== '-' && (run.lastOffset >= 0 || done)) {
     const previous = options.state?.get(run.identity);

@@ -36,6 +36,8 @@ export interface ImportSummary {
   /** Lines parsed per format (`combined`, `json`, ...). */
   formats: Record<string, number>;
   files: FileSummary[];
+  /** The batch whose delivery failed, where the import stopped (absent when none did). */
+  failedBatch?: { readonly file: string; readonly fromLine: number; readonly toLine: number };
   elapsedMs: number;
 }
 
@@ -51,13 +53,15 @@ export function formatSummary(summary: ImportSummary, destination: string): stri
   const lines = [
     `footfall import: ${count(summary.linesRead)} lines read in ${(summary.elapsedMs / 1000).toFixed(1)} s (${count(rate)} lines/s) into ${destination}`,
     `  imported   ${count(summary.imported)}`,
-    `  unmatched  ${count(summary.unmatched)} (imported under (unmatched): no route of the inventory matched their path)`,
+    `  unmatched  ${count(summary.unmatched)} (no route of the inventory matched their path: counted under (unmatched))`,
     `  duplicates ${count(summary.duplicates)} (imported before)`,
     `  malformed  ${count(summary.malformed)}`,
     ...summary.malformedExamples.map((example) => `    ${example.file}:${example.lineNumber}: ${example.reason}`),
     `  skipped    ${count(sum(summary.skipped))}${reasons(summary.skipped)}`,
   ];
   if (sum(summary.failed) > 0) lines.push(`  failed     ${count(sum(summary.failed))}${reasons(summary.failed)}`);
+  const stop = summary.failedBatch;
+  if (stop !== undefined) lines.push(`  stopped    at ${stop.file} lines ${stop.fromLine}-${stop.toLine}: their delivery failed; fix the cause and run again with --resume`);
   const formats = Object.entries(summary.formats).map(([name, lines]) => `${name} ${count(lines)}`).join(', ');
   lines.push(`  formats    ${formats.length > 0 ? formats : 'none'}`);
   return `${lines.join('\n')}\n`;
