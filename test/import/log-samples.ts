@@ -41,7 +41,14 @@ function random(seed: number): () => number {
   };
 }
 
+/** The formats a sample can be written in; `nginx` is NGINX_FORMAT. */
+export type SampleFormat = 'combined' | 'common' | 'nginx' | 'json' | 'alb';
+
+/** A custom nginx log_format with a duration, the host and X-Forwarded-For. */
+export const NGINX_FORMAT = '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" rt=$request_time host=$host';
+
 export interface SampleOptions {
+  readonly format?: SampleFormat;
   readonly lines: number;
   readonly seed?: number;
   /** The day of the first line, epoch ms at 00:00 UTC. @default 2026-11-02 */
@@ -50,8 +57,9 @@ export interface SampleOptions {
   readonly days?: number;
 }
 
-/** Combined-format lines: IPv4 and IPv6 clients, escaped quotes, `-` fields, query values, malformed lines. */
+/** Lines in one format (combined by default): IPv4 and IPv6 clients, escaped quotes, `-` fields, query values, malformed lines. */
 export function combinedSample(options: SampleOptions): Sample {
+  const format = options.format ?? 'combined';
   const next = random(options.seed ?? 7);
   const dayMs = options.dayMs ?? Date.UTC(2026, 10, 2);
   const days = options.days ?? 1;
@@ -70,7 +78,7 @@ export function combinedSample(options: SampleOptions): Sample {
     const timeMs = dayMs + Math.floor((i / options.lines) * days * 86_400_000);
     const day = new Date(timeMs).toISOString().slice(0, 10);
     if (i % 97 === 13) {
-      lines.push(i % 2 === 0 ? 'this is not a log line' : `10.0.0.1 - - [02/Nov/2026:10:00:00 +0000] "GET /v1/users/1 HTTP/1.1" abc -`);
+      lines.push(i % 2 === 0 ? 'this is not a log line' : BROKEN[format]);
       malformed++;
       continue;
     }
@@ -106,15 +114,34 @@ export function combinedSample(options: SampleOptions): Sample {
     const status = pick === 8 ? 404 : 200 + (i % 3 === 0 ? 1 : 0);
     const referer = i % 4 === 0 ? '-' : `https://app.example.com/page?ref=${secret}`;
     const bytes = i % 5 === 0 ? '-' : String(100 + i);
-    const escapedAgent = agent.replace(/"/g, '\\"');
-    lines.push(`${ip} - - [${clf(timeMs)}] "${method} ${path} HTTP/1.1" ${status} ${bytes} "${referer}" "${escapedAgent}"`);
+    lines.push(WRITERS[format]({ ip, timeMs, method, path, status, bytes, referer, agent, durationMs: (i % 300) / 7 }));
     if (key === '') skipped++;
-    else count(key, `${subnet}|${agent}|${day}`);
+    else count(key, `${subnet}|${format === 'common' ? '' : agent}|${day}`);
   }
   const used = new Set(expected.keys());
   const unused = ROUTES.filter((route) => route.route !== '/health' && !used.has(`${route.method} ${route.route}`)).map((route) => `${route.method} ${route.route}`);
   return { lines, expected, unused, malformed, skipped, secrets };
 }
+
+interface Fields { ip: string; timeMs: number; method: string; path: string; status: number; bytes: string; referer: string; agent: string; durationMs: number }
+
+const WRITERS: Record<SampleFormat, (f: Fields) => string> = {
+  combined: (f) => `${f.ip} - - [${clf(f.timeMs)}] "${f.method} ${f.path} HTTP/1.1" ${f.status} ${f.bytes} "${f.referer}" "${f.agent.replace(/"/g, '\\"')}"`,
+  common: (f) => `${f.ip} - - [${clf(f.timeMs)}] "${f.method} ${f.path} HTTP/1.1" ${f.status} ${f.bytes}`,
+  // nginx escapes a quote as \x22.
+  nginx: (f) => `${f.ip} - - [${clf(f.timeMs)}] "${f.method} ${f.path} HTTP/1.1" ${f.status} ${f.bytes} "${f.referer}" "${f.agent.replace(/"/g, '\\x22')}" rt=${(f.durationMs / 1000).toFixed(3)} host=api.example.com`,
+  json: (f) => JSON.stringify({ level: 30, time: f.timeMs, req: { id: 1, method: f.method, url: f.path, headers: { host: 'api.example.com', 'user-agent': f.agent, ...(f.referer === '-' ? {} : { referer: f.referer }) }, remoteAddress: f.ip, remotePort: 50123 }, res: { statusCode: f.status }, responseTime: f.durationMs, msg: 'request completed' }),
+  alb: (f) => `https ${new Date(f.timeMs).toISOString()} app/my-lb/50dc6c495c0c9188 ${f.ip.includes(':') ? `[${f.ip}]` : f.ip}:2817 10.0.0.1:80 0.000 ${(f.durationMs / 1000).toFixed(3)} 0.000 ${f.status} ${f.status} 34 366 "${f.method} https://api.example.com:443${f.path} HTTP/1.1" "${f.agent.replace(/"/g, '\\"')}" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/t/73e2d6bc24d8a067 "Root=1-58337262-36d228ad5d99923122bbe354" "-" "-" 0 ${new Date(f.timeMs).toISOString()} "forward" "-" "-" "10.0.0.1:80" "200" "-" "-"`,
+};
+
+/** A line of each format that its parser refuses. */
+const BROKEN: Record<SampleFormat, string> = {
+  combined: '10.0.0.1 - - [02/Nov/2026:10:00:00 +0000] "GET /v1/users/1 HTTP/1.1" abc -',
+  common: '10.0.0.1 - - [02/Nov/2026:10:00:00 +0000] "GET /v1/users/1 HTTP/1.1" abc -',
+  nginx: '10.0.0.1 - - [02/Nov/2026:10:00:00 +0000] "GET /v1/users/1 HTTP/1.1" 200 5 "-" "curl" rt=0.001',
+  json: '{"level":30,"msg":"server listening","port":3000}',
+  alb: 'https 2026-11-02T10:00:00.000000Z app/my-lb/50dc6c495c0c9188 10.0.0.1:2817',
+};
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
