@@ -1,7 +1,7 @@
 import { FootfallError, describeValue } from '../../../errors.js';
 import type { LogFormat, LogRecord, ParsedLine } from '../log-record.js';
 import {
-  TIME_LOCAL_LENGTH, closingQuote, isDash, parseIsoTime, parseRequestLine, parseStatus, parseTimeLocal, readMethod, secondsToMs, shown, unescapeField,
+  TIME_LOCAL_LENGTH, closingQuote, isDash, parseIsoTime, parseRequestLine, parseStatus, parseTimeLocal, readMethod, secondsAtToMs, secondsToMs, shown, unescapeField,
 } from './line-fields.js';
 
 /**
@@ -207,10 +207,10 @@ function parseLine(compiled: Compiled, allowTrailing: boolean, line: string): Pa
           if (status === -1) return fail(`expected a status from 100 to 599, got ${shown(text.slice(start, stop))}`);
           break;
         case Kind.RequestTime:
-          requestTime = secondsToMs(text.slice(start, stop));
+          requestTime = secondsAtToMs(text, start, stop);
           if (Number.isNaN(requestTime)) return fail(`expected seconds like 0.005 in $request_time, got ${shown(text.slice(start, stop))}`);
           break;
-        case Kind.UpstreamTime: upstreamTime = upstreamMs(text.slice(start, stop)); break;
+        case Kind.UpstreamTime: upstreamTime = upstreamMs(text, start, stop); break;
         case Kind.UserAgent: userAgent = text.slice(start, stop); break;
         case Kind.Referer: referer = text.slice(start, stop); break;
         case Kind.ForwardedFor: forwardedFor = text.slice(start, stop); break;
@@ -242,13 +242,11 @@ function parseLine(compiled: Compiled, allowTrailing: boolean, line: string): Pa
 }
 
 /** `$upstream_response_time`: "0.004", or "0.002, 0.004" / "0.002 : 0.004" when nginx tried several upstreams (summed). */
-function upstreamMs(text: string): number | undefined {
-  if (!text.includes(',') && !text.includes(':')) {
-    const ms = secondsToMs(text);
-    return Number.isNaN(ms) ? undefined : ms;
-  }
+function upstreamMs(text: string, start: number, end: number): number | undefined {
+  const single = secondsAtToMs(text, start, end);
+  if (!Number.isNaN(single)) return single;
   let total = 0;
-  for (const part of text.split(/\s*[,:]\s*/)) {
+  for (const part of text.slice(start, end).split(/\s*[,:]\s*/)) {
     const ms = secondsToMs(part);
     if (Number.isNaN(ms)) return undefined;
     total += ms;
