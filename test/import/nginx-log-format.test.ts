@@ -69,6 +69,7 @@ describe('nginx log_format', () => {
   });
 
   it('refuses unknown format names and field mappings for formats other than json', () => {
+    assert.throws(() => getFormat('auto'), { code: 'FOOTFALL_ERR_INVALID_LOG_FORMAT', message: /detectFormat/ });
     assert.throws(() => getFormat('apache'), { code: 'FOOTFALL_ERR_INVALID_LOG_FORMAT', message: /"apache".*expected auto, combined, common, json, alb or nginx/ });
     assert.throws(() => getFormat('$remote_addr [$time_local] "$request"'), { code: 'FOOTFALL_ERR_INVALID_LOG_FORMAT', message: /a log_format string goes after "nginx:"/ });
     assert.throws(() => getFormat('combined', { fields: { time: 'ts' } }), { code: 'FOOTFALL_ERR_INVALID_FIELD_MAPPING', message: /for --format json/ });
