@@ -144,7 +144,7 @@ ${rows.join('\n')}
 
 The custom nginx format: \`${CUSTOM}\`.
 
-What a profile showed (\`IMPORT_BENCH_ONLY=<format> node --cpu-prof --import tsx bench/import-parse.ts\`): for the nginx-style formats, 30-40% of the time is garbage collection of what a parse must make (the record, and the strings cut from the line: target, user agent, client), then the walk of the line itself; unescaping char by char, \`Number()\` on sliced seconds and a regular-expression split of \`$upstream_response_time\` were next and are gone (slices between escapes, digits read in place). A heap shared by several formats' million lines made the later ones 2-3x slower (old-generation GC), so each format runs alone. For json, \`JSON.parse\` is most of the time (on its own it reads these lines at about 1.5x the parser's rate); the field lookups after it are the rest.
+What a profile showed (\`IMPORT_BENCH_ONLY=<format> node --cpu-prof --import tsx bench/import-parse.ts\`): for the nginx-style formats, 30-40% of the time is garbage collection of what a parse must make (the record, and the strings cut from the line: target, user agent, client), then the walk of the line itself; unescaping char by char, \`Number()\` on sliced seconds and a regular-expression split of \`$upstream_response_time\` were next and are gone (slices between escapes, digits read in place). A heap shared by several formats' million lines made the later ones 2-3x slower (old-generation GC), so each format runs alone. For json, \`JSON.parse\` is most of the time (on its own it reads these lines at about 1.7x the parser's rate per CPU second); the field lookups after it are the rest.
 
 Reading and parsing together (\`readLines\` + \`parse\` of the combined lines, median of 3):
 
