@@ -117,6 +117,12 @@ function valueEnd(compiled: Compiled, allowTrailing: boolean, line: string, i: n
     return quote;
   }
   if (compiled.kinds[i] === Kind.TimeLocal) return line.startsWith(next, start + TIME_LOCAL_LENGTH) ? start + TIME_LOCAL_LENGTH : -1;
+  if (compiled.kinds[i] === Kind.Request) {
+    // An unquoted request line holds two spaces of its own: "GET /path HTTP/1.1".
+    const first = line.indexOf(' ', start);
+    const second = first === -1 ? -1 : line.indexOf(' ', first + 1);
+    if (second !== -1) return next === '' ? line.length : line.indexOf(next, second + 1);
+  }
   if (next === '') {
     // The last variable: a value with a space in it is the start of text the format does not have.
     const space = line.indexOf(' ', start);
