@@ -19,6 +19,12 @@ describe('detectFormat', () => {
     for (const [name, lines] of samples) assert.equal(detectFormat(lines)?.name, name, lines[0]);
   });
 
+  it('tries the json candidate with --field mappings', () => {
+    const lines = ['{"@timestamp":"2024-03-10T13:55:36Z","verb":"GET","http":{"url":"/a"}}', '{"@timestamp":"2024-03-10T13:55:37Z","verb":"POST","http":{"url":"/b"}}'];
+    assert.equal(detectFormat(lines), undefined);
+    assert.equal(detectFormat(lines, { fields: { method: 'verb', path: 'http.url' } })?.name, 'json');
+  });
+
   it('goes by the majority: a few malformed lines do not change the answer', () => {
     const lines = [combinedLine(), 'garbage', combinedLine({ request: '-' }), combinedLine(), combinedLine(), '', ''];
     assert.equal(detectFormat(lines)?.name, 'combined');

@@ -49,6 +49,14 @@ describe('nginx log_format', () => {
     assert.match(reason(iso.parse('2024-13-10T08:55:36-05:00|GET|/|200|-|-')), /^expected a time like 2000-10-10T13:55:36-07:00 in \$time_iso8601/);
   });
 
+  it('reads an unquoted $request, in the middle or at the end', () => {
+    const middle = getFormat('nginx:$remote_addr [$time_local] $request $status');
+    assert.deepEqual(record(middle.parse(`::1 [${timeLocal(DEFAULT_TIME_MS, 0)}] GET /a?b=1 HTTP/1.1 200`)), { timeMs: DEFAULT_TIME_MS, method: 'GET', target: '/a?b=1', status: 200, clientIp: '::1' });
+    assert.match(reason(middle.parse(`::1 [${timeLocal(DEFAULT_TIME_MS, 0)}] - 400`)), /^expected a request/);
+    const last = getFormat('nginx:$time_iso8601 $request');
+    assert.equal(record(last.parse('2024-03-10T13:55:36+00:00 POST /x HTTP/2.0')).target, '/x');
+  });
+
   it('refuses a format it cannot read, saying why', () => {
     const cases: [string, RegExp][] = [
       ['', /it is empty/],
@@ -69,6 +77,7 @@ describe('nginx log_format', () => {
   });
 
   it('refuses unknown format names and field mappings for formats other than json', () => {
+    assert.throws(() => getFormat('auto'), { code: 'FOOTFALL_ERR_INVALID_LOG_FORMAT', message: /detectFormat/ });
     assert.throws(() => getFormat('apache'), { code: 'FOOTFALL_ERR_INVALID_LOG_FORMAT', message: /"apache".*expected auto, combined, common, json, alb or nginx/ });
     assert.throws(() => getFormat('$remote_addr [$time_local] "$request"'), { code: 'FOOTFALL_ERR_INVALID_LOG_FORMAT', message: /a log_format string goes after "nginx:"/ });
     assert.throws(() => getFormat('combined', { fields: { time: 'ts' } }), { code: 'FOOTFALL_ERR_INVALID_FIELD_MAPPING', message: /for --format json/ });

@@ -1,5 +1,5 @@
 import type { LogFormat, LogRecord, ParsedLine } from '../log-record.js';
-import { closingQuote, isDash, parseIsoTime, parseRequestLine, parseStatus, secondsToMs, shown, unescapeField } from './line-fields.js';
+import { closingQuote, isDash, parseIsoTime, parseRequestLine, parseStatus, secondsAtToMs, shown, unescapeField } from './line-fields.js';
 
 /**
  * AWS Application Load Balancer access logs, as AWS documents them: space-separated fields, some
@@ -66,7 +66,7 @@ function durationMs(line: string, bounds: readonly number[]): number | undefined
   let total = 0;
   for (let field = 5; field <= 7; field++) {
     const [start, end] = at(bounds, field);
-    const ms = secondsToMs(line.slice(start, end));
+    const ms = secondsAtToMs(line, start, end);
     if (Number.isNaN(ms)) return undefined;
     total += ms;
   }

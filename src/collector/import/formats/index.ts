@@ -36,6 +36,7 @@ export function getFormat(spec: string, options: FormatOptions = {}): LogFormat 
     case 'alb': return createAlbFormat();
   }
   if (typeof spec === 'string' && spec.startsWith('nginx:')) return createNginxLogFormat(spec.slice('nginx:'.length));
+  if (spec === 'auto') throw new FootfallError('FOOTFALL_ERR_INVALID_LOG_FORMAT', '"auto"', 'auto is not a format but a guess from the first lines: detectFormat(lines) makes it');
   const hint = typeof spec === 'string' && spec.includes('$') ? '; a log_format string goes after "nginx:"' : '';
   throw new FootfallError('FOOTFALL_ERR_INVALID_LOG_FORMAT', describeValue(spec), `expected auto, ${FORMAT_NAMES.join(', ')} or nginx:'<log_format>'${hint}`);
 }
@@ -44,13 +45,14 @@ export function getFormat(spec: string, options: FormatOptions = {}): LogFormat 
  * The format that parses most of `sampleLines` (empty lines left out), or undefined when none
  * parses more than half of them. On a tie the more specific format wins (combined over common,
  * whose lines a combined parser refuses anyway). nginx custom formats are never guessed.
+ * `options.fields` (--field mappings) apply to the json candidate.
  */
-export function detectFormat(sampleLines: readonly string[]): LogFormat | undefined {
+export function detectFormat(sampleLines: readonly string[], options: FormatOptions = {}): LogFormat | undefined {
   const lines = sampleLines.filter((line) => line.trim() !== '');
   if (lines.length === 0) return undefined;
   let best: LogFormat | undefined;
   let bestCount = 0;
-  for (const format of [createJsonLinesFormat(), createAlbFormat(), createCombinedFormat(), createCommonFormat()]) {
+  for (const format of [createJsonLinesFormat({ fields: options.fields ?? {} }), createAlbFormat(), createCombinedFormat(), createCommonFormat()]) {
     let count = 0;
     for (const line of lines) if (format.parse(line).ok) count++;
     if (count > bestCount) [best, bestCount] = [format, count];

@@ -107,6 +107,33 @@ export function secondsToMs(text: string): number {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : NaN;
 }
 
+/**
+ * A non-negative decimal number of seconds at text[start, end) (`0.005`, `12`, `1.`) as
+ * milliseconds, or NaN: read digit by digit, without slicing the line.
+ */
+export function secondsAtToMs(text: string, start: number, end: number): number {
+  if (end <= start || end - start > 20) return NaN;
+  let whole = 0;
+  let i = start;
+  for (; i < end; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) break;
+    whole = whole * 10 + digit;
+  }
+  if (i === start) return NaN;
+  if (i === end) return whole * 1000;
+  if (text.charCodeAt(i) !== 46) return NaN;
+  let fraction = 0;
+  let scale = 1;
+  for (i++; i < end; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return NaN;
+    fraction = fraction * 10 + digit;
+    scale *= 10;
+  }
+  return whole * 1000 + (fraction * 1000) / scale;
+}
+
 /** True when text[start, end) is a lone `-`, the mark of an absent field. */
 export function isDash(text: string, start: number, end: number): boolean {
   return end - start === 1 && text.charCodeAt(start) === 45;

@@ -1,7 +1,7 @@
 import { FootfallError, describeValue } from '../../../errors.js';
 import type { LogFormat, LogRecord, ParsedLine } from '../log-record.js';
 import {
-  TIME_LOCAL_LENGTH, closingQuote, isDash, parseIsoTime, parseRequestLine, parseStatus, parseTimeLocal, readMethod, secondsToMs, shown, unescapeField,
+  TIME_LOCAL_LENGTH, closingQuote, isDash, parseIsoTime, parseRequestLine, parseStatus, parseTimeLocal, readMethod, secondsAtToMs, secondsToMs, shown, unescapeField,
 } from './line-fields.js';
 
 /**
@@ -117,6 +117,12 @@ function valueEnd(compiled: Compiled, allowTrailing: boolean, line: string, i: n
     return quote;
   }
   if (compiled.kinds[i] === Kind.TimeLocal) return line.startsWith(next, start + TIME_LOCAL_LENGTH) ? start + TIME_LOCAL_LENGTH : -1;
+  if (compiled.kinds[i] === Kind.Request) {
+    // An unquoted request line holds two spaces of its own: "GET /path HTTP/1.1".
+    const first = line.indexOf(' ', start);
+    const second = first === -1 ? -1 : line.indexOf(' ', first + 1);
+    if (second !== -1) return next === '' ? line.length : line.indexOf(next, second + 1);
+  }
   if (next === '') {
     // The last variable: a value with a space in it is the start of text the format does not have.
     const space = line.indexOf(' ', start);
@@ -207,10 +213,10 @@ function parseLine(compiled: Compiled, allowTrailing: boolean, line: string): Pa
           if (status === -1) return fail(`expected a status from 100 to 599, got ${shown(text.slice(start, stop))}`);
           break;
         case Kind.RequestTime:
-          requestTime = secondsToMs(text.slice(start, stop));
+          requestTime = secondsAtToMs(text, start, stop);
           if (Number.isNaN(requestTime)) return fail(`expected seconds like 0.005 in $request_time, got ${shown(text.slice(start, stop))}`);
           break;
-        case Kind.UpstreamTime: upstreamTime = upstreamMs(text.slice(start, stop)); break;
+        case Kind.UpstreamTime: upstreamTime = upstreamMs(text, start, stop); break;
         case Kind.UserAgent: userAgent = text.slice(start, stop); break;
         case Kind.Referer: referer = text.slice(start, stop); break;
         case Kind.ForwardedFor: forwardedFor = text.slice(start, stop); break;
@@ -242,13 +248,11 @@ function parseLine(compiled: Compiled, allowTrailing: boolean, line: string): Pa
 }
 
 /** `$upstream_response_time`: "0.004", or "0.002, 0.004" / "0.002 : 0.004" when nginx tried several upstreams (summed). */
-function upstreamMs(text: string): number | undefined {
-  if (!text.includes(',') && !text.includes(':')) {
-    const ms = secondsToMs(text);
-    return Number.isNaN(ms) ? undefined : ms;
-  }
+function upstreamMs(text: string, start: number, end: number): number | undefined {
+  const single = secondsAtToMs(text, start, end);
+  if (!Number.isNaN(single)) return single;
   let total = 0;
-  for (const part of text.split(/\s*[,:]\s*/)) {
+  for (const part of text.slice(start, end).split(/\s*[,:]\s*/)) {
     const ms = secondsToMs(part);
     if (Number.isNaN(ms)) return undefined;
     total += ms;
