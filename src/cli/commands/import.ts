@@ -66,7 +66,7 @@ export function registerImport(program: Command, io: CliIo, state: { code: numbe
     .option('--api-secret <secret>', 'with --to ga4: Measurement Protocol API secret, never printed (default: $FOOTFALL_GA4_API_SECRET); with --to URL: the collector\'s --api-secret')
     .option('--ga4-endpoint <url>', 'with --to ga4: send to this /mp/collect instead of Google\'s (a server-side tag manager, a proxy)')
     .option('--format <format>', 'auto, combined, common, json, alb, or nginx:\'<log_format>\'', 'auto')
-    .option('--field <name=path>', 'with --format json: where a field is in each line, e.g. --field path=req.url (repeatable)', collect, [])
+    .option('--field <name=path>', 'for JSON lines (--format json or auto): where a field is in each line, e.g. --field path=req.url (repeatable)', collect, [])
     .option('--resume', 'start each file after the last line an earlier, interrupted import stored (see --state)')
     .option('--state <file>', `where each file's progress is kept (default: next to a SQLite --db as <db>.import-state.json, else ${DEFAULT_STATE})`)
     .option('--canonical-host <host>', 'one host for every page, e.g. api.example.com (default: the line\'s host, if logged)')
@@ -141,9 +141,9 @@ function resolveFormat(flags: ImportFlags, fail: Fail): (sample: readonly string
     }
     return () => format;
   }
-  if (Object.keys(fields).length > 0) fail('--field is for --format json: add --format json');
   return (sample) => {
-    const format = detectFormat(sample);
+    // --field mappings go to detection's json candidate, so auto finds JSON lines of any shape.
+    const format = detectFormat(sample, { fields });
     if (format === undefined) throw new Error(`the log format could not be told from the first ${sample.length} lines (none of combined, common, json, alb reads most of them): pass --format, e.g. --format nginx:'<your log_format>'`);
     return format;
   };
