@@ -32,10 +32,10 @@ describe('footfall import --to a collector over HTTP', () => {
     const file = writeLog('to-collector.log', sample);
     const collector = await startCollector({ port: 0, dbFile: join(dir, 'collector.db'), output: 'none', routes: ROUTES });
     try {
-      const first = await cliWith({ env }, 'import', file, '--routes', routes, '--to', collector.url, '--json');
+      const first = await cliWith({ env }, 'import', file, '--routes', routes, '--to', collector.url, '--state', join(dir, 'to-collector-state.json'), '--json');
       assert.equal(first.code, 0, first.stderr);
       assert.equal((JSON.parse(first.stdout) as { imported: number }).imported, hitsOf(sample));
-      const again = await cliWith({ env }, 'import', file, '--routes', routes, '--to', collector.url, '--quiet');
+      const again = await cliWith({ env }, 'import', file, '--routes', routes, '--to', collector.url, '--state', join(dir, 'to-collector-state.json'), '--quiet');
       assert.equal(again.code, 0, again.stderr);
       const answer = await fetch(`${collector.url}/api/endpoints?since=${Date.now() - 40 * 86_400_000}`);
       const report = (await answer.json()) as { endpoints: { method: string; route: string; hits: number; clients: number; firstSeenMs: number }[]; hits: number };
@@ -82,7 +82,7 @@ describe('footfall import --to ga4', () => {
     writeFileSync(file, `${lines.join('\n')}\n`);
     const sink = await startSink();
     try {
-      const out = await cliWith({ env }, 'import', file, '--routes', routes, '--to', 'ga4', '--measurement-id', 'G-IMPORT123', '--api-secret', 'not-shown-secret', '--ga4-endpoint', `${sink.url}/mp/collect`, '--json');
+      const out = await cliWith({ env }, 'import', file, '--routes', routes, '--to', 'ga4', '--measurement-id', 'G-IMPORT123', '--api-secret', 'not-shown-secret', '--ga4-endpoint', `${sink.url}/mp/collect`, '--state', join(dir, 'ga4-state.json'), '--json');
       assert.equal(out.code, 0, out.stderr);
       const summary = JSON.parse(out.stdout) as { imported: number; skipped: Record<string, number> };
       assert.equal(summary.imported, fresh.length);
