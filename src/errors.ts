@@ -120,6 +120,22 @@ export const ERROR_CODES = {
     message: 'tracker.on() got %s%s, which is not an event; the events are %s.',
     hint: 'Listen with tracker.on(event, fn); each event and its report are in docs/delivery.md ("What happens to a hit").',
   },
+  FOOTFALL_ERR_INVALID_LOG_FORMAT: {
+    message: 'The log format %s could not be used: %s.',
+    hint: 'Give --format auto, combined, common, json, alb, or nginx:\'<log_format>\' with the log_format string of your nginx.conf (quoted for the shell; variables like $remote_addr, $time_local, $request, $status). docs/import.md shows each format.',
+  },
+  FOOTFALL_ERR_INVALID_FIELD_MAPPING: {
+    message: 'The JSON field mapping %s could not be used: %s.',
+    hint: 'Write it as --field NAME=PATH, NAME one of time, method, path, status, durationMs, durationSeconds, clientIp, userAgent, referer, host, userId, forwardedFor, and PATH a dotted path into each line, e.g. --field time=@timestamp --field path=http.url.',
+  },
+  FOOTFALL_ERR_IMPORT_INPUT_MISSING: {
+    message: 'The log input %s %s.',
+    hint: 'Check the path and the current directory; quote a glob (\'logs/*.gz\') so that footfall expands it, or pass - to read standard input.',
+  },
+  FOOTFALL_ERR_IMPORT_INPUT_UNREADABLE: {
+    message: 'The log input %s could not be read: %s.',
+    hint: 'Check that it is a readable file (plain text or gzip; decompress zip, bzip2, xz or zstd first) and not cut short; a broken gzip file can be checked with `gzip -t FILE`.',
+  },
 } as const satisfies Record<string, { message: string; hint: string }>;
 
 export type FootfallErrorCode = keyof typeof ERROR_CODES;

@@ -4,6 +4,7 @@ import type { Tracker } from '../delivery/tracker.js';
 import { VERSION } from '../version.js';
 import { registerCollector } from './commands/collector.js';
 import { registerDemo } from './commands/demo.js';
+import { registerImport } from './commands/import.js';
 import { registerReport } from './commands/report.js';
 import { registerSend } from './commands/send.js';
 import { registerValidate } from './commands/validate.js';
@@ -56,6 +57,7 @@ function createProgram(io: CliIo, state: { code: number }): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerCollector(program, io);
   registerDemo(program, io);
+  registerImport(program, io, state);
   registerReport(program, io, state);
   registerSend(program, io, state);
   registerValidate(program, io, state);

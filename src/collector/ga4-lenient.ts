@@ -43,6 +43,8 @@ interface Relaxing {
   readonly nowMs: number;
   /** ENFORCE_RECOMMENDATIONS: over-limit and wrongly typed values are dropped, not cut; events out of the 72-hour window are dropped, not moved. */
   readonly enforce: boolean;
+  /** Footfall's own backfill (`/mp/batch?timestamps=keep`): a timestamp older than 72 hours is kept as it is. */
+  readonly keepOld: boolean;
   readonly leniency: Leniency;
 }
 
@@ -51,8 +53,8 @@ interface Relaxing {
  * ingest-ga4.ts for what is refused), and what was changed to keep them: RELAXED cuts
  * over-limit values and moves old timestamps; ENFORCE_RECOMMENDATIONS drops them instead.
  */
-export function relaxGa4(body: Record<string, unknown>, nowMs: number): LenientRequest {
-  const how: Relaxing = { nowMs, enforce: body.validation_behavior === 'ENFORCE_RECOMMENDATIONS', leniency: noLeniency() };
+export function relaxGa4(body: Record<string, unknown>, nowMs: number, keepOldTimestamps = false): LenientRequest {
+  const how: Relaxing = { nowMs, enforce: body.validation_behavior === 'ENFORCE_RECOMMENDATIONS', keepOld: keepOldTimestamps, leniency: noLeniency() };
   const client = typeof body.client_id === 'string' && body.client_id !== '' ? body.client_id : String(body.app_instance_id);
   const requestMs = resolveTime(body.timestamp_micros, nowMs, how);
   const rules = eventRules(typeof body.client_id === 'string');
@@ -79,6 +81,7 @@ function resolveTime(value: unknown, fallbackMs: number | undefined, how: Relaxi
   const micros = typeof value === 'string' && /^\d{1,20}$/.test(value) ? Number(value) : value;
   const ms = typeof micros === 'number' && Number.isInteger(micros) && micros >= 0 ? Math.floor(micros / 1000) : Number.NaN;
   if (ms >= nowMs - GA4_LIMITS.maxAgeMs && ms <= nowMs + GA4_LIMITS.maxFutureSkewMs) return ms;
+  if (how.keepOld && ms < nowMs) return ms;
   if (how.enforce) return undefined;
   how.leniency.rewrittenTimestamps++;
   return ms < nowMs - GA4_LIMITS.maxAgeMs ? nowMs - GA4_LIMITS.maxAgeMs : nowMs;

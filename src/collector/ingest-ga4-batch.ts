@@ -42,6 +42,8 @@ export function ingestGa4Batch(body: Uint8Array, query: URLSearchParams, context
     return refuse(413, `the batch has ${events} events; /mp/batch takes at most ${MP_BATCH_LIMITS.maxEvents}: split it`);
   }
   const texts = splitJsonArray(text);
+  // `footfall import --to URL` backfills: its hits keep their own time, however old (see docs/import.md).
+  const keepOldTimestamps = query.get('timestamps') === 'keep';
   const hits: IncomingHit[] = [];
   const leniency = noLeniency();
   for (const [index, payload] of texts.entries()) {
@@ -49,7 +51,7 @@ export function ingestGa4Batch(body: Uint8Array, query: URLSearchParams, context
     if (bytes > GA4_LIMITS.maxBodyBytes) {
       return refuse(413, `payload ${index} is ${bytes} bytes; each payload takes at most ${GA4_LIMITS.maxBodyBytes} bytes, as on /mp/collect: send fewer events in it`, { payload: index });
     }
-    const result = ingestGa4Payload(payload, context.nowMs, parsed[index]);
+    const result = ingestGa4Payload(payload, context.nowMs, parsed[index], keepOldTimestamps);
     if (!result.ok) return refuse(result.status, `payload ${index} (of ${texts.length}): ${result.error}; nothing in the batch was stored`, { payload: index, ...detailsOf(result.details) });
     for (const hit of result.hits) hits.push(hit);
     if (result.leniency !== undefined) addLeniency(leniency, result.leniency);

@@ -48,7 +48,7 @@ export function ingestGa4(body: Uint8Array, query: URLSearchParams, context: Ga4
  * One payload's text (size and ids already checked) into hits, by /mp/collect's rules; `/mp/batch`
  * applies it to each payload of its array, so both endpoints keep and refuse alike.
  */
-export function ingestGa4Payload(text: string, nowMs: number, parsed?: unknown): IngestResult {
+export function ingestGa4Payload(text: string, nowMs: number, parsed?: unknown, keepOldTimestamps = false): IngestResult {
   // Parsed once: by the caller (/mp/batch parsed the whole array), or here.
   const body = parsed ?? parseJson(text);
   const validation = body === undefined ? validateGa4(text, { nowMs, behavior: 'RELAXED' }) : validateGa4Parsed(text, body, { nowMs, behavior: 'RELAXED' });
@@ -56,7 +56,7 @@ export function ingestGa4Payload(text: string, nowMs: number, parsed?: unknown):
   if (malformed.length > 0) {
     return refuse(400, `invalid Measurement Protocol payload (${malformed.length} problem${malformed.length === 1 ? '' : 's'}; POST it to /debug/mp/collect for the same messages)`, { validationMessages: malformed });
   }
-  const request = relaxGa4(body as Record<string, unknown>, nowMs);
+  const request = relaxGa4(body as Record<string, unknown>, nowMs, keepOldTimestamps);
   return { ok: true, hits: toHits(request), leniency: request.leniency };
 }
 

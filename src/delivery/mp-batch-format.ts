@@ -17,13 +17,14 @@ export const MP_BATCH_SIZE = 500;
  * batch requests as the limits allow.
  */
 export function createMpBatchFormat(destination: Ga4Destination, batchEndpoint: string): WireFormat {
-  const url = ga4RequestUrl(batchEndpoint, destination.measurementId, destination.apiSecret);
+  const keepOldTimestamps = destination.keepTimestamps === true;
+  const url = `${ga4RequestUrl(batchEndpoint, destination.measurementId, destination.apiSecret)}${keepOldTimestamps ? '&timestamps=keep' : ''}`;
   return {
     batchSize: MP_BATCH_SIZE,
     groupKey: () => '',
     readBody: false,
     encodeGroup(hits, nowMs) {
-      const { requests, rejected } = encodeGa4(hits, { nowMs });
+      const { requests, rejected } = encodeGa4(hits, { nowMs, keepOldTimestamps });
       return {
         requests: packMpBatches(requests).map((batch) => ({ url, contentType: 'application/json', body: batch.body, hits: batch.hits })),
         stale: rejected.map((entry) => entry.hit),

@@ -16,8 +16,13 @@ export interface LogRecord {
   readonly userAgent?: string;
   readonly referer?: string;
   readonly host?: string;
-  /** A user id from the line (JSON formats), hashed like live traffic's. */
+  /** A user id from the line (JSON formats; nginx/Apache `$remote_user`), hashed like live traffic's. */
   readonly userId?: string;
+  /**
+   * The X-Forwarded-For header as logged (`$http_x_forwarded_for`): "client, proxy1, ...". Formats
+   * pass it on as it is; whether to trust it over `clientIp` is decided after, in one place.
+   */
+  readonly forwardedFor?: string;
 }
 
 /** A line read: a record, or why it is malformed (said in the summary with its line number). */

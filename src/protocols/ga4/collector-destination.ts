@@ -17,9 +17,15 @@ export interface CollectorDestinationOptions {
    * collectors older than it. @default true (false when `url` has a path other than `/mp/collect`)
    */
   batch?: boolean | undefined;
+  /**
+   * Hits keep their own time however old (a backfill: `footfall import --to URL`), where GA4
+   * and the collector's `/mp/collect` move a time older than 72 hours to 72 hours ago. Only
+   * with `/mp/batch`, which is asked with `timestamps=keep`. @default false
+   */
+  keepTimestamps?: boolean | undefined;
 }
 
-const KEYS = optionKeys<CollectorDestinationOptions>({ apiSecret: true, batch: true });
+const KEYS = optionKeys<CollectorDestinationOptions>({ apiSecret: true, batch: true, keepTimestamps: true });
 
 /**
  * A Footfall collector (`npx footfall collector`): GA4 Measurement Protocol payloads, no Google
@@ -37,16 +43,19 @@ export function collector(url: string, options: CollectorDestinationOptions = {}
   }
   const batch = options.batch;
   if (batch !== undefined && typeof batch !== 'boolean') throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'batch', 'true or false', describeValue(batch));
+  const keepTimestamps = options.keepTimestamps;
+  if (keepTimestamps !== undefined && typeof keepTimestamps !== 'boolean') throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'keepTimestamps', 'true or false', describeValue(keepTimestamps));
+  if (keepTimestamps === true && batch === false) throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'keepTimestamps', 'left out with { batch: false } (old timestamps are kept by /mp/batch only)', 'true');
   const single = ga4({ measurementId: COLLECTOR_MEASUREMENT_ID, apiSecret, endpoint: url });
   if (batch === false) return single;
   const batchEndpoint = batchEndpointOf(single.endpoint);
   if (batchEndpoint === undefined) {
     // A URL with some other path (`FOOTFALL_ENDPOINT=http://host/ingest`, given to adapters
     // with no tracker) names no /mp/batch: it keeps one consumer per request, unless asked.
-    if (batch === undefined) return single;
+    if (batch === undefined && keepTimestamps !== true) return single;
     throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'batch', `false (or left out) when the URL is not the collector's origin or its /mp/collect, beside which its /mp/batch is`, `true with the path ${describeValue(new URL(single.endpoint).pathname)}`);
   }
-  const destination = { ...single, batchEndpoint };
+  const destination = keepTimestamps === true ? { ...single, batchEndpoint, keepTimestamps } : { ...single, batchEndpoint };
   hideSecret(destination, 'apiSecret', apiSecret);
   return Object.freeze(destination) as Ga4Destination;
 }

@@ -33,6 +33,8 @@ export interface Ga4Destination {
    * for `ga4()`): hits then go there instead of `endpoint`, with the same query.
    */
   readonly batchEndpoint?: string;
+  /** With `batchEndpoint`: hits keep their own time however old (`collector(url, { keepTimestamps: true })`, a backfill). */
+  readonly keepTimestamps?: boolean;
 }
 
 const REGION_ENDPOINTS = {

@@ -33,6 +33,8 @@ export interface Ga4EncodeOptions {
   debugMode?: boolean;
   /** Body limit in bytes (tests lower it). @default 130_000 */
   maxBodyBytes?: number;
+  /** Encode hits of any age (a backfill to a Footfall collector's `/mp/batch?timestamps=keep`): none is stale. @default false */
+  keepOldTimestamps?: boolean;
 }
 
 export interface Ga4EncodeResult {
@@ -86,7 +88,7 @@ const groupKeys = createMemo3(10_000);
  */
 export function encodeGa4Group(hits: readonly Hit[], options: Ga4EncodeOptions = {}): Ga4EncodeResult {
   const nowMs = options.nowMs ?? Date.now();
-  const oldestMs = nowMs - GA4_ENCODE_MAX_AGE_MS;
+  const oldestMs = options.keepOldTimestamps === true ? -Infinity : nowMs - GA4_ENCODE_MAX_AGE_MS;
   const rejected: { hit: Hit; reason: 'stale' }[] = [];
   let fresh = hits;
   if (hits.some((hit) => hit.timestampMs < oldestMs)) {
