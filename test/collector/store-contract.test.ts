@@ -1,33 +1,18 @@
 // One suite of store tests run against both stores (SQLite through asAsyncStore, PostgreSQL):
 // the brute-force model comparisons, hit ids, page views and retention, each on each store.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { createPostgresStore } from '../../src/collector/store/postgres/postgres-store.js';
-import { createSqliteStore } from '../../src/collector/store/sqlite-store.js';
+import { describe, it } from 'node:test';
 import type { AsyncStore } from '../../src/collector/store/store.js';
-import { asAsyncStore } from '../../src/collector/store/store.js';
 import type { IncomingHit } from '../../src/collector/types.js';
-import { PG_URL, dropSchema, testSchema } from '../helpers/postgres.js';
 import { expectedEndpoints, expectedTimeseries } from '../helpers/store-oracle.js';
+import { bothStores } from '../helpers/stores.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 /** Monday 2 November 2026, 00:00 UTC. */
 const D0 = Date.UTC(2026, 10, 2);
 
-const schemas: string[] = [];
-after(async () => {
-  for (const schema of schemas) await dropSchema(schema);
-});
-
-const STORES: Record<string, () => Promise<AsyncStore>> = {
-  sqlite: () => Promise.resolve(asAsyncStore(createSqliteStore({ file: ':memory:' }))),
-  postgres: () => {
-    const schema = testSchema();
-    schemas.push(schema);
-    return createPostgresStore({ url: PG_URL, schema });
-  },
-};
+const STORES = bothStores();
 
 function hit(timeMs: number, fields: { [K in keyof IncomingHit]?: IncomingHit[K] | undefined } = {}): IncomingHit {
   const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));

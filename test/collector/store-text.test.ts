@@ -2,29 +2,13 @@
 // PostgreSQL refuses it outright, so a request carrying one failed on every retry (503 for
 // ever) on that store while SQLite took it; both stores now store U+FFFD in its place.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { startCollector } from '../../src/collector/server.js';
-import { createPostgresStore } from '../../src/collector/store/postgres/postgres-store.js';
-import { createSqliteStore } from '../../src/collector/store/sqlite-store.js';
-import type { AsyncStore } from '../../src/collector/store/store.js';
-import { asAsyncStore } from '../../src/collector/store/store.js';
 import type { IncomingHit } from '../../src/collector/types.js';
-import { PG_URL, dropSchema, testSchema } from '../helpers/postgres.js';
+import { bothStores } from '../helpers/stores.js';
 
 const D0 = Date.UTC(2026, 10, 2, 10);
-const schemas: string[] = [];
-after(async () => {
-  for (const schema of schemas) await dropSchema(schema);
-});
-
-const STORES: Record<string, () => Promise<AsyncStore>> = {
-  sqlite: () => Promise.resolve(asAsyncStore(createSqliteStore({ file: ':memory:' }))),
-  postgres: () => {
-    const schema = testSchema();
-    schemas.push(schema);
-    return createPostgresStore({ url: PG_URL, schema });
-  },
-};
+const STORES = bothStores();
 
 for (const [kind, open] of Object.entries(STORES)) {
   describe(`store text (${kind}): NUL characters`, () => {
@@ -49,9 +33,7 @@ for (const [kind, open] of Object.entries(STORES)) {
 
 describe('collector on PostgreSQL: a GA4 hit with a NUL in its title', () => {
   it('is stored (204), not refused with 503 on every retry', async () => {
-    const schema = testSchema();
-    schemas.push(schema);
-    const collector = await startCollector({ port: 0, output: 'none', store: await createPostgresStore({ url: PG_URL, schema }) });
+    const collector = await startCollector({ port: 0, output: 'none', store: await STORES.postgres() });
     try {
       const body = { client_id: '1.2', events: [{ name: 'page_view', params: { page_location: 'https://api.example.com/v1/x', page_title: 'GET /v1/x\u0000', hit_id: 'nul-1' } }] };
       const answer = await fetch(`${collector.url}/mp/collect?measurement_id=G-TEST123&api_secret=s`, { method: 'POST', body: JSON.stringify(body) });

@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { getFormat } from '../../src/collector/import/formats/index.js';
-import type { LogRecord, ParsedLine } from '../../src/collector/import/log-record.js';
 import { ALB_LINES, albLine } from './alb-lines.js';
+import { reason, record } from './parsed.js';
 
 const alb = getFormat('alb');
 
-function record(parsed: ParsedLine): LogRecord {
-  assert.ok(parsed.ok, `expected a record, got: ${parsed.ok ? '' : parsed.reason}`);
-  return parsed.record;
-}
 
-function reason(parsed: ParsedLine): string {
-  assert.ok(!parsed.ok, `expected a malformed line, got ${JSON.stringify(parsed)}`);
-  return parsed.reason;
-}
 
 const TIME = Date.UTC(2018, 6, 2, 22, 23, 0, 186);
 

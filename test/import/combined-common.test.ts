@@ -2,21 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { getFormat } from '../../src/collector/import/formats/index.js';
-import type { LogRecord, ParsedLine } from '../../src/collector/import/log-record.js';
 import { DEFAULT_TIME_MS, apacheEscape, combinedLine, commonLine, nginxEscape, timeLocal } from './log-lines.js';
+import { reason, record } from './parsed.js';
 
 const combined = getFormat('combined');
 const common = getFormat('common');
 
-function record(parsed: ParsedLine): LogRecord {
-  assert.ok(parsed.ok, `expected a record, got: ${parsed.ok ? '' : parsed.reason}`);
-  return parsed.record;
-}
 
-function reason(parsed: ParsedLine): string {
-  assert.ok(!parsed.ok, `expected a malformed line, got ${JSON.stringify(parsed)}`);
-  return parsed.reason;
-}
 
 describe('combined', () => {
   it('reads the Apache documentation line', () => {

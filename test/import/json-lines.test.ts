@@ -7,19 +7,11 @@ import { pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { request } from 'undici';
 import { getFormat } from '../../src/collector/import/formats/index.js';
-import type { LogRecord, ParsedLine } from '../../src/collector/import/log-record.js';
+import { reason, record } from './parsed.js';
 
 const json = getFormat('json');
 
-function record(parsed: ParsedLine): LogRecord {
-  assert.ok(parsed.ok, `expected a record, got: ${parsed.ok ? '' : parsed.reason}`);
-  return parsed.record;
-}
 
-function reason(parsed: ParsedLine): string {
-  assert.ok(!parsed.ok, `expected a malformed line, got ${JSON.stringify(parsed)}`);
-  return parsed.reason;
-}
 
 /** Lines pino-http really writes: a node:http server on 127.0.0.1 / ::1 logging to memory, and requests to it. */
 async function pinoHttpLines(host: string): Promise<string[]> {

@@ -1,4 +1,5 @@
 import type { DeclaredRoute } from '../../src/collector/types.js';
+import { createRandom } from '../../src/collector/random.js';
 
 /**
  * Access-log samples made by the tests, with what a report must say about them computed here,
@@ -29,17 +30,6 @@ export const ROUTES: DeclaredRoute[] = [
 
 const AGENTS = ['curl/8.5.0', 'Mozilla/5.0 (X11; Linux x86_64) "quoted" agent', 'okhttp/4.12', 'python-requests/2.31'];
 
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The formats a sample can be written in; `nginx` is NGINX_FORMAT. */
 export type SampleFormat = 'combined' | 'common' | 'nginx' | 'json' | 'alb';
@@ -60,7 +50,7 @@ export interface SampleOptions {
 /** Lines in one format (combined by default): IPv4 and IPv6 clients, escaped quotes, `-` fields, query values, malformed lines. */
 export function combinedSample(options: SampleOptions): Sample {
   const format = options.format ?? 'combined';
-  const next = random(options.seed ?? 7);
+  const next = createRandom(options.seed ?? 7);
   const dayMs = options.dayMs ?? Date.UTC(2026, 10, 2);
   const days = options.days ?? 1;
   const lines: string[] = [];

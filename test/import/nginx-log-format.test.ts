@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { getFormat } from '../../src/collector/import/formats/index.js';
-import type { LogRecord, ParsedLine } from '../../src/collector/import/log-record.js';
 import { DEFAULT_TIME_MS, nginxEscape, timeLocal } from './log-lines.js';
+import { reason, record } from './parsed.js';
 
-function record(parsed: ParsedLine): LogRecord {
-  assert.ok(parsed.ok, `expected a record, got: ${parsed.ok ? '' : parsed.reason}`);
-  return parsed.record;
-}
 
-function reason(parsed: ParsedLine): string {
-  assert.ok(!parsed.ok, `expected a malformed line, got ${JSON.stringify(parsed)}`);
-  return parsed.reason;
-}
 
 // A log_format as it is configured behind a load balancer, with timings and the forwarded chain.
 const MAIN_EXT = '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" '
