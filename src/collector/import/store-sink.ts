@@ -23,11 +23,24 @@ export async function createStoreSink(store: AsyncStore, options: StoreSinkOptio
     name: options.name,
     async write(hits, timed) {
       if (hits.length === 0) return { imported: 0, duplicates: 0, skipped: {}, failed: {} };
-      const result = await store.insert(hits.map((hit, index) => toIncoming(hit, timed[index] === true)), now());
+      const result = await store.insert(hits.map((hit, index) => toIncoming(hit, timed[index] === true)), receivedAt(hits, now()));
       return { imported: result.stored, duplicates: result.duplicates.length, skipped: {}, failed: {} };
     },
     close: () => store.close(),
   };
+}
+
+/**
+ * When a batch of old lines counts as received: when its newest line was served (never later
+ * than now). A log read in order then moves the store's day folding forward with it, so its
+ * hits land in days not folded yet and are folded in bulk, instead of each being added to the
+ * daily rollups one by one as a late hit (that was 4 % of an import's CPU, and more of the
+ * store's). Answers are the same either way (fold-days.ts).
+ */
+export function receivedAt(hits: readonly Hit[], nowMs: number): number {
+  let newest = -Infinity;
+  for (const hit of hits) if (hit.timestampMs > newest) newest = hit.timestampMs;
+  return Math.min(nowMs, newest);
 }
 
 /**
