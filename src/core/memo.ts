@@ -1,6 +1,8 @@
+import { createBoundedMap } from './bounded-map.js';
+
 /**
  * A bounded memo for keyed hashes: an HMAC costs microseconds, a map lookup nanoseconds,
- * and an API's consumers repeat. When full, the oldest entry goes (first in, first out),
+ * and an API's consumers repeat. When full, the least recently used go (see bounded-map.ts),
  * so memory stays flat. Lives in the process only; nothing in it is ever sent.
  */
 /** `compute` is given the key, so a caller can pass one function made once rather than a closure per call. */
@@ -10,16 +12,12 @@ export type Memo<T = string> = (key: string, compute: (key: string) => T) => T;
 const MAX_KEY_CHARS = 600;
 
 export function createMemo<T = string>(maxEntries: number): Memo<T> {
-  const entries = new Map<string, T>();
+  const entries = createBoundedMap<T>(maxEntries);
   return (key, compute) => {
     const found = entries.get(key);
     if (found !== undefined) return found;
     const value = compute(key);
     if (key.length > MAX_KEY_CHARS) return value;
-    if (entries.size >= maxEntries) {
-      const oldest = entries.keys().next();
-      if (oldest.done !== true) entries.delete(oldest.value);
-    }
     entries.set(key, value);
     return value;
   };

