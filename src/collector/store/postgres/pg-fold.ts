@@ -16,6 +16,12 @@ export interface FoldTicket {
   readonly exclusive: boolean;
 }
 
+/** The day-grain upserts of a write, as statement texts, and the day_clients keys they add. */
+export interface DayStatements {
+  readonly statements: readonly string[];
+  readonly dayClients: readonly string[];
+}
+
 /**
  * Folding the hourly rollups into the daily ones on PostgreSQL, with fold-days.ts's meaning
  * (days before the day of `receivedMs` minus RECENT_DAYS; a late hit for a folded day is added
@@ -31,16 +37,19 @@ export interface FoldTicket {
  * (so when a day turns, the writes of every collector do not line up one by one behind it).
  */
 export interface PgFolder {
-  /** Takes the lock (exclusive when `receivedMs` would fold a day not known to be folded) and reads the mark. */
+  /** Opens the transaction (BEGIN, sent with the first lock statement) and takes the lock (exclusive when `receivedMs` would fold a day not known to be folded) and reads the mark. */
   lock(client: PoolClient, receivedMs: number): Promise<FoldTicket>;
   /**
    * Adds a batch's rows to the day-grain tables: the late ones (days already folded) to the daily
    * rollups, the clients of the other days to `day_clients` (those this collector has not written
-   * yet). Returns what to give `remember` once the transaction committed.
+   * yet). Returns the statements to run (SQL text, see intArray) and what to give `remember` once
+   * the transaction committed.
    */
-  addDays(client: PoolClient, durations: Iterable<KeyedRow>, clients: Iterable<KeyedRow>, ticket: FoldTicket): Promise<readonly string[]>;
+  addDays(durations: Iterable<KeyedRow>, clients: Iterable<KeyedRow>, ticket: FoldTicket): DayStatements;
   /** Folds every day before the day of `receivedMs` minus RECENT_DAYS, if not done yet; returns the mark after it. */
   foldUpTo(client: PoolClient, receivedMs: number, ticket: FoldTicket): Promise<number>;
+  /** Whether `foldUpTo` would fold anything for this ticket (else it returns the ticket's mark). */
+  folds(receivedMs: number, ticket: FoldTicket): boolean;
   /**
    * After commit: the mark this collector knows (only ever a committed value, so never ahead of
    * the stored one), and the `day_clients` rows it wrote (never written again: a fold deletes
@@ -78,18 +87,21 @@ export function createPgFolder(): PgFolder {
   let knownDayClients = new Set<string>();
   return {
     async lock(client, receivedMs) {
+      // BEGIN goes in the same round trip as the first lock statement.
       let exclusive = targetDay(receivedMs) > knownMark;
+      let begin = 'BEGIN;';
       if (exclusive) {
-        const { rows } = await client.query<{ folder: boolean }>(`SELECT pg_try_advisory_xact_lock(${FOLDER_KEY}, hashtext(current_schema())) AS folder`);
-        exclusive = rows[0]?.folder === true;
+        const tried = (await client.query(`${begin} SELECT pg_try_advisory_xact_lock(${FOLDER_KEY}, hashtext(current_schema())) AS folder`)) as unknown as QueryResult<{ folder: boolean }>[];
+        exclusive = tried[1]?.rows[0]?.folder === true;
+        begin = '';
       }
-      const results = (await client.query(lockSql(exclusive ? 'exclusive' : 'shared'))) as unknown as QueryResult<{ value: string }>[];
-      const value = results[1]?.rows[0]?.value;
+      const results = (await client.query(`${begin}${lockSql(exclusive ? 'exclusive' : 'shared')}`)) as unknown as QueryResult<{ value: string }>[];
+      const value = results[results.length - 1]?.rows[0]?.value;
       const foldedBeforeDay = value === undefined ? -Infinity : Number(value);
       knownMark = Math.max(knownMark, foldedBeforeDay);
       return { foldedBeforeDay, exclusive };
     },
-    async addDays(client, durations, clients, ticket) {
+    addDays(durations, clients, ticket) {
       const mark = ticket.foldedBeforeDay;
       const recent = new Map<string, [day: number, endpointId: number, clientId: number]>();
       const daily = new Map<string, [day: number, endpointId: number, bucket: number, count: number]>();
@@ -118,26 +130,26 @@ export function createPgFolder(): PgFolder {
       // Sorted by key, as the hourly upserts are, so concurrent writers lock rows in one order.
       const byKey = (a: readonly number[], b: readonly number[]) => (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number) || (a[2] as number) - (b[2] as number);
       const dailyRows = [...daily.values()].sort(byKey);
+      const statements: string[] = [];
       if (dailyRows.length > 0) {
-        await client.query(`INSERT INTO daily_durations (day, endpoint_id, bucket, count) SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::bigint[])
-            ON CONFLICT (day, endpoint_id, bucket) DO UPDATE SET count = daily_durations.count + excluded.count`, columns(dailyRows));
+        statements.push(`INSERT INTO daily_durations (day, endpoint_id, bucket, count) SELECT * FROM unnest(${intArrays(dailyRows, ['int', 'int', 'int', 'bigint'])})
+            ON CONFLICT (day, endpoint_id, bucket) DO UPDATE SET count = daily_durations.count + excluded.count`);
       }
       const maskRows = [...masks.values()].map(([block, endpointId, clientId, days]) => [block, endpointId, clientId, [...days].reduce((sum, bit) => sum + 2 ** bit, 0)]).sort(byKey);
       if (maskRows.length > 0) {
-        await client.query(`INSERT INTO client_days (block, endpoint_id, client_id, days) SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::bigint[])
-            ON CONFLICT (block, endpoint_id, client_id) DO UPDATE SET days = client_days.days | excluded.days`, columns(maskRows));
+        statements.push(`INSERT INTO client_days (block, endpoint_id, client_id, days) SELECT * FROM unnest(${intArrays(maskRows, ['int', 'int', 'int', 'bigint'])})
+            ON CONFLICT (block, endpoint_id, client_id) DO UPDATE SET days = client_days.days | excluded.days`);
       }
       const recentRows = [...recent.values()].sort(byKey);
       if (recentRows.length > 0) {
-        await client.query('INSERT INTO day_clients (day, endpoint_id, client_id) SELECT * FROM unnest($1::int[], $2::int[], $3::int[]) ON CONFLICT DO NOTHING', columns(recentRows, 3));
+        statements.push(`INSERT INTO day_clients (day, endpoint_id, client_id) SELECT * FROM unnest(${intArrays(recentRows, ['int', 'int', 'int'])}) ON CONFLICT DO NOTHING`);
       }
-      return [...recent.keys()];
+      return { statements, dayClients: [...recent.keys()] };
     },
+    folds,
     async foldUpTo(client, receivedMs, ticket) {
+      if (!folds(receivedMs, ticket)) return ticket.foldedBeforeDay;
       const target = targetDay(receivedMs);
-      if (!(target > ticket.foldedBeforeDay)) return ticket.foldedBeforeDay;
-      // Another write is about to fold: this one leaves it to that one, or to the next write.
-      if (!ticket.exclusive) return ticket.foldedBeforeDay;
       const fromHour = Number.isFinite(ticket.foldedBeforeDay) ? ticket.foldedBeforeDay * HOURS_PER_DAY : Number.MIN_SAFE_INTEGER;
       await client.query(FOLD_DURATIONS, [fromHour, target * HOURS_PER_DAY]);
       await client.query(FOLD_CLIENTS, [target]);
@@ -153,12 +165,30 @@ export function createPgFolder(): PgFolder {
   };
 }
 
+/** A write that is not exclusive leaves the fold to the one that is, or to a later write. */
+function folds(receivedMs: number, ticket: FoldTicket): boolean {
+  return ticket.exclusive && targetDay(receivedMs) > ticket.foldedBeforeDay;
+}
+
 /** The first day a write at `receivedMs` leaves unfolded. */
 function targetDay(receivedMs: number): number {
   return Math.floor(receivedMs / DAY_MS) - RECENT_DAYS;
 }
 
-/** Row tuples as the column arrays `unnest` takes. */
-function columns(rows: readonly (readonly number[])[], width = 4): number[][] {
-  return Array.from({ length: width }, (_, i) => rows.map((row) => row[i] as number));
+/** Row tuples as `unnest`'s column arrays, written as SQL array literals (see intArray). */
+function intArrays(rows: readonly (readonly number[])[], types: readonly ('int' | 'bigint')[]): string {
+  return types.map((type, i) => intArray(rows.map((row) => row[i] as number), type)).join(', ');
+}
+
+/**
+ * Whole numbers as an SQL array literal ('{1,2,3}'::int[]). The rollup statements are sent as
+ * text, with no parameters, so that several of them and COMMIT go in one round trip (the simple
+ * query protocol takes several statements, but no parameters). Only safe integers are written:
+ * anything else throws, so no text of any other kind can reach the statement.
+ */
+export function intArray(values: readonly number[], type: 'int' | 'bigint'): string {
+  for (const value of values) {
+    if (!Number.isSafeInteger(value)) throw new TypeError(`a rollup value must be a whole number, got ${String(value)}`);
+  }
+  return `'{${values.join(',')}}'::${type}[]`;
 }

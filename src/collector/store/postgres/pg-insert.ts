@@ -6,7 +6,7 @@ import { createRollupBatch } from '../rollup-batch.js';
 import type { KeyedRow, RollupBatch } from '../rollup-batch.js';
 import type { InsertResult } from '../store.js';
 import { createIdCache } from './id-cache.js';
-import { createPgFolder } from './pg-fold.js';
+import { createPgFolder, intArray } from './pg-fold.js';
 
 const NOTHING: InsertResult = { stored: 0, duplicates: [] };
 
@@ -19,13 +19,17 @@ export interface PgWrite {
 export type PgInsert = (client: PoolClient, hits: readonly IncomingHit[], receivedMs: number) => Promise<PgWrite>;
 
 /**
- * The write path, inside a transaction the caller opens: the endpoint and client names are
+ * The write path, one transaction it opens and commits itself (BEGIN goes with the fold lock's
+ * statement, COMMIT with the rollup upserts: three round trips when the names are cached, and
+ * the caller rolls back if it throws): the endpoint and client names are
  * interned (one insert and one select each, for the names not cached), the raw hits go in one
  * multi-row INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING, in the order given, and
  * each rollup table takes one upsert of the batch's summed rows (sorted by key, so two
  * collectors writing the same rows lock them in the same order). A hit whose (client, hit id)
  * came earlier in the same call is not sent; one already stored is refused by the unique index
  * and comes back missing from RETURNING. Only stored page views are rolled up, as in SQLite.
+ * The rollup upserts come last, just before COMMIT: every write of the current hour upserts the
+ * same rows, and holds their locks until it commits.
  * Days are folded into the daily rollups as they age, under the fold lock (pg-fold.ts).
  */
 export function createPgInsert(): PgInsert {
@@ -51,9 +55,20 @@ export function createPgInsert(): PgInsert {
       if (row.hit.hitId !== undefined && !stored.has(`${row.clientId} ${row.hit.hitId}`)) duplicates.push(row.index);
       else if (isPageView(row.hit.eventName)) batch.add(row.hit.timeMs, row.endpointId, row.clientId, row.hit.status, row.bucket);
     }
-    await writeRollups(client, batch);
-    const dayClients = await folder.addDays(client, batch.durations.values(), batch.clients.values(), ticket);
-    const foldedBeforeDay = await folder.foldUpTo(client, receivedMs, ticket);
+    // The rollup rows every write of the current hour shares are upserted last, in one round
+    // trip with COMMIT (or, when this write folds, with the fold's statements after them), so
+    // their row locks are held for one statement batch and the commit's WAL flush.
+    const days = folder.addDays(batch.durations.values(), batch.clients.values(), ticket);
+    const upserts = [...rollupStatements(batch), ...days.statements];
+    let foldedBeforeDay = ticket.foldedBeforeDay;
+    if (folder.folds(receivedMs, ticket)) {
+      if (upserts.length > 0) await client.query(upserts.join(';\n'));
+      foldedBeforeDay = await folder.foldUpTo(client, receivedMs, ticket);
+      await client.query('COMMIT');
+    } else {
+      await client.query([...upserts, 'COMMIT'].join(';\n'));
+    }
+    const dayClients = days.dayClients;
     duplicates.sort((a, b) => a - b);
     return {
       result: { stored: hits.length - duplicates.length, duplicates },
@@ -129,29 +144,31 @@ async function insertHits(client: PoolClient, rows: readonly HitRow[], receivedM
   return new Set(stored.filter((row) => row.hit_id !== null).map((row) => `${row.client_id} ${row.hit_id}`));
 }
 
-/** The batch's rollup rows, one upsert per table, sorted by key. */
-async function writeRollups(client: PoolClient, batch: RollupBatch): Promise<void> {
+/** The batch's rollup rows, one upsert per table, sorted by key, as statement texts (see intArray). */
+function rollupStatements(batch: RollupBatch): string[] {
+  const statements: string[] = [];
   const hourly = [...batch.hourly.values()].sort((a, b) => a.hour - b.hour || a.endpointId - b.endpointId);
   if (hourly.length > 0) {
-    await client.query(`INSERT INTO hourly (hour, endpoint_id, hits, server_errors, client_errors, known_status, first_ms, last_ms)
-        SELECT * FROM unnest($1::int[], $2::int[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
+    const column = (pick: (row: (typeof hourly)[number]) => number, type: 'int' | 'bigint') => intArray(hourly.map(pick), type);
+    statements.push(`INSERT INTO hourly (hour, endpoint_id, hits, server_errors, client_errors, known_status, first_ms, last_ms)
+        SELECT * FROM unnest(${column((r) => r.hour, 'int')}, ${column((r) => r.endpointId, 'int')}, ${column((r) => r.hits, 'bigint')}, ${column((r) => r.serverErrors, 'bigint')},
+          ${column((r) => r.clientErrors, 'bigint')}, ${column((r) => r.knownStatus, 'bigint')}, ${column((r) => r.firstMs, 'bigint')}, ${column((r) => r.lastMs, 'bigint')})
         ON CONFLICT (hour, endpoint_id) DO UPDATE SET hits = hourly.hits + excluded.hits, server_errors = hourly.server_errors + excluded.server_errors,
           client_errors = hourly.client_errors + excluded.client_errors, known_status = hourly.known_status + excluded.known_status,
-          first_ms = least(hourly.first_ms, excluded.first_ms), last_ms = greatest(hourly.last_ms, excluded.last_ms)`,
-      [hourly.map((r) => r.hour), hourly.map((r) => r.endpointId), hourly.map((r) => r.hits), hourly.map((r) => r.serverErrors),
-        hourly.map((r) => r.clientErrors), hourly.map((r) => r.knownStatus), hourly.map((r) => r.firstMs), hourly.map((r) => r.lastMs)]);
+          first_ms = least(hourly.first_ms, excluded.first_ms), last_ms = greatest(hourly.last_ms, excluded.last_ms)`);
   }
   const durations = sortKeyed(batch.durations.values());
   if (durations.length > 0) {
-    await client.query(`INSERT INTO hourly_durations (hour, endpoint_id, bucket, count) SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::bigint[])
-        ON CONFLICT (hour, endpoint_id, bucket) DO UPDATE SET count = hourly_durations.count + excluded.count`,
-      [durations.map((r) => r.hour), durations.map((r) => r.endpointId), durations.map((r) => r.item), durations.map((r) => r.count)]);
+    statements.push(`INSERT INTO hourly_durations (hour, endpoint_id, bucket, count)
+        SELECT * FROM unnest(${intArray(durations.map((r) => r.hour), 'int')}, ${intArray(durations.map((r) => r.endpointId), 'int')}, ${intArray(durations.map((r) => r.item), 'int')}, ${intArray(durations.map((r) => r.count), 'bigint')})
+        ON CONFLICT (hour, endpoint_id, bucket) DO UPDATE SET count = hourly_durations.count + excluded.count`);
   }
   const clients = sortKeyed(batch.clients.values());
   if (clients.length > 0) {
-    await client.query('INSERT INTO hourly_clients (hour, endpoint_id, client_id) SELECT * FROM unnest($1::int[], $2::int[], $3::int[]) ON CONFLICT DO NOTHING',
-      [clients.map((r) => r.hour), clients.map((r) => r.endpointId), clients.map((r) => r.item)]);
+    statements.push(`INSERT INTO hourly_clients (hour, endpoint_id, client_id)
+        SELECT * FROM unnest(${intArray(clients.map((r) => r.hour), 'int')}, ${intArray(clients.map((r) => r.endpointId), 'int')}, ${intArray(clients.map((r) => r.item), 'int')}) ON CONFLICT DO NOTHING`);
   }
+  return statements;
 }
 
 function sortKeyed(rows: Iterable<KeyedRow>): KeyedRow[] {
