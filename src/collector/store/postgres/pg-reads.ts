@@ -25,8 +25,11 @@ function wholeMs([from, to]: Span): Span {
   return [Math.ceil(from), Math.ceil(to)];
 }
 
+/** A connection checked out of the pool, or the pool itself (a query on whichever connection is free). */
+export type Queryable = Pick<PoolClient, 'query'>;
+
 /** Rows as arrays, in column order, like better-sqlite3's `.raw()`. */
-export async function rows(client: PoolClient, text: string, values: readonly unknown[]): Promise<Row[]> {
+export async function rows(client: Queryable, text: string, values: readonly unknown[]): Promise<Row[]> {
   const result = await client.query<Row>({ text, values: [...values], rowMode: 'array' });
   return result.rows;
 }
@@ -145,7 +148,7 @@ export async function readFoldedBeforeDay(client: PoolClient): Promise<number> {
 }
 
 /** When raw hits are complete from (epoch ms), or undefined when none were ever pruned. */
-export async function readRawSince(client: PoolClient): Promise<number | undefined> {
+export async function readRawSince(client: Queryable): Promise<number | undefined> {
   const [row] = await rows(client, 'SELECT value FROM store_state WHERE key = $1', [RAW_SINCE]);
   return row === undefined ? undefined : Number(row[0]);
 }

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { FootfallError, isFootfallError } from '../../../errors.js';
-import { optionKeys, refuseUnknownKeys } from '../../../option-checks.js';
+import { booleanOption, integerOption, optionKeys, refuseUnknownKeys } from '../../../option-checks.js';
 import { compareRoutes } from '../../route-match.js';
 import type { DeclaredRoute } from '../../types.js';
 import { TIME_SPAN_SQL, recentHitsSql, toStoredHit } from '../stored-hit-row.js';
@@ -11,7 +11,7 @@ import { storableHits } from '../storable-text.js';
 import { connectError } from './connect-errors.js';
 import { checkVersion, migrate } from './migrations.js';
 import { createPgInsert } from './pg-insert.js';
-import { pgEndpoints, pgTimeseries, readRawSince, rows } from './pg-reads.js';
+import { pgEndpoints, pgTimeseries, readRawSince, rows, type Queryable } from './pg-reads.js';
 import { parsePostgresTarget } from './postgres-target.js';
 import type { PostgresTarget } from './postgres-target.js';
 
@@ -57,10 +57,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   if (typeof options !== 'object' || options === null) throw new FootfallError('FOOTFALL_ERR_INVALID_DATABASE_URL', String(options));
   refuseUnknownKeys(options, KNOWN, 'createPostgresStore()');
   const target = parsePostgresTarget(options.url, options.schema);
-  const connectTimeoutMs = positive('connectTimeoutMs', options.connectTimeoutMs, 10_000);
-  const maxConnections = positive('maxConnections', options.maxConnections, 10);
-  if (options.readOnly !== undefined && typeof options.readOnly !== 'boolean') throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', 'readOnly', 'true or false', JSON.stringify(options.readOnly) ?? String(options.readOnly));
-  const readOnly = options.readOnly === true;
+  const connectTimeoutMs = integerOption('connectTimeoutMs', options.connectTimeoutMs, 10_000, 1, 'a whole number above 0');
+  const maxConnections = integerOption('maxConnections', options.maxConnections, 10, 1, 'a whole number above 0');
+  const readOnly = booleanOption('readOnly', options.readOnly, false);
   const Pool = await loadPool(target);
   const settings = `-c search_path=${target.schema}${readOnly ? ' -c default_transaction_read_only=on' : ''}`;
   const pool = new Pool({ connectionString: target.url, options: settings, connectionTimeoutMillis: connectTimeoutMs, max: maxConnections });
@@ -81,12 +80,6 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     throw connectError(error, target);
   }
   return storeOn(pool, target, Math.min(WRITES_IN_FLIGHT, maxConnections));
-}
-
-function positive(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-  throw new FootfallError('FOOTFALL_ERR_INVALID_OPTION', name, 'a whole number above 0', JSON.stringify(value) ?? String(value));
 }
 
 async function loadPool(target: PostgresTarget): Promise<typeof Pool> {
@@ -130,9 +123,7 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number): As
       }
     }
   };
-  const routes = async (): Promise<DeclaredRoute[]> =>
-    (await pool.query<{ method: string; route: string }>('SELECT method, route FROM routes')).rows.map(({ method, route }) => ({ method, route })).sort(compareRoutes);
-  const routesIn = async (client: PoolClient): Promise<DeclaredRoute[]> =>
+  const routesIn = async (client: Queryable): Promise<DeclaredRoute[]> =>
     (await rows(client, 'SELECT method, route FROM routes', [])).map(([method, route]) => ({ method: String(method), route: String(route) })).sort(compareRoutes);
   return markAsync(mapErrors({
     insert: async (hits, receivedMs): Promise<InsertResult> => {
@@ -147,7 +138,7 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number): As
       await client.query('INSERT INTO routes (method, route) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING',
         [declared.map((route) => route.method.toUpperCase()), declared.map((route) => route.route)]);
     }),
-    routes,
+    routes: () => routesIn(pool),
     endpoints: (range, declared) => read(async (client) => pgEndpoints(client, range, declared ?? await routesIn(client))),
     timeseries: (query, declared) => read(async (client) => pgTimeseries(client, query, declared ?? await routesIn(client))),
     recentHits: async (limit, order) => {
@@ -180,14 +171,7 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number): As
         return { deleted, done: deleted < maxRows };
       });
     },
-    rawSinceMs: async () => {
-      const client = await pool.connect();
-      try {
-        return await readRawSince(client);
-      } finally {
-        client.release();
-      }
-    },
+    rawSinceMs: () => readRawSince(pool),
     close: () => (closed ??= pool.end()),
   }, target), { writesInFlight, kind: 'postgresql' });
 }
