@@ -2,8 +2,8 @@ import { isHealthCheckRoute } from '../../core/health-check.js';
 import type { Hit } from '../../core/hit.js';
 import { UNMATCHED_ROUTE } from '../../core/hit.js';
 import type { HitContext } from '../../core/hit-context.js';
+import { createMemo } from '../../core/memo.js';
 import type { RequestInfo } from '../../core/request-info.js';
-import type { SessionStore } from '../../core/session.js';
 import { toHit } from '../../core/to-hit.js';
 import { templateFromPath } from '../../core/route.js';
 import { firstForwarded, splitUrl } from '../../core/url.js';
@@ -40,8 +40,6 @@ export type RecordToHit = (record: LogRecord, hitId: string) => Hit | SkipReason
 const MAX_MATCHES = 50_000;
 /** Consumers remembered (sessions and keyed hashes): more than a tracker's default, as a log holds a month of them. */
 const MAX_CONSUMERS = 100_000;
-/** The tracker's default session timeout (sessionTimeoutMs). */
-const SESSION_TIMEOUT_MS = 1_800_000;
 
 /**
  * Turns access-log records into hits by live traffic's rules: the path is matched to a route
@@ -55,65 +53,22 @@ export function createRecordToHit(options: RecordToHitOptions): RecordToHit {
   const inventory = matchInventory(options.routes);
   // trustProxy is applied here (networkOf), so the context never reads X-Forwarded-For itself.
   const resolved = resolveHitOptions({ hashKey: options.hashKey, maxSessions: MAX_CONSUMERS, ...(options.canonicalHost === undefined ? {} : { canonicalHost: options.canonicalHost }) });
-  const context: HitContext = { ...resolved, sessions: createImportSessions(SESSION_TIMEOUT_MS, MAX_CONSUMERS) };
+  const context: HitContext = resolved;
   const keepAll = options.keepHealthChecks === true;
-  const matches = createRouteMemo();
+  const matches = createMemo(MAX_MATCHES);
   const derive = options.routes.length === 0;
   const trustProxy = options.trustProxy === true;
-  const networks = createRouteMemo();
+  const networks = createMemo(MAX_MATCHES);
   const info = emptyInfo();
   return (record, hitId) => {
     const method = record.method.toUpperCase();
     if (!keepAll && method === 'OPTIONS') return 'options';
     const path = pathOf(record.target);
-    const route = derive ? matches(path, () => templateFromPath(path)) : matches(`${method} ${path}`, () => inventory.templateOf(method, path)?.route ?? UNMATCHED_ROUTE);
+    const route = derive ? matches(path, templateFromPath) : matches(`${method} ${path}`, () => inventory.templateOf(method, path)?.route ?? UNMATCHED_ROUTE);
     if (!keepAll && isHealthCheckRoute(route === UNMATCHED_ROUTE ? path : route)) return 'health_check';
     const address = (trustProxy ? firstForwarded(record.forwardedFor) : undefined) || record.clientIp;
-    const network = address === undefined ? undefined : networks(address, () => truncateIp(address));
+    const network = address === undefined ? undefined : networks(address, truncateIp);
     return toHit(fillInfo(info, record, method, route, network), context, record.timeMs, hitId);
-  };
-}
-
-/**
- * Templates by (method and) path. When full it starts again empty: a log's paths with ids in
- * them are many, and a first-in-first-out Map evicting one entry per new path measured slow here
- * (each eviction leaves a hole at the front of the Map that the next one walks past).
- */
-function createRouteMemo(): (key: string, compute: () => string) => string {
-  let entries = new Map<string, string>();
-  return (key, compute) => {
-    let found = entries.get(key);
-    if (found === undefined) {
-      if (entries.size >= MAX_MATCHES) entries = new Map();
-      entries.set(key, (found = compute()));
-    }
-    return found;
-  };
-}
-
-/**
- * Sessions as the core's (30 min idle, per client), for a log read in time order: when full it
- * starts again empty (a client then starts a new session) instead of forgetting the least
- * recently seen client one at a time, which profiled at 17 % of the import (a month of
- * consumers per day is more than any bound, and each eviction walked the Map's deleted slots).
- */
-function createImportSessions(idleTimeoutMs: number, maxSessions: number): SessionStore {
-  let sessions = new Map<string, { id: number; lastMs: number }>();
-  return {
-    sessionFor(clientId, atMs) {
-      const current = sessions.get(clientId);
-      if (current !== undefined && Math.abs(atMs - current.lastMs) <= idleTimeoutMs) {
-        if (atMs > current.lastMs) current.lastMs = atMs;
-        return current.id;
-      }
-      if (current === undefined && sessions.size >= maxSessions) sessions = new Map();
-      const id = Math.max(1, Math.floor(atMs / 1000));
-      sessions.set(clientId, { id, lastMs: atMs });
-      return id;
-    },
-    get size() {
-      return sessions.size;
-    },
   };
 }
 
