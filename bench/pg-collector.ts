@@ -13,12 +13,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { Pool } from 'undici';
 import { median } from './measure.js';
 import { machine, writeSection } from './report.js';
+import { PG_URL, pgQuery, pgVersion } from './pg-admin.js';
 
-const PG_URL = process.env.FOOTFALL_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const EVENTS = 25;
 const HITS = Number(process.env.BENCH_PG_HITS ?? 200_000);
 const REQUESTS = Math.ceil(HITS / EVENTS);
@@ -89,16 +88,6 @@ async function load(urls: readonly string[], payloads: readonly string[]): Promi
   return (payloads.length * EVENTS) / seconds;
 }
 
-async function pgQuery<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 async function statusHits(url: string): Promise<number> {
   const pool = new Pool(url);
   const response = await pool.request({ path: '/api/status', method: 'GET' });
@@ -142,7 +131,7 @@ for (let round = 0; round < (PROFILE_DIR === undefined ? Number(process.env.BENC
   }
 }
 if (PROFILE_DIR === undefined && CHOSEN === undefined) {
-  const pgVersion = (await pgQuery<{ server_version: string }>('SHOW server_version'))[0]?.server_version ?? '?';
+  const version = await pgVersion();
   const fmt = (n: number) => Math.round(n).toLocaleString('en');
   const of = (setup: Setup) => median(results.get(setup) ?? []);
   const [sqlite, one, two] = [of('sqlite'), of('pg-one'), of('pg-two')];
@@ -151,7 +140,7 @@ if (PROFILE_DIR === undefined && CHOSEN === undefined) {
   const body = [
     '## bench/pg-collector: the collector on PostgreSQL, one and two processes (issue 16)',
     '',
-    `Command: \`npm run bench:pg-collector\`. ${machine()}, PostgreSQL ${pgVersion}. **One machine with 2 cores runs PostgreSQL, the collector process(es) and the load generator together**: the figures are what they share, not what each could do alone (1-minute load average ${machineLoad}: above 2, other jobs were running too). \`footfall collector --quiet\` (built CLI) in processes of its own; ${CONNECTIONS} keep-alive connections post ${fmt(REQUESTS)} GA4 /mp/collect requests of ${EVENTS} page views (${fmt(REQUESTS * EVENTS)} hits; ${fmt(CLIENTS)} clients, ${ROUTES} endpoints, every hit with its own hit id) after ${WARM_UP} warm-up requests; each run on a fresh store (a new SQLite file, a new PostgreSQL schema), the stored count checked after it. Two collectors: the same ${CONNECTIONS} connections split 8 + 8 over both, on the same --db and --db-schema. ${ROUNDS} interleaved rounds, medians (runs in brackets).`,
+    `Command: \`npm run bench:pg-collector\`. ${machine()}, PostgreSQL ${version}. **One machine with 2 cores runs PostgreSQL, the collector process(es) and the load generator together**: the figures are what they share, not what each could do alone (1-minute load average ${machineLoad}: above 2, other jobs were running too). \`footfall collector --quiet\` (built CLI) in processes of its own; ${CONNECTIONS} keep-alive connections post ${fmt(REQUESTS)} GA4 /mp/collect requests of ${EVENTS} page views (${fmt(REQUESTS * EVENTS)} hits; ${fmt(CLIENTS)} clients, ${ROUTES} endpoints, every hit with its own hit id) after ${WARM_UP} warm-up requests; each run on a fresh store (a new SQLite file, a new PostgreSQL schema), the stored count checked after it. Two collectors: the same ${CONNECTIONS} connections split 8 + 8 over both, on the same --db and --db-schema. ${ROUNDS} interleaved rounds, medians (runs in brackets).`,
     '',
     '| collector(s) | hits/s stored | vs one on PostgreSQL | runs |',
     '|---|--:|--:|---|',

@@ -10,14 +10,13 @@
 // BENCH_PG_KEEP=1 keeps the schema (its name is printed); BENCH_PG_SCHEMA=name times an existing one, no load.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { createPostgresStore } from '../src/collector/store/postgres/postgres-store.js';
 import type { AsyncStore } from '../src/collector/store/store.js';
 import { machine, writeSection } from './report.js';
 import { median } from './measure.js';
 import { ENDPOINTS, makeStoreHits } from './store-hits.js';
+import { PG_URL, pgQuery, pgVersion } from './pg-admin.js';
 
-const PG_URL = process.env.FOOTFALL_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const HITS = Number(process.env.BENCH_PG_HITS ?? 10_000_000);
 const CLIENTS = 5000;
 const BATCH = 5000;
@@ -30,16 +29,6 @@ const CLI = 'dist/cli/main.js';
 const reuse = process.env.BENCH_PG_SCHEMA;
 const schema = reuse ?? `ffbench_${randomBytes(4).toString('hex')}`;
 const keep = reuse !== undefined || process.env.BENCH_PG_KEEP === '1';
-
-async function admin<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** The hits of the 30 days before `nowMs`, in time order, in batches of BATCH through WRITERS concurrent inserts. */
 async function load(store: AsyncStore, nowMs: number): Promise<number> {
@@ -95,18 +84,18 @@ try {
   if (reuse === undefined) loadMs = await load(store, nowMs);
   // What autovacuum does on a server where it runs (it is off on the test server): statistics for
   // the planner, and the visibility map that lets the rollups' primary keys answer index-only.
-  const [{ autovacuum }] = await admin<{ autovacuum: string }>("SELECT current_setting('autovacuum') AS autovacuum") as [{ autovacuum: string }];
+  const [{ autovacuum }] = await pgQuery<{ autovacuum: string }>("SELECT current_setting('autovacuum') AS autovacuum") as [{ autovacuum: string }];
   const vacuumStarted = performance.now();
-  await admin(`VACUUM ANALYZE ${['hits', 'hourly', 'hourly_durations', 'hourly_clients', 'daily_durations', 'client_days', 'endpoints', 'clients', 'store_state'].map((table) => `${schema}.${table}`).join(', ')}`);
+  await pgQuery(`VACUUM ANALYZE ${['hits', 'hourly', 'hourly_durations', 'hourly_clients', 'daily_durations', 'client_days', 'endpoints', 'clients', 'store_state'].map((table) => `${schema}.${table}`).join(', ')}`);
   const vacuumMs = performance.now() - vacuumStarted;
-  const [{ n }] = await admin<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.hits`) as [{ n: string }];
-  const sizes = await admin<{ name: string; n: string }>(`SELECT 'hourly_clients' AS name, count(*) AS n FROM ${schema}.hourly_clients UNION ALL SELECT 'client_days', count(*) FROM ${schema}.client_days UNION ALL SELECT 'day_clients', count(*) FROM ${schema}.day_clients
+  const [{ n }] = await pgQuery<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.hits`) as [{ n: string }];
+  const sizes = await pgQuery<{ name: string; n: string }>(`SELECT 'hourly_clients' AS name, count(*) AS n FROM ${schema}.hourly_clients UNION ALL SELECT 'client_days', count(*) FROM ${schema}.client_days UNION ALL SELECT 'day_clients', count(*) FROM ${schema}.day_clients
     UNION ALL SELECT 'hourly', count(*) FROM ${schema}.hourly UNION ALL SELECT 'folded_before_day', max(value) FROM ${schema}.store_state WHERE key = 'folded_before_day'`);
-  const [{ size }] = await admin<{ size: string }>(`SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) AS size FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = '${schema}' AND c.relkind = 'r'`) as [{ size: string }];
+  const [{ size }] = await pgQuery<{ size: string }>(`SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) AS size FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = '${schema}' AND c.relkind = 'r'`) as [{ size: string }];
   const stored = Number(n);
   const atStore = await timeStore(store);
   const cli = timeCli(atStore.report.hits);
-  const [{ version }] = await admin<{ version: string }>('SELECT current_setting(\'server_version\') AS version') as [{ version: string }];
+  const version = await pgVersion();
   const fmt = (value: number) => Math.round(value).toLocaleString('en');
   const table = Object.fromEntries(sizes.map((row) => [row.name, Number(row.n)]));
   const cliLine = 'ms' in cli ? `| \`footfall report --since 30d --db URL --db-schema S --format json\` (child process, Node start included) | ${fmt(cli.ms)} ms |` : `| \`footfall report\` | not timed: ${cli.skipped} |`;
@@ -128,5 +117,5 @@ try {
 } finally {
   await store.close();
   if (keep) console.log(`schema kept: ${schema}`);
-  else await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  else await pgQuery(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
 }

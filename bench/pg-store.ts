@@ -9,15 +9,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { createPostgresStore } from '../src/collector/store/postgres/postgres-store.js';
 import { createSqliteStore } from '../src/collector/store/sqlite-store.js';
 import { asAsyncStore, type AsyncStore } from '../src/collector/store/store.js';
 import { machine, writeSection } from './report.js';
 import { median } from './measure.js';
 import { makeStoreHits } from './store-hits.js';
+import { PG_URL, pgQuery, pgVersion } from './pg-admin.js';
 
-const PG_URL = process.env.FOOTFALL_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const HITS = Number(process.env.BENCH_PG_HITS ?? 200_000);
 /** Hits per insert: one GA4 request's 25, and the 500 the collector's write queue makes of concurrent requests. */
 const BATCHES = [25, 500] as const;
@@ -73,10 +72,7 @@ async function postgresRound(batchSize: number): Promise<Result> {
     return await run(store, batchSize);
   } finally {
     await store.close();
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
+    await pgQuery(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   }
 }
 
@@ -91,13 +87,7 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 const figure = (list: Result[], key: keyof Result) => median(list.map((result) => result[key]));
-const pgVersion = await (async () => {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
-  await client.end();
-  return rows[0]?.server_version ?? '?';
-})();
+const version = await pgVersion();
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const rows = BATCHES.flatMap((size) => {
   const entry = results.get(String(size));
@@ -113,7 +103,7 @@ const pgAt500 = figure(results.get('500')?.postgres ?? [], 'hitsPerS');
 const body = [
   '## bench/pg-store: the PostgreSQL store beside SQLite (issue 16, store level)',
   '',
-  `Command: \`npm run bench:pg-store\`. ${machine()}, PostgreSQL ${pgVersion} on the same machine. ${fmt(HITS)} hits (bench/store's: 40 endpoints, 2 000 clients, 30 days) inserted by ${WRITERS} concurrent writers through each store's \`insert\`, in batches of 25 (one GA4 request) and of 500 (what the collector's write queue makes of concurrent requests); no HTTP, the stores alone. Then the 30-day \`endpoints\` report (median of 4 after one warm-up). ${ROUNDS} interleaved rounds, medians; each run a fresh SQLite file (WAL) and a fresh PostgreSQL schema.`,
+  `Command: \`npm run bench:pg-store\`. ${machine()}, PostgreSQL ${version} on the same machine. ${fmt(HITS)} hits (bench/store's: 40 endpoints, 2 000 clients, 30 days) inserted by ${WRITERS} concurrent writers through each store's \`insert\`, in batches of 25 (one GA4 request) and of 500 (what the collector's write queue makes of concurrent requests); no HTTP, the stores alone. Then the 30-day \`endpoints\` report (median of 4 after one warm-up). ${ROUNDS} interleaved rounds, medians; each run a fresh SQLite file (WAL) and a fresh PostgreSQL schema.`,
   '',
   '| hits an insert | store | hits/s inserted | ratio | 30-day report |',
   '|--:|---|--:|--:|--:|',
