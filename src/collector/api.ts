@@ -150,8 +150,8 @@ async function sendTimeseries(res: ServerResponse, url: URL, range: TimeRange, c
   if (route !== null && route !== '') query.route = route;
   const method = url.searchParams.get('method');
   if (method !== null && method !== '') query.method = method.toUpperCase();
-  const series = await context.store.timeseries(query, expectedRoutes(await context.store.routes(), context.keepHealthRoutes));
-  const rawSinceMs = await context.store.rawSinceMs();
+  const seriesOf = async () => context.store.timeseries(query, expectedRoutes(await context.store.routes(), context.keepHealthRoutes));
+  const [series, rawSinceMs] = await Promise.all([seriesOf(), context.store.rawSinceMs()]);
   // Before rawSinceMs only whole hours are known: a bucket narrower than an hour, or a range end inside an hour, counts nothing there.
   const partial = rawSinceMs !== undefined && sinceMs < rawSinceMs && (chosen % 3_600_000 !== 0 || sinceMs % 3_600_000 !== 0 || (untilMs < rawSinceMs && untilMs % 3_600_000 !== 0));
   sendJson(res, 200, rawSinceMs === undefined ? { bucketMs: chosen, series } : { bucketMs: chosen, series, rawDetail: { sinceMs: rawSinceMs, partial } });
