@@ -2,25 +2,14 @@ import type { Hit } from '../../core/hit.js';
 import { UNMATCHED_ROUTE } from '../../core/hit.js';
 import { fileIdentity, lineHitId } from './hit-ids.js';
 import type { LogFormat } from './log-record.js';
+import type { LineReader, LogLine } from './read-lines.js';
 import type { ResumeState } from './resume-state.js';
 import type { HitSink } from './sink.js';
 import { addCounts } from './sink.js';
 import { emptySummary, MAX_EXAMPLES, type FileSummary, type ImportSummary } from './summary.js';
 import type { RecordToHit } from './to-hit.js';
 
-/** One line as the reader gives it: its text (no line ending), 1-based number and byte offset in the decompressed stream. */
-export interface LineItem {
-  readonly line: string;
-  readonly lineNumber: number;
-  readonly offset: number;
-}
-
-/** Batches of lines of one input (read-lines.ts's reader): progress for the bar, empty lines skipped and counted. */
-export interface LineReader extends AsyncIterable<readonly LineItem[]> {
-  progress(): { readonly bytesRead: number; readonly totalBytes: number | undefined };
-  readonly emptyLines: number;
-}
-
+/** Opens an input's lines (readLines; `startOffset` and `startLineNumber` to resume). */
 export type OpenLines = (source: string, options: { startOffset: number; startLineNumber: number }) => LineReader;
 
 /** Where the import stands, for a progress bar or line. */
@@ -132,7 +121,7 @@ async function importFile(input: string, options: ImportOptions, summary: Import
   return { summary: fileSummary, bytes: read.totalBytes ?? read.bytesRead };
 }
 
-function readLine(item: LineItem, input: string, run: FileRun, toHit: RecordToHit, summary: ImportSummary): void {
+function readLine(item: LogLine, input: string, run: FileRun, toHit: RecordToHit, summary: ImportSummary): void {
   summary.linesRead++;
   run.linesRead++;
   run.lastOffset = item.offset;
