@@ -21,6 +21,7 @@ import { maskUrl } from '../redact.js';
 import type { CliIo } from '../run.js';
 import { EXIT } from '../run.js';
 import { usageFailure } from '../usage.js';
+import { DEFAULT_DB } from '../db-flags.js';
 
 interface ImportFlags {
   routes?: string;
@@ -44,7 +45,6 @@ interface ImportFlags {
 
 type Fail = (message: string) => never;
 
-const DEFAULT_DB = './footfall.db';
 const DEFAULT_STATE = './footfall-import-state.json';
 
 /**
