@@ -6,6 +6,7 @@ import type { FaultOptions, ResolvedFaults } from './faults.js';
 import { DEFAULT_PRUNE_EVERY_MS } from './retention.js';
 import { resolveFaults } from './faults.js';
 import type { AsyncStore, Store } from './store/store.js';
+import { STORE_METHODS } from './store/store.js';
 import type { DeclaredRoute } from './types.js';
 
 /** Options of `startCollector` (and the flags of `footfall collector`). */
@@ -130,8 +131,6 @@ export function resolveCollectorOptions(options: CollectorOptions = {}): Resolve
   if (onRequest !== undefined) resolved.onRequest = onRequest;
   return resolved;
 }
-
-const STORE_METHODS = ['insert', 'setRoutes', 'routes', 'endpoints', 'recentHits', 'timeSpan', 'timeseries', 'count', 'pruneRawHits', 'rawSinceMs', 'close'] as const;
 
 function storeOption(store: unknown): Store | AsyncStore {
   const missing = typeof store === 'object' && store !== null ? STORE_METHODS.filter((name) => typeof (store as Record<string, unknown>)[name] !== 'function') : STORE_METHODS;

@@ -69,20 +69,14 @@ export function asAsyncStore(store: Store | AsyncStore, traits: Partial<StoreTra
       return Promise.reject(error as Error);
     }
   };
-  return markAsync({
-    insert: wrap('insert'),
-    setRoutes: wrap('setRoutes'),
-    routes: wrap('routes'),
-    endpoints: wrap('endpoints'),
-    recentHits: wrap('recentHits'),
-    timeSpan: wrap('timeSpan'),
-    timeseries: wrap('timeseries'),
-    count: wrap('count'),
-    pruneRawHits: wrap('pruneRawHits'),
-    rawSinceMs: wrap('rawSinceMs'),
-    close: wrap('close'),
-  }, traits);
+  return markAsync(Object.fromEntries(STORE_METHODS.map((name) => [name, wrap(name)])) as unknown as AsyncStore, traits);
 }
+
+/** Every method of a store, in one list (asAsyncStore wraps them; startCollector checks a given store has them). */
+export const STORE_METHODS = ['insert', 'setRoutes', 'routes', 'endpoints', 'recentHits', 'timeSpan', 'timeseries', 'count', 'pruneRawHits', 'rawSinceMs', 'close'] as const satisfies readonly (keyof Store)[];
+/** Fails to compile when a method of Store is missing from STORE_METHODS. */
+const STORE_METHODS_COMPLETE: [Exclude<keyof Store, (typeof STORE_METHODS)[number]>] extends [never] ? true : never = true;
+void STORE_METHODS_COMPLETE;
 
 const ASYNC = Symbol('footfall.asyncStore');
 
