@@ -10,7 +10,7 @@ import { markAsync } from '../store.js';
 import { storableHits } from '../storable-text.js';
 import { connectError } from './connect-errors.js';
 import { checkVersion, migrate } from './migrations.js';
-import { createPgInsert } from './pg-insert.js';
+import { createPgInsert, isHitConflict } from './pg-insert.js';
 import { pgEndpoints, pgTimeseries, readRawSince, rows, type Queryable } from './pg-reads.js';
 import { parsePostgresTarget } from './postgres-target.js';
 import type { PostgresTarget } from './postgres-target.js';
@@ -128,7 +128,11 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number): As
   return markAsync(mapErrors({
     insert: async (hits, receivedMs): Promise<InsertResult> => {
       const storable = storableHits(hits);
-      const written = await write((client) => insertHits(client, storable, receivedMs), undefined);
+      // Unchecked first (pg-insert.ts); a batch with a hit stored already is written again, checked.
+      const written = await write((client) => insertHits(client, storable, receivedMs, false), undefined).catch((error: unknown) => {
+        if (!isHitConflict(error)) throw error;
+        return write((client) => insertHits(client, storable, receivedMs, true), undefined);
+      });
       written.committed();
       return written.result;
     },

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { createPostgresStore } from '../../src/collector/store/postgres/postgres-store.js';
+import { CHECKED_WRITES_AFTER_CONFLICT } from '../../src/collector/store/postgres/pg-insert.js';
+import type { AsyncStore } from '../../src/collector/store/store.js';
+import type { IncomingHit } from '../../src/collector/types.js';
+import { PG_URL, adminQuery, dropSchema, testSchema } from '../helpers/postgres.js';
+import { expectedEndpoints, uniqueHits } from '../helpers/store-oracle.js';
+
+// The PostgreSQL write path sends a batch's raw hits in a plain INSERT (no ON CONFLICT, no
+// RETURNING) and, when one of them is stored already, rolls back and writes the batch again
+// checked (pg-insert.ts). These tests give the unchecked path batches it must not store as sent.
+
+const HOUR = 3_600_000;
+/** Monday 2 November 2026, 00:00 UTC. */
+const D0 = Date.UTC(2026, 10, 2);
+const schemas: string[] = [];
+after(async () => {
+  for (const schema of schemas) await dropSchema(schema);
+});
+
+async function open(schema = testSchema()): Promise<{ store: AsyncStore; schema: string }> {
+  if (!schemas.includes(schema)) schemas.push(schema);
+  return { store: await createPostgresStore({ url: PG_URL, schema }), schema };
+}
+
+function hit(n: number, fields: Partial<IncomingHit> = {}): IncomingHit {
+  return {
+    timeMs: D0 + (n % 7) * HOUR + n, protocol: 'ga4', method: n % 3 === 0 ? 'POST' : 'GET', route: `/v1/r${n % 4}`,
+    client: `c${n % 5}`, eventName: 'page_view', status: n % 11 === 0 ? 500 : 200, durationMs: n % 50, hitId: `id-${n}`, ...fields,
+  };
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+describe('PostgreSQL store: batches written unchecked, then checked when a hit is stored already', () => {
+  it('a batch holding hits stored earlier stores only the others, names the duplicates, and counts each hit once', async () => {
+    const { store } = await open();
+    try {
+      const first = range(0, 20).map((n) => hit(n));
+      assert.deepEqual(await store.insert(first, D0 + HOUR), { stored: 20, duplicates: [] });
+      // Stored ones at the start, the middle and the end, one of them claiming another status.
+      const second = [hit(0), hit(20), hit(21), hit(10, { status: 503 }), hit(22), hit(19)];
+      assert.deepEqual(await store.insert(second, D0 + 2 * HOUR), { stored: 3, duplicates: [0, 3, 5] });
+      assert.equal(await store.count(), 23);
+      assert.deepEqual(await store.endpoints({}), expectedEndpoints(range(0, 23).map((n) => hit(n)), {}));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it(`after a conflict, writes stay right while checked and after (${CHECKED_WRITES_AFTER_CONFLICT} checked writes, then unchecked again)`, async () => {
+    const { store } = await open();
+    try {
+      const sent: IncomingHit[] = [];
+      // Every third write repeats a hit of the write before: conflicts while checked and after.
+      for (let w = 0; w < CHECKED_WRITES_AFTER_CONFLICT + 12; w++) {
+        const batch = range(w * 5, w * 5 + 5).map((n) => hit(n));
+        if (w > 0 && w % 3 === 0) batch.push(hit(w * 5 - 1));
+        const result = await store.insert(batch, D0 + HOUR);
+        assert.deepEqual(result, { stored: 5, duplicates: batch.length === 6 ? [5] : [] }, `write ${w}`);
+        sent.push(...batch);
+      }
+      assert.deepEqual(await store.endpoints({}), expectedEndpoints(uniqueHits(sent).kept, {}));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('two collectors writing overlapping batches at once: each hit stored once, the rollups count it once', async () => {
+    const schema = testSchema();
+    const a = await open(schema);
+    const b = await open(schema);
+    try {
+      const sent: IncomingHit[] = [];
+      const results: Promise<unknown>[] = [];
+      for (let round = 0; round < 30; round++) {
+        // Both get hits of their own and a share of the same ones, in another order.
+        const shared = range(round * 40, round * 40 + 20).map((n) => hit(n));
+        const forA = [...shared, ...range(round * 40 + 20, round * 40 + 30).map((n) => hit(n))];
+        const forB = [...range(round * 40 + 30, round * 40 + 40).map((n) => hit(n)), ...[...shared].reverse()];
+        sent.push(...forA, ...forB);
+        results.push(a.store.insert(forA, D0 + HOUR), b.store.insert(forB, D0 + HOUR));
+      }
+      const settled = (await Promise.all(results)) as { stored: number }[];
+      const { kept } = uniqueHits(sent);
+      assert.equal(settled.reduce((sum, r) => sum + r.stored, 0), kept.length);
+      assert.equal(await a.store.count(), kept.length);
+      assert.deepEqual(await b.store.endpoints({}), expectedEndpoints(kept, {}));
+    } finally {
+      await a.store.close();
+      await b.store.close();
+    }
+  });
+
+  it('the hits table has no foreign keys (migration 3): each cost a trigger and a row lock per inserted hit', async () => {
+    const { store, schema } = await open();
+    await store.close();
+    const { rows } = await adminQuery(
+      "SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = to_regclass($1)", [`${schema}.hits`]);
+    assert.deepEqual(rows, []);
+  });
+});
