@@ -49,6 +49,39 @@ describe('PostgreSQL store: batches written unchecked, then checked when a hit i
     }
   });
 
+  it('a write rolled back for a conflict leaves nothing behind in the memory of rollup rows written: the redo writes them', async () => {
+    const { store } = await open();
+    try {
+      const a = hit(1, { client: 'x', route: '/a', timeMs: D0 + HOUR + 5, hitId: 'a' });
+      const b = hit(2, { client: 'y', route: '/b', timeMs: D0 + 2 * HOUR + 5, hitId: 'b' });
+      await store.insert([a], D0 + 3 * HOUR);
+      assert.deepEqual(await store.insert([a, b], D0 + 3 * HOUR), { stored: 1, duplicates: [0] });
+      // Whole hours, not a whole day: consumers are read from hourly_clients, not from raw hits or day_clients.
+      const hours = { sinceMs: D0 + HOUR, untilMs: D0 + 5 * HOUR };
+      assert.deepEqual(await store.endpoints(hours), expectedEndpoints([a, b], hours));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a write that fails at its rollups (here: a trigger the test adds) remembers none of its rollup rows: written when the batch comes again', async () => {
+    const { store, schema } = await open();
+    try {
+      const b = hit(2, { client: 'y', route: '/b', timeMs: D0 + 2 * HOUR + 5, hitId: 'b' });
+      // Its client and endpoint stored first, another hour: the failed write and the next one use the same ids.
+      await store.insert([{ ...b, timeMs: D0 + 5, hitId: 'before' }], D0 + 3 * HOUR);
+      await adminQuery(`CREATE FUNCTION ${schema}.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
+        CREATE TRIGGER refuse BEFORE INSERT ON ${schema}.hourly_clients FOR EACH STATEMENT EXECUTE FUNCTION ${schema}.refuse()`);
+      await assert.rejects(store.insert([b], D0 + 3 * HOUR), /refused by the test/);
+      await adminQuery(`DROP TRIGGER refuse ON ${schema}.hourly_clients`);
+      assert.deepEqual(await store.insert([b], D0 + 3 * HOUR), { stored: 1, duplicates: [] });
+      const { rows } = await adminQuery(`SELECT count(*)::int AS n FROM ${schema}.hourly_clients`);
+      assert.deepEqual(rows, [{ n: 2 }]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it(`after a conflict, writes stay right while checked and after (${CHECKED_WRITES_AFTER_CONFLICT} checked writes, then unchecked again)`, async () => {
     const { store } = await open();
     try {

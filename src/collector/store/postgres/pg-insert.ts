@@ -10,6 +10,9 @@ import { createPgFolder, intArray } from './pg-fold.js';
 
 const NOTHING: InsertResult = { stored: 0, duplicates: [] };
 
+/** Past this many remembered (hour, endpoint, client) rows, the memory of them starts over (as in SQLite's insert-hits.ts). */
+const MAX_KNOWN_CLIENT_HOURS = 200_000;
+
 /** One write's result, and what to call once its transaction committed (to cache the ids it learned). */
 export interface PgWrite {
   readonly result: InsertResult;
@@ -57,6 +60,8 @@ export function createPgInsert(): PgInsert {
   const clients = createIdCache();
   const folder = createPgFolder();
   let checkedWrites = 0;
+  // (hour, endpoint, client) rows of hourly_clients this collector has committed: not sent again.
+  let knownClientHours = new Set<string>();
   return async (client, hits, receivedMs, checked) => {
     if (hits.length === 0) return { result: NOTHING, committed: () => undefined };
     // First, before any row lock: see pg-fold.ts for why.
@@ -88,7 +93,8 @@ export function createPgInsert(): PgInsert {
     // trip with COMMIT (or, when this write folds, with the fold's statements after them), so
     // their row locks are held for one statement batch and the commit's WAL flush.
     const days = folder.addDays(batch.durations.values(), batch.clients.values(), ticket);
-    const upserts = [...rollupStatements(batch), ...days.statements];
+    const newClientHours = [...batch.clients].filter(([key]) => !knownClientHours.has(key));
+    const upserts = [...rollupStatements(batch, newClientHours.map(([, row]) => row)), ...days.statements];
     let foldedBeforeDay = ticket.foldedBeforeDay;
     if (folder.folds(receivedMs, ticket)) {
       if (upserts.length > 0) await client.query(upserts.join(';\n'));
@@ -102,6 +108,8 @@ export function createPgInsert(): PgInsert {
     return {
       result: { stored: hits.length - duplicates.length, duplicates },
       committed: () => {
+        if (knownClientHours.size + newClientHours.length > MAX_KNOWN_CLIENT_HOURS) knownClientHours = new Set();
+        for (const [key] of newClientHours) knownClientHours.add(key);
         endpoints.remember(learnedEndpoints);
         clients.remember(learnedClients);
         folder.remember(foldedBeforeDay, dayClients);
@@ -177,8 +185,8 @@ async function insertHits(client: PoolClient, rows: readonly HitRow[], receivedM
   return new Set(stored.filter((row) => row.hit_id !== null).map((row) => `${row.client_id} ${row.hit_id}`));
 }
 
-/** The batch's rollup rows, one upsert per table, sorted by key, as statement texts (see intArray). */
-function rollupStatements(batch: RollupBatch): string[] {
+/** The batch's rollup rows, one upsert per table, sorted by key, as statement texts (see intArray); of the client rows, those given. */
+function rollupStatements(batch: RollupBatch, clientHours: Iterable<KeyedRow>): string[] {
   const statements: string[] = [];
   const hourly = [...batch.hourly.values()].sort((a, b) => a.hour - b.hour || a.endpointId - b.endpointId);
   if (hourly.length > 0) {
@@ -196,7 +204,7 @@ function rollupStatements(batch: RollupBatch): string[] {
         SELECT * FROM unnest(${intArray(durations.map((r) => r.hour), 'int')}, ${intArray(durations.map((r) => r.endpointId), 'int')}, ${intArray(durations.map((r) => r.item), 'int')}, ${intArray(durations.map((r) => r.count), 'bigint')})
         ON CONFLICT (hour, endpoint_id, bucket) DO UPDATE SET count = hourly_durations.count + excluded.count`);
   }
-  const clients = sortKeyed(batch.clients.values());
+  const clients = sortKeyed(clientHours);
   if (clients.length > 0) {
     statements.push(`INSERT INTO hourly_clients (hour, endpoint_id, client_id)
         SELECT * FROM unnest(${intArray(clients.map((r) => r.hour), 'int')}, ${intArray(clients.map((r) => r.endpointId), 'int')}, ${intArray(clients.map((r) => r.item), 'int')}) ON CONFLICT DO NOTHING`);
