@@ -17,6 +17,7 @@ import { Pool } from 'undici';
 import { median } from './measure.js';
 import { machine, writeSection } from './report.js';
 import { PG_URL, pgQuery, pgVersion } from './pg-admin.js';
+import { postgresCpuS, processCpuS } from './cpu-ticks.js';
 
 const EVENTS = 25;
 const HITS = Number(process.env.BENCH_PG_HITS ?? 200_000);
@@ -32,6 +33,7 @@ type Setup = 'sqlite' | 'pg-one' | 'pg-two';
 
 interface Running {
   readonly url: string;
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -51,7 +53,7 @@ function startCollector(db: readonly string[], label: string): Promise<Running> 
       child.stdout?.resume();
       child.removeAllListeners('exit');
       // SIGTERM: the CLI closes the collector and exits, so a CPU profile gets written.
-      resolve({ url, stop: () => new Promise((done) => { child.once('exit', () => done()); child.kill('SIGTERM'); }) });
+      resolve({ url, pid: child.pid as number, stop: () => new Promise((done) => { child.once('exit', () => done()); child.kill('SIGTERM'); }) });
     });
   });
 }
@@ -97,6 +99,10 @@ async function statusHits(url: string): Promise<number> {
 }
 
 /** One run of a setup on a fresh store: warm-up, the measured load, the stored count checked. */
+/** CPU µs per stored hit of each side, over the measured load only. */
+interface CpuPerHit { collectors: number; postgres: number | undefined; load: number }
+const cpu = new Map<Setup, CpuPerHit[]>();
+
 async function runOnce(setup: Setup, round: number): Promise<number> {
   const tag = `${setup}${round}${randomBytes(3).toString('hex')}`;
   const payloads = bodies(tag, WARM_UP + REQUESTS);
@@ -107,7 +113,21 @@ async function runOnce(setup: Setup, round: number): Promise<number> {
   try {
     const urls = collectors.map((collector) => collector.url);
     await load(urls, payloads.slice(0, WARM_UP));
+    const collectorsCpu = () => collectors.reduce((sum, collector) => sum + processCpuS(collector.pid), 0);
+    const before = { collectors: collectorsCpu(), postgres: postgresCpuS(), load: process.cpuUsage() };
     const hitsPerS = await load(urls, payloads.slice(WARM_UP));
+    const hits = REQUESTS * EVENTS;
+    const pgAfter = postgresCpuS();
+    const loadCpu = process.cpuUsage(before.load);
+    const perHit = (seconds: number) => (seconds * 1e6) / hits;
+    const used: CpuPerHit = {
+      collectors: perHit(collectorsCpu() - before.collectors),
+      // With SQLite, the database is inside the collector; PostgreSQL's own processes otherwise.
+      postgres: setup === 'sqlite' || pgAfter === undefined || before.postgres === undefined ? undefined : perHit(pgAfter - before.postgres),
+      load: perHit((loadCpu.user + loadCpu.system) / 1e6),
+    };
+    cpu.set(setup, [...(cpu.get(setup) ?? []), used]);
+    console.log(`  CPU µs per hit: collector(s) ${used.collectors.toFixed(1)}, PostgreSQL ${used.postgres?.toFixed(1) ?? '-'}, load generator ${used.load.toFixed(1)}`);
     const stored = setup === 'sqlite' ? await statusHits(urls[0] as string) : Number((await pgQuery<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.hits`))[0]?.n);
     if (stored !== payloads.length * EVENTS) throw new Error(`${setup}: stored ${stored} of ${payloads.length * EVENTS} hits`);
     return hitsPerS;
@@ -130,6 +150,16 @@ for (let round = 0; round < (PROFILE_DIR === undefined ? Number(process.env.BENC
     console.log(`round ${round + 1}: ${setup} ${Math.round(hitsPerS)} hits/s`);
   }
 }
+/** The median CPU µs a hit of each side in a setup's runs, as a table cell. */
+function cpuCell(setup: Setup): string {
+  const runs = cpu.get(setup) ?? [];
+  const side = (pick: (c: CpuPerHit) => number | undefined) => {
+    const values = runs.map(pick).filter((v): v is number => v !== undefined);
+    return values.length === 0 ? '–' : median(values).toFixed(1);
+  };
+  return `${side((c) => c.collectors)} / ${side((c) => c.postgres)} / ${side((c) => c.load)}`;
+}
+
 if (PROFILE_DIR === undefined && CHOSEN === undefined) {
   const version = await pgVersion();
   const fmt = (n: number) => Math.round(n).toLocaleString('en');
@@ -142,11 +172,13 @@ if (PROFILE_DIR === undefined && CHOSEN === undefined) {
     '',
     `Command: \`npm run bench:pg-collector\`. ${machine()}, PostgreSQL ${version}. **One machine with 2 cores runs PostgreSQL, the collector process(es) and the load generator together**: the figures are what they share, not what each could do alone (1-minute load average ${machineLoad}: above 2, other jobs were running too). \`footfall collector --quiet\` (built CLI) in processes of its own; ${CONNECTIONS} keep-alive connections post ${fmt(REQUESTS)} GA4 /mp/collect requests of ${EVENTS} page views (${fmt(REQUESTS * EVENTS)} hits; ${fmt(CLIENTS)} clients, ${ROUTES} endpoints, every hit with its own hit id) after ${WARM_UP} warm-up requests; each run on a fresh store (a new SQLite file, a new PostgreSQL schema), the stored count checked after it. Two collectors: the same ${CONNECTIONS} connections split 8 + 8 over both, on the same --db and --db-schema. ${ROUNDS} interleaved rounds, medians (runs in brackets).`,
     '',
-    '| collector(s) | hits/s stored | vs one on PostgreSQL | runs |',
-    '|---|--:|--:|---|',
-    `| one, SQLite file (WAL) — the reference | ${fmt(sqlite)} | ${(sqlite / one).toFixed(2)}× | ${runs('sqlite')} |`,
-    `| one, PostgreSQL | ${fmt(one)} | 1.00× | ${runs('pg-one')} |`,
-    `| two, PostgreSQL, one schema | ${fmt(two)} | ${(two / one).toFixed(2)}× | ${runs('pg-two')} |`,
+    '| collector(s) | hits/s stored | vs one on PostgreSQL | runs | CPU µs a hit: collector(s) / PostgreSQL / load generator |',
+    '|---|--:|--:|---|---|',
+    `| one, SQLite file (WAL) — the reference | ${fmt(sqlite)} | ${(sqlite / one).toFixed(2)}× | ${runs('sqlite')} | ${cpuCell('sqlite')} |`,
+    `| one, PostgreSQL | ${fmt(one)} | 1.00× | ${runs('pg-one')} | ${cpuCell('pg-one')} |`,
+    `| two, PostgreSQL, one schema | ${fmt(two)} | ${(two / one).toFixed(2)}× | ${runs('pg-two')} | ${cpuCell('pg-two')} |`,
+    '',
+    'CPU a hit is read from /proc over the measured load (user + system time of the collector processes, of every PostgreSQL process, and of this load generator), medians: unlike hits/s it hardly moves with what else the machine runs, and the three together bound the rate on this machine: 2 cores / their sum.',
     '',
     `Issue 16's goal, at least 50 000 hits/s into PostgreSQL with one collector: **${one >= 50_000 ? 'met' : 'not met'}** here (${fmt(one)}). Two collectors give ${(two / one).toFixed(2)}× one. What limits both (a CPU profile of the collector, PostgreSQL's wait events) is in docs/scaling.md, "Several collectors on one database".`,
   ].join('\n');
