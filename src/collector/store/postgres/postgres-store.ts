@@ -147,13 +147,20 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number, pen
     const moving = appended;
     appended = 0;
     lastMergeMs = Date.now();
-    merging = transaction(undefined, mergePending).then(() => undefined, () => {
+    merging = transaction(undefined, mergePending).then(vacuumPending, () => {
       appended += moving;
     }).finally(() => {
       merging = undefined;
       // Rows appended while this merge ran: the next merge starts now if they are enough.
       maybeMerge(0);
     });
+  };
+  // A merge deletes every pending row it moves: without a VACUUM the tables keep the dead rows
+  // (autovacuum comes a minute later at best, or never) and every report scans them through the
+  // *_all views: 1.9 M dead rows in pending_clients made the 30-day report 50 % slower in
+  // bench/pg-report. VACUUM frees their pages for the next appends; it cannot run in a transaction.
+  const vacuumPending = async (merged: boolean): Promise<void> => {
+    if (merged) await pool.query('VACUUM pending_hourly, pending_durations, pending_clients').catch(() => undefined);
   };
   const routesIn = async (client: Queryable): Promise<DeclaredRoute[]> =>
     (await rows(client, 'SELECT method, route FROM routes', [])).map(([method, route]) => ({ method: String(method), route: String(route) })).sort(compareRoutes);
