@@ -94,7 +94,13 @@ export function createPgInsert(): PgInsert {
     // lock to wait for), in one round trip with COMMIT (or, when this write folds, with the
     // fold's statements after them); a merge moves them into the rollups (MERGE_PENDING).
     const days = folder.addDays(batch.durations.values(), batch.clients.values(), ticket);
-    const newClientHours = [...batch.clients].filter(([key]) => !knownClientHours.has(key)).map(([, row]) => row);
+    const newKeys: string[] = [];
+    const newClientHours: KeyedRow[] = [];
+    for (const [key, row] of batch.clients) {
+      if (knownClientHours.has(key)) continue;
+      newKeys.push(key);
+      newClientHours.push(row);
+    }
     const pendingRows = batch.hourly.size + batch.durations.size + newClientHours.length;
     const upserts = [...pendingStatements(batch, newClientHours), ...days.statements];
     let foldedBeforeDay = ticket.foldedBeforeDay;
@@ -110,8 +116,8 @@ export function createPgInsert(): PgInsert {
       result: { stored: hits.length - duplicates.length, duplicates },
       pendingRows,
       committed: () => {
-        if (knownClientHours.size + newClientHours.length > MAX_KNOWN_CLIENT_HOURS) knownClientHours = new Set();
-        for (const row of newClientHours) knownClientHours.add(`${row.hour}:${row.endpointId}:${row.item}`);
+        if (knownClientHours.size + newKeys.length > MAX_KNOWN_CLIENT_HOURS) knownClientHours = new Set();
+        for (const key of newKeys) knownClientHours.add(key);
         endpoints.remember(learnedEndpoints);
         clients.remember(learnedClients);
         folder.remember(foldedBeforeDay);
@@ -127,7 +133,8 @@ function firstOfEachId(hits: readonly IncomingHit[]): { sent: number[]; duplicat
   const duplicates: number[] = [];
   hits.forEach((hit, index) => {
     if (hit.hitId === undefined) return void sent.push(index);
-    const key = JSON.stringify([hit.client, hit.hitId]);
+    // A client id holds no NUL (storable-text.ts replaces it), so the pair is told apart by one.
+    const key = `${hit.client}\u0000${hit.hitId}`;
     if (seen.has(key)) return void duplicates.push(index);
     seen.add(key);
     sent.push(index);
