@@ -68,19 +68,21 @@ function ranges(): TimeRange[] {
 async function foldMismatches(schema: string, foldedBeforeDay: number): Promise<unknown[]> {
   const end = foldedBeforeDay * 24;
   const durations = await adminQuery(`
-    WITH h AS (SELECT floor(hour / 24.0)::int AS day, endpoint_id, bucket, sum(count)::bigint AS n FROM ${schema}.hourly_durations WHERE hour < $1 GROUP BY 1, 2, 3)
+    WITH h AS (SELECT floor(hour / 24.0)::int AS day, endpoint_id, bucket, sum(count)::bigint AS n FROM ${schema}.hourly_durations_all WHERE hour < $1 GROUP BY 1, 2, 3)
     SELECT 'durations' AS what, * FROM (SELECT * FROM h EXCEPT SELECT day, endpoint_id, bucket, count FROM ${schema}.daily_durations
       UNION ALL SELECT day, endpoint_id, bucket, count FROM ${schema}.daily_durations EXCEPT SELECT * FROM h) AS x`, [end]);
   const clients = await adminQuery(`
     WITH h AS (SELECT floor(day / 32.0)::int AS block, endpoint_id, client_id, bit_or(1::bigint << (day - 32 * floor(day / 32.0)::int)) AS days
-      FROM (SELECT DISTINCT floor(hour / 24.0)::int AS day, endpoint_id, client_id FROM ${schema}.hourly_clients WHERE hour < $1) AS d GROUP BY 1, 2, 3)
+      FROM (SELECT DISTINCT floor(hour / 24.0)::int AS day, endpoint_id, client_id FROM ${schema}.hourly_clients_all WHERE hour < $1) AS d GROUP BY 1, 2, 3)
     SELECT 'clients' AS what, * FROM (SELECT * FROM h EXCEPT SELECT block, endpoint_id, client_id, days FROM ${schema}.client_days
       UNION ALL SELECT block, endpoint_id, client_id, days FROM ${schema}.client_days EXCEPT SELECT * FROM h) AS x`, [end]);
   // The days not folded: their (day, endpoint, client) presence, exactly; none of the folded days.
+  // Rollups are read through the *_all views: the pending rows not merged yet count (pg-fold.ts).
   const recent = await adminQuery(`
-    WITH h AS (SELECT DISTINCT floor(hour / 24.0)::int AS day, endpoint_id, client_id FROM ${schema}.hourly_clients WHERE hour >= $1)
-    SELECT 'day_clients' AS what, * FROM (SELECT * FROM h EXCEPT SELECT * FROM ${schema}.day_clients
-      UNION ALL SELECT * FROM ${schema}.day_clients EXCEPT SELECT * FROM h) AS x`, [end]);
+    WITH h AS (SELECT DISTINCT floor(hour / 24.0)::int AS day, endpoint_id, client_id FROM ${schema}.hourly_clients_all WHERE hour >= $1),
+      recent AS (SELECT day, endpoint_id, client_id FROM ${schema}.day_clients_all WHERE day * 24 >= $1)
+    SELECT 'day_clients' AS what, * FROM (SELECT * FROM h EXCEPT SELECT * FROM recent
+      UNION ALL SELECT * FROM recent EXCEPT SELECT * FROM h) AS x`, [end]);
   return [...durations.rows, ...clients.rows, ...recent.rows];
 }
 

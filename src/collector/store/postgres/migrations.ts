@@ -78,6 +78,31 @@ export const PG_MIGRATIONS: readonly PostgresMigration[] = [
       ALTER TABLE hits DROP CONSTRAINT IF EXISTS hits_client_id_fkey;
     `,
   },
+  {
+    version: 4,
+    description: 'pending rollups: writes append their rollup rows, merges move them into the rollups; the *_all views read both',
+    // A write used to upsert its rollup rows: every write of the current hour updates the same
+    // hourly rows, each a speculative insert or an update, 18 µs a hit of PostgreSQL's CPU in the
+    // bench, and a row lock the next write waits for. Appends share nothing; MERGE_PENDING
+    // (pg-fold.ts) sums them per key, many writes at a time. Readers read the views.
+    sql: `
+      CREATE TABLE pending_hourly (hour integer NOT NULL, endpoint_id integer NOT NULL,
+        hits bigint NOT NULL, server_errors bigint NOT NULL, client_errors bigint NOT NULL, known_status bigint NOT NULL,
+        first_ms bigint NOT NULL, last_ms bigint NOT NULL);
+      CREATE TABLE pending_durations (hour integer NOT NULL, endpoint_id integer NOT NULL, bucket integer NOT NULL, count bigint NOT NULL);
+      CREATE TABLE pending_clients (hour integer NOT NULL, endpoint_id integer NOT NULL, client_id integer NOT NULL);
+      CREATE VIEW hourly_all AS
+        SELECT hour, endpoint_id, hits, server_errors, client_errors, known_status, first_ms, last_ms FROM hourly
+        UNION ALL SELECT hour, endpoint_id, hits, server_errors, client_errors, known_status, first_ms, last_ms FROM pending_hourly;
+      CREATE VIEW hourly_durations_all AS
+        SELECT hour, endpoint_id, bucket, count FROM hourly_durations UNION ALL SELECT hour, endpoint_id, bucket, count FROM pending_durations;
+      CREATE VIEW hourly_clients_all AS
+        SELECT hour, endpoint_id, client_id FROM hourly_clients UNION ALL SELECT hour, endpoint_id, client_id FROM pending_clients;
+      CREATE VIEW day_clients_all AS
+        SELECT day, endpoint_id, client_id FROM day_clients
+        UNION ALL SELECT ${sqlFloorDiv('hour', HOURS_PER_DAY)}, endpoint_id, client_id FROM pending_clients;
+    `,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -16,10 +16,9 @@ export interface FoldTicket {
   readonly exclusive: boolean;
 }
 
-/** The day-grain upserts of a write, as statement texts, and the day_clients keys they add. */
+/** The day-grain upserts of a write (its late rows), as statement texts. */
 export interface DayStatements {
   readonly statements: readonly string[];
-  readonly dayClients: readonly string[];
 }
 
 /**
@@ -40,22 +39,20 @@ export interface PgFolder {
   /** Opens the transaction (BEGIN, sent with the first lock statement) and takes the lock (exclusive when `receivedMs` would fold a day not known to be folded) and reads the mark. */
   lock(client: PoolClient, receivedMs: number): Promise<FoldTicket>;
   /**
-   * Adds a batch's rows to the day-grain tables: the late ones (days already folded) to the daily
-   * rollups, the clients of the other days to `day_clients` (those this collector has not written
-   * yet). Returns the statements to run (SQL text, see intArray) and what to give `remember` once
-   * the transaction committed.
+   * Adds a batch's late rows (days already folded) to the daily rollups. The clients of the other
+   * days reach `day_clients` through the pending rollups (see MERGE_PENDING). Returns the
+   * statements to run (SQL text, see intArray).
    */
   addDays(durations: Iterable<KeyedRow>, clients: Iterable<KeyedRow>, ticket: FoldTicket): DayStatements;
-  /** Folds every day before the day of `receivedMs` minus RECENT_DAYS, if not done yet; returns the mark after it. */
+  /**
+   * Folds every day before the day of `receivedMs` minus RECENT_DAYS, if not done yet (merging
+   * the pending rollups first: the fold reads the hourly ones); returns the mark after it.
+   */
   foldUpTo(client: PoolClient, receivedMs: number, ticket: FoldTicket): Promise<number>;
   /** Whether `foldUpTo` would fold anything for this ticket (else it returns the ticket's mark). */
   folds(receivedMs: number, ticket: FoldTicket): boolean;
-  /**
-   * After commit: the mark this collector knows (only ever a committed value, so never ahead of
-   * the stored one), and the `day_clients` rows it wrote (never written again: a fold deletes
-   * only rows of days before the mark, and no write adds rows for those).
-   */
-  remember(foldedBeforeDay: number, dayClients: readonly string[]): void;
+  /** After commit: the mark this collector knows (only ever a committed value, so never ahead of the stored one). */
+  remember(foldedBeforeDay: number): void;
 }
 
 const BLOCK = (day: string) => sqlFloorDiv(day, DAYS_PER_BLOCK);
@@ -79,12 +76,51 @@ const FOLD_CLIENTS = `INSERT INTO client_days (block, endpoint_id, client_id, da
   ON CONFLICT (block, endpoint_id, client_id) DO UPDATE SET days = client_days.days | excluded.days`;
 const DROP_FOLDED = 'DELETE FROM day_clients WHERE day < $1::bigint';
 
-/** Past this many remembered day_clients rows, the memory of them starts over. */
-const MAX_KNOWN_DAY_CLIENTS = 200_000;
+/** The first key of the lock one merge of the pending rollups holds (the second is hashtext(schema)): "ff" "mg". */
+export const MERGE_KEY = 0x6666_6d67;
+
+/**
+ * Moves the pending rollups (rows appended by writes, see pg-insert.ts) into the hourly ones and
+ * `day_clients`, summed per key, in one transaction: each pending row is deleted and added once
+ * (DELETE ... RETURNING locks it; a concurrent merge skips it), readers see it in the pending
+ * tables before the commit and in the rollups after (the `*_all` views read both). `day_clients`
+ * takes the rows of days from the fold mark on (it holds only the days not folded; the late rows
+ * of folded days went to the daily rollups when written). Sorted by key, so that two merges, or a
+ * merge and a fold, lock rows in one order. Run under the fold lock, shared (a merge) or
+ * exclusive (a fold merges first).
+ */
+export const MERGE_PENDING = [
+  `WITH moved AS (DELETE FROM pending_hourly RETURNING *)
+    INSERT INTO hourly (hour, endpoint_id, hits, server_errors, client_errors, known_status, first_ms, last_ms)
+    SELECT hour, endpoint_id, sum(hits), sum(server_errors), sum(client_errors), sum(known_status), min(first_ms), max(last_ms) FROM moved GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (hour, endpoint_id) DO UPDATE SET hits = hourly.hits + excluded.hits, server_errors = hourly.server_errors + excluded.server_errors,
+      client_errors = hourly.client_errors + excluded.client_errors, known_status = hourly.known_status + excluded.known_status,
+      first_ms = least(hourly.first_ms, excluded.first_ms), last_ms = greatest(hourly.last_ms, excluded.last_ms)`,
+  `WITH moved AS (DELETE FROM pending_durations RETURNING *)
+    INSERT INTO hourly_durations (hour, endpoint_id, bucket, count) SELECT hour, endpoint_id, bucket, sum(count) FROM moved GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (hour, endpoint_id, bucket) DO UPDATE SET count = hourly_durations.count + excluded.count`,
+  `WITH moved AS (DELETE FROM pending_clients RETURNING *),
+    hourly_rows AS (INSERT INTO hourly_clients (hour, endpoint_id, client_id) SELECT DISTINCT hour, endpoint_id, client_id FROM moved ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING)
+    INSERT INTO day_clients (day, endpoint_id, client_id)
+    SELECT DISTINCT ${DAY_OF_HOUR}, endpoint_id, client_id FROM moved
+    WHERE ${DAY_OF_HOUR} >= coalesce((SELECT value FROM store_state WHERE key = '${FOLDED_BEFORE}'), -2147483648)
+    ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING`,
+].join(';\n');
+
+/**
+ * One merge in a transaction of its own, unless another collector's merge is running (then
+ * nothing: that one moves the rows, or the next). BEGIN goes with the fold lock (shared, taken
+ * first, as by every write) and the merge lock, tried without waiting.
+ */
+export async function mergePending(client: PoolClient): Promise<boolean> {
+  const results = (await client.query(`BEGIN; ${lockSql('shared')}; SELECT pg_try_advisory_xact_lock(${MERGE_KEY}, hashtext(current_schema())) AS merging`)) as unknown as QueryResult<{ merging: boolean }>[];
+  const merging = results[results.length - 1]?.rows[0]?.merging === true;
+  await client.query(merging ? `${MERGE_PENDING};\nCOMMIT` : 'COMMIT');
+  return merging;
+}
 
 export function createPgFolder(): PgFolder {
   let knownMark = -Infinity;
-  let knownDayClients = new Set<string>();
   return {
     async lock(client, receivedMs) {
       // BEGIN goes in the same round trip as the first lock statement.
@@ -103,7 +139,6 @@ export function createPgFolder(): PgFolder {
     },
     addDays(durations, clients, ticket) {
       const mark = ticket.foldedBeforeDay;
-      const recent = new Map<string, [day: number, endpointId: number, clientId: number]>();
       const daily = new Map<string, [day: number, endpointId: number, bucket: number, count: number]>();
       for (const row of durations) {
         const day = Math.floor(row.hour / HOURS_PER_DAY);
@@ -116,11 +151,7 @@ export function createPgFolder(): PgFolder {
       const masks = new Map<string, [block: number, endpointId: number, clientId: number, days: Set<number>]>();
       for (const row of clients) {
         const day = Math.floor(row.hour / HOURS_PER_DAY);
-        if (day >= mark) {
-          const key = `${day}:${row.endpointId}:${row.item}`;
-          if (!knownDayClients.has(key)) recent.set(key, [day, row.endpointId, row.item]);
-          continue;
-        }
+        if (day >= mark) continue;
         const block = Math.floor(day / DAYS_PER_BLOCK);
         const key = `${block}:${row.endpointId}:${row.item}`;
         const found = masks.get(key) ?? [block, row.endpointId, row.item, new Set<number>()];
@@ -140,27 +171,23 @@ export function createPgFolder(): PgFolder {
         statements.push(`INSERT INTO client_days (block, endpoint_id, client_id, days) SELECT * FROM unnest(${intArrays(maskRows, ['int', 'int', 'int', 'bigint'])})
             ON CONFLICT (block, endpoint_id, client_id) DO UPDATE SET days = client_days.days | excluded.days`);
       }
-      const recentRows = [...recent.values()].sort(byKey);
-      if (recentRows.length > 0) {
-        statements.push(`INSERT INTO day_clients (day, endpoint_id, client_id) SELECT * FROM unnest(${intArrays(recentRows, ['int', 'int', 'int'])}) ON CONFLICT DO NOTHING`);
-      }
-      return { statements, dayClients: [...recent.keys()] };
+      return { statements };
     },
     folds,
     async foldUpTo(client, receivedMs, ticket) {
       if (!folds(receivedMs, ticket)) return ticket.foldedBeforeDay;
       const target = targetDay(receivedMs);
       const fromHour = Number.isFinite(ticket.foldedBeforeDay) ? ticket.foldedBeforeDay * HOURS_PER_DAY : Number.MIN_SAFE_INTEGER;
+      // Exclusive: every write in flight has committed, so every pending row is visible here.
+      await client.query(MERGE_PENDING);
       await client.query(FOLD_DURATIONS, [fromHour, target * HOURS_PER_DAY]);
       await client.query(FOLD_CLIENTS, [target]);
       await client.query(DROP_FOLDED, [target]);
       await client.query('INSERT INTO store_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [FOLDED_BEFORE, target]);
       return target;
     },
-    remember(foldedBeforeDay, dayClients) {
+    remember(foldedBeforeDay) {
       knownMark = Math.max(knownMark, foldedBeforeDay);
-      if (knownDayClients.size + dayClients.length > MAX_KNOWN_DAY_CLIENTS) knownDayClients = new Set();
-      for (const key of dayClients) knownDayClients.add(key);
     },
   };
 }

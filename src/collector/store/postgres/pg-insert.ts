@@ -13,9 +13,10 @@ const NOTHING: InsertResult = { stored: 0, duplicates: [] };
 /** Past this many remembered (hour, endpoint, client) rows, the memory of them starts over (as in SQLite's insert-hits.ts). */
 const MAX_KNOWN_CLIENT_HOURS = 200_000;
 
-/** One write's result, and what to call once its transaction committed (to cache the ids it learned). */
+/** One write's result, the pending rollup rows it appended, and what to call once its transaction committed (to cache the ids it learned). */
 export interface PgWrite {
   readonly result: InsertResult;
+  readonly pendingRows: number;
   readonly committed: () => void;
 }
 
@@ -63,7 +64,7 @@ export function createPgInsert(): PgInsert {
   // (hour, endpoint, client) rows of hourly_clients this collector has committed: not sent again.
   let knownClientHours = new Set<string>();
   return async (client, hits, receivedMs, checked) => {
-    if (hits.length === 0) return { result: NOTHING, committed: () => undefined };
+    if (hits.length === 0) return { result: NOTHING, pendingRows: 0, committed: () => undefined };
     // First, before any row lock: see pg-fold.ts for why.
     const ticket = await folder.lock(client, receivedMs);
     const { sent, duplicates } = firstOfEachId(hits);
@@ -89,12 +90,19 @@ export function createPgInsert(): PgInsert {
       if (stored !== 'all' && row.hit.hitId !== undefined && !stored.has(`${row.clientId} ${row.hit.hitId}`)) duplicates.push(row.index);
       else if (isPageView(row.hit.eventName)) batch.add(row.hit.timeMs, row.endpointId, row.clientId, row.hit.status, row.bucket);
     }
-    // The rollup rows every write of the current hour shares are upserted last, in one round
-    // trip with COMMIT (or, when this write folds, with the fold's statements after them), so
-    // their row locks are held for one statement batch and the commit's WAL flush.
+    // The rollup rows are appended to the pending tables (no row another write shares, so no
+    // lock to wait for), in one round trip with COMMIT (or, when this write folds, with the
+    // fold's statements after them); a merge moves them into the rollups (MERGE_PENDING).
     const days = folder.addDays(batch.durations.values(), batch.clients.values(), ticket);
-    const newClientHours = [...batch.clients].filter(([key]) => !knownClientHours.has(key));
-    const upserts = [...rollupStatements(batch, newClientHours.map(([, row]) => row)), ...days.statements];
+    const newKeys: string[] = [];
+    const newClientHours: KeyedRow[] = [];
+    for (const [key, row] of batch.clients) {
+      if (knownClientHours.has(key)) continue;
+      newKeys.push(key);
+      newClientHours.push(row);
+    }
+    const pendingRows = batch.hourly.size + batch.durations.size + newClientHours.length;
+    const upserts = [...pendingStatements(batch, newClientHours), ...days.statements];
     let foldedBeforeDay = ticket.foldedBeforeDay;
     if (folder.folds(receivedMs, ticket)) {
       if (upserts.length > 0) await client.query(upserts.join(';\n'));
@@ -103,16 +111,16 @@ export function createPgInsert(): PgInsert {
     } else {
       await client.query([...upserts, 'COMMIT'].join(';\n'));
     }
-    const dayClients = days.dayClients;
     duplicates.sort((a, b) => a - b);
     return {
       result: { stored: hits.length - duplicates.length, duplicates },
+      pendingRows,
       committed: () => {
-        if (knownClientHours.size + newClientHours.length > MAX_KNOWN_CLIENT_HOURS) knownClientHours = new Set();
-        for (const [key] of newClientHours) knownClientHours.add(key);
+        if (knownClientHours.size + newKeys.length > MAX_KNOWN_CLIENT_HOURS) knownClientHours = new Set();
+        for (const key of newKeys) knownClientHours.add(key);
         endpoints.remember(learnedEndpoints);
         clients.remember(learnedClients);
-        folder.remember(foldedBeforeDay, dayClients);
+        folder.remember(foldedBeforeDay);
       },
     };
   };
@@ -125,7 +133,8 @@ function firstOfEachId(hits: readonly IncomingHit[]): { sent: number[]; duplicat
   const duplicates: number[] = [];
   hits.forEach((hit, index) => {
     if (hit.hitId === undefined) return void sent.push(index);
-    const key = JSON.stringify([hit.client, hit.hitId]);
+    // A client id holds no NUL (storable-text.ts replaces it), so the pair is told apart by one.
+    const key = `${hit.client}\u0000${hit.hitId}`;
     if (seen.has(key)) return void duplicates.push(index);
     seen.add(key);
     sent.push(index);
@@ -185,33 +194,26 @@ async function insertHits(client: PoolClient, rows: readonly HitRow[], receivedM
   return new Set(stored.filter((row) => row.hit_id !== null).map((row) => `${row.client_id} ${row.hit_id}`));
 }
 
-/** The batch's rollup rows, one upsert per table, sorted by key, as statement texts (see intArray); of the client rows, those given. */
-function rollupStatements(batch: RollupBatch, clientHours: Iterable<KeyedRow>): string[] {
+/**
+ * The batch's rollup rows appended to the pending tables, one plain INSERT each (no conflict
+ * to resolve: the pending tables have no key), as statement texts (see intArray); of the
+ * client rows, those given. The order of rows does not matter: nothing is locked.
+ */
+function pendingStatements(batch: RollupBatch, clientHours: readonly KeyedRow[]): string[] {
   const statements: string[] = [];
-  const hourly = [...batch.hourly.values()].sort((a, b) => a.hour - b.hour || a.endpointId - b.endpointId);
+  const hourly = [...batch.hourly.values()];
   if (hourly.length > 0) {
     const column = (pick: (row: (typeof hourly)[number]) => number, type: 'int' | 'bigint') => intArray(hourly.map(pick), type);
-    statements.push(`INSERT INTO hourly (hour, endpoint_id, hits, server_errors, client_errors, known_status, first_ms, last_ms)
+    statements.push(`INSERT INTO pending_hourly (hour, endpoint_id, hits, server_errors, client_errors, known_status, first_ms, last_ms)
         SELECT * FROM unnest(${column((r) => r.hour, 'int')}, ${column((r) => r.endpointId, 'int')}, ${column((r) => r.hits, 'bigint')}, ${column((r) => r.serverErrors, 'bigint')},
-          ${column((r) => r.clientErrors, 'bigint')}, ${column((r) => r.knownStatus, 'bigint')}, ${column((r) => r.firstMs, 'bigint')}, ${column((r) => r.lastMs, 'bigint')})
-        ON CONFLICT (hour, endpoint_id) DO UPDATE SET hits = hourly.hits + excluded.hits, server_errors = hourly.server_errors + excluded.server_errors,
-          client_errors = hourly.client_errors + excluded.client_errors, known_status = hourly.known_status + excluded.known_status,
-          first_ms = least(hourly.first_ms, excluded.first_ms), last_ms = greatest(hourly.last_ms, excluded.last_ms)`);
+          ${column((r) => r.clientErrors, 'bigint')}, ${column((r) => r.knownStatus, 'bigint')}, ${column((r) => r.firstMs, 'bigint')}, ${column((r) => r.lastMs, 'bigint')})`);
   }
-  const durations = sortKeyed(batch.durations.values());
-  if (durations.length > 0) {
-    statements.push(`INSERT INTO hourly_durations (hour, endpoint_id, bucket, count)
-        SELECT * FROM unnest(${intArray(durations.map((r) => r.hour), 'int')}, ${intArray(durations.map((r) => r.endpointId), 'int')}, ${intArray(durations.map((r) => r.item), 'int')}, ${intArray(durations.map((r) => r.count), 'bigint')})
-        ON CONFLICT (hour, endpoint_id, bucket) DO UPDATE SET count = hourly_durations.count + excluded.count`);
-  }
-  const clients = sortKeyed(clientHours);
-  if (clients.length > 0) {
-    statements.push(`INSERT INTO hourly_clients (hour, endpoint_id, client_id)
-        SELECT * FROM unnest(${intArray(clients.map((r) => r.hour), 'int')}, ${intArray(clients.map((r) => r.endpointId), 'int')}, ${intArray(clients.map((r) => r.item), 'int')}) ON CONFLICT DO NOTHING`);
-  }
+  const keyed = (rows: readonly KeyedRow[], table: string, withCount: boolean) => {
+    if (rows.length === 0) return;
+    const count = withCount ? `, ${intArray(rows.map((r) => r.count), 'bigint')}` : '';
+    statements.push(`INSERT INTO ${table} SELECT * FROM unnest(${intArray(rows.map((r) => r.hour), 'int')}, ${intArray(rows.map((r) => r.endpointId), 'int')}, ${intArray(rows.map((r) => r.item), 'int')}${count})`);
+  };
+  keyed([...batch.durations.values()], 'pending_durations (hour, endpoint_id, bucket, count)', true);
+  keyed(clientHours, 'pending_clients (hour, endpoint_id, client_id)', false);
   return statements;
-}
-
-function sortKeyed(rows: Iterable<KeyedRow>): KeyedRow[] {
-  return [...rows].sort((a, b) => a.hour - b.hour || a.endpointId - b.endpointId || a.item - b.item);
 }

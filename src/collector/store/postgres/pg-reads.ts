@@ -48,7 +48,7 @@ export async function pgEndpoints(client: PoolClient, range: TimeRange, declared
   const tally = (endpointId: unknown): Tally => tallyOf(tallies, Number(endpointId));
   // One connection runs one query at a time: the parts are read one after the other.
   if (plan.hours !== null) {
-    addTotals(await rows(client, 'SELECT endpoint_id, sum(hits), sum(server_errors), sum(client_errors), sum(known_status), min(first_ms), max(last_ms) FROM hourly WHERE hour >= $1::bigint AND hour < $2::bigint GROUP BY endpoint_id', plan.hours), tally);
+    addTotals(await rows(client, 'SELECT endpoint_id, sum(hits), sum(server_errors), sum(client_errors), sum(known_status), min(first_ms), max(last_ms) FROM hourly_all WHERE hour >= $1::bigint AND hour < $2::bigint GROUP BY endpoint_id', plan.hours), tally);
   }
   for (const span of plan.raw) {
     addTotals(await rows(client, `SELECT endpoint_id, count(*), count(CASE WHEN status >= 500 THEN 1 END), count(CASE WHEN status >= 400 AND status < 500 THEN 1 END), count(status), min(time_ms), max(time_ms)
@@ -70,7 +70,7 @@ async function durationRows(client: PoolClient, plan: RangePlan, split: FoldSpli
   const found: Row[] = [];
   if (split.daily !== null) found.push(...await rows(client, 'SELECT endpoint_id, bucket, sum(count) FROM daily_durations WHERE day >= $1::bigint AND day < $2::bigint GROUP BY endpoint_id, bucket', split.daily));
   for (const span of hourSpans(plan, split)) {
-    found.push(...await rows(client, 'SELECT endpoint_id, bucket, sum(count) FROM hourly_durations WHERE hour >= $1::bigint AND hour < $2::bigint GROUP BY endpoint_id, bucket', span));
+    found.push(...await rows(client, 'SELECT endpoint_id, bucket, sum(count) FROM hourly_durations_all WHERE hour >= $1::bigint AND hour < $2::bigint GROUP BY endpoint_id, bucket', span));
   }
   for (const span of plan.raw) {
     found.push(...await rows(client, `SELECT endpoint_id, dur_bucket, count(*) FROM hits WHERE time_ms >= $1 AND time_ms < $2 AND dur_bucket IS NOT NULL AND ${IS_PAGE_VIEW_SQL} GROUP BY endpoint_id, dur_bucket`, wholeMs(span)));
@@ -99,7 +99,7 @@ async function countClients(client: PoolClient, plan: RangePlan, split: FoldSpli
   const params: unknown[] = [masks.first.block, masks.last.block, masks.first.mask, masks.last.mask, ...recentDays];
   const edges = Array.from({ length: EDGE_SPANS }, (_, i) => {
     params.push(...(plan.edgeHours[i] ?? EMPTY));
-    return `SELECT endpoint_id, client_id FROM hourly_clients WHERE hour >= $${params.length - 1}::bigint AND hour < $${params.length}::bigint`;
+    return `SELECT endpoint_id, client_id FROM hourly_clients_all WHERE hour >= $${params.length - 1}::bigint AND hour < $${params.length}::bigint`;
   });
   const raw = [0, 1].map((i) => {
     params.push(...wholeMs(plan.raw[i] ?? EMPTY));
@@ -110,7 +110,7 @@ async function countClients(client: PoolClient, plan: RangePlan, split: FoldSpli
   const result = await rows(client, `WITH pairs AS MATERIALIZED (
       SELECT endpoint_id, client_id FROM client_days WHERE block >= $1::bigint AND block <= $2::bigint
         AND (days & CASE block WHEN $1::bigint THEN $3::bigint WHEN $2::bigint THEN $4::bigint ELSE 4294967295 END) <> 0
-      UNION SELECT endpoint_id, client_id FROM day_clients WHERE day >= $5::bigint AND day < $6::bigint
+      UNION SELECT endpoint_id, client_id FROM day_clients_all WHERE day >= $5::bigint AND day < $6::bigint
       UNION ${[...edges, ...raw].join(' UNION ')}
     )
     SELECT 0, endpoint_id, count(*) FROM pairs GROUP BY endpoint_id
@@ -133,7 +133,7 @@ export async function pgTimeseries(client: PoolClient, query: TimeSeriesQuery, d
     if (only !== undefined) params.push(only);
     const filter = only === undefined ? '' : ` AND endpoint_id = ANY($${params.length}::int[])`;
     const sql = hourly
-      ? `SELECT endpoint_id, hour, hits FROM hourly WHERE hour >= $1::bigint AND hour < $2::bigint${filter}`
+      ? `SELECT endpoint_id, hour, hits FROM hourly_all WHERE hour >= $1::bigint AND hour < $2::bigint${filter}`
       : `SELECT endpoint_id, time_ms - ((time_ms % $3::bigint) + $3::bigint) % $3::bigint, count(*) FROM hits
           WHERE time_ms >= $1 AND time_ms < $2 AND ${IS_PAGE_VIEW_SQL}${filter} GROUP BY 1, 2`;
     addSeriesRows(counts, await rows(client, sql, params), hourly, query.bucketMs);

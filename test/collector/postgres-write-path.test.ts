@@ -5,6 +5,7 @@ import { CHECKED_WRITES_AFTER_CONFLICT } from '../../src/collector/store/postgre
 import type { AsyncStore } from '../../src/collector/store/store.js';
 import type { IncomingHit } from '../../src/collector/types.js';
 import { PG_URL, adminQuery, dropSchema, testSchema } from '../helpers/postgres.js';
+import { until } from '../helpers/redis.js';
 import { expectedEndpoints, uniqueHits } from '../helpers/store-oracle.js';
 
 // The PostgreSQL write path sends a batch's raw hits in a plain INSERT (no ON CONFLICT, no
@@ -71,11 +72,11 @@ describe('PostgreSQL store: batches written unchecked, then checked when a hit i
       // Its client and endpoint stored first, another hour: the failed write and the next one use the same ids.
       await store.insert([{ ...b, timeMs: D0 + 5, hitId: 'before' }], D0 + 3 * HOUR);
       await adminQuery(`CREATE FUNCTION ${schema}.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
-        CREATE TRIGGER refuse BEFORE INSERT ON ${schema}.hourly_clients FOR EACH STATEMENT EXECUTE FUNCTION ${schema}.refuse()`);
+        CREATE TRIGGER refuse BEFORE INSERT ON ${schema}.pending_clients FOR EACH STATEMENT EXECUTE FUNCTION ${schema}.refuse()`);
       await assert.rejects(store.insert([b], D0 + 3 * HOUR), /refused by the test/);
-      await adminQuery(`DROP TRIGGER refuse ON ${schema}.hourly_clients`);
+      await adminQuery(`DROP TRIGGER refuse ON ${schema}.pending_clients`);
       assert.deepEqual(await store.insert([b], D0 + 3 * HOUR), { stored: 1, duplicates: [] });
-      const { rows } = await adminQuery(`SELECT count(*)::int AS n FROM ${schema}.hourly_clients`);
+      const { rows } = await adminQuery(`SELECT count(*)::int AS n FROM ${schema}.hourly_clients_all`);
       assert.deepEqual(rows, [{ n: 2 }]);
     } finally {
       await store.close();
@@ -126,6 +127,46 @@ describe('PostgreSQL store: batches written unchecked, then checked when a hit i
     }
   });
 
+  it('pending rollup rows: merged after every write or never, the answers are the same, and a merge leaves none pending', async () => {
+    const schema = testSchema();
+    schemas.push(schema);
+    const merging = await createPostgresStore({ url: PG_URL, schema, pendingRowsPerMerge: 1 });
+    const { store: pending, schema: other } = await open();
+    const sent: IncomingHit[] = [];
+    try {
+      for (let w = 0; w < 20; w++) {
+        // Hours over three days, late ones among them, so that days fold (merging first) as the clock moves.
+        const batch = range(w * 7, w * 7 + 7).map((n) => hit(n, { timeMs: D0 + ((n * 5) % 72) * HOUR + n }));
+        // And in every write, one more in the same (hour, endpoint, duration bucket, client): rows a merge sums.
+        batch.push(hit(1000 + w, { timeMs: D0 + 30 * HOUR + w, route: '/same', client: 'same', durationMs: 40, status: 200 }));
+        sent.push(...batch);
+        const receivedMs = D0 + (w * 72 * HOUR) / 20;
+        assert.deepEqual(await merging.insert(batch, receivedMs), await pending.insert(batch, receivedMs), `write ${w}`);
+      }
+      const left = async (name: string) => Number((await adminQuery(`SELECT (SELECT count(*) FROM ${name}.pending_hourly) + (SELECT count(*) FROM ${name}.pending_durations) + (SELECT count(*) FROM ${name}.pending_clients) AS n`)).rows[0]?.n);
+      // Merges run in the background, one at a time, the next as soon as one ends.
+      await until(async () => (await left(schema)) === 0, 'the merging store to leave nothing pending');
+      assert.ok((await left(other)) > 0, 'the default merges after 20 000 rows or 5 s: these writes left rows pending');
+      // Merged or pending, the rollups hold what the raw hits add up to, per key.
+      for (const name of [schema, other]) assert.deepEqual(await rollupMismatches(name), [], name);
+      for (const span of [{}, { sinceMs: D0, untilMs: D0 + 24 * HOUR }, { sinceMs: D0 + 30 * HOUR, untilMs: D0 + 50 * HOUR }]) {
+        const expected = expectedEndpoints(sent, span);
+        assert.deepEqual(await merging.endpoints(span), expected, `merged ${JSON.stringify(span)}`);
+        assert.deepEqual(await pending.endpoints(span), expected, `pending ${JSON.stringify(span)}`);
+      }
+    } finally {
+      await merging.close();
+      await pending.close();
+    }
+    // Each merge is followed by a VACUUM of the pending tables (close() waits for both), so the
+    // rows it deleted do not stay for every report to scan. (Whether their pages are freed at once
+    // depends on the oldest snapshot of the whole server, so the test counts the VACUUMs.)
+    const vacuums = async (name: string) => (await adminQuery(
+      "SELECT relname, vacuum_count::int AS n FROM pg_stat_user_tables WHERE schemaname = $1 AND relname LIKE 'pending%' ORDER BY relname", [name])).rows;
+    for (const row of await vacuums(schema)) assert.ok(row.n > 0, `${row.relname} vacuumed after the merges`);
+    assert.deepEqual((await vacuums(other)).map((row) => row.n), [0, 0, 0]);
+  });
+
   it('the hits table has no foreign keys (migration 3): each cost a trigger and a row lock per inserted hit', async () => {
     const { store, schema } = await open();
     await store.close();
@@ -134,3 +175,18 @@ describe('PostgreSQL store: batches written unchecked, then checked when a hit i
     assert.deepEqual(rows, []);
   });
 });
+
+/** Rows where the rollups (read through the *_all views) differ from the raw hits summed per key. */
+async function rollupMismatches(schema: string): Promise<unknown[]> {
+  const differ = async (what: string, rollup: string, raw: string) =>
+    (await adminQuery(`WITH r AS (${rollup}), h AS (${raw}) SELECT '${what}' AS what, * FROM (SELECT * FROM r EXCEPT SELECT * FROM h UNION ALL SELECT * FROM h EXCEPT SELECT * FROM r) AS x`)).rows;
+  const hour = 'floor(time_ms / 3600000.0)::int';
+  return [
+    ...await differ('hourly', `SELECT hour, endpoint_id, sum(hits)::bigint, sum(server_errors)::bigint, min(first_ms), max(last_ms) FROM ${schema}.hourly_all GROUP BY 1, 2`,
+      `SELECT ${hour}, endpoint_id, count(*), count(CASE WHEN status >= 500 THEN 1 END), min(time_ms), max(time_ms) FROM ${schema}.hits GROUP BY 1, 2`),
+    ...await differ('durations', `SELECT hour, endpoint_id, bucket, sum(count)::bigint FROM ${schema}.hourly_durations_all GROUP BY 1, 2, 3`,
+      `SELECT ${hour}, endpoint_id, dur_bucket, count(*) FROM ${schema}.hits WHERE dur_bucket IS NOT NULL GROUP BY 1, 2, 3`),
+    ...await differ('clients', `SELECT DISTINCT hour, endpoint_id, client_id FROM ${schema}.hourly_clients_all`,
+      `SELECT DISTINCT ${hour}, endpoint_id, client_id FROM ${schema}.hits`),
+  ];
+}
