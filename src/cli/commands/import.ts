@@ -111,7 +111,8 @@ async function runImportCommand(args: string[], flags: ImportFlags, location: St
       inputs,
       open: (source, options) => readLines(source, options),
       formatFor,
-      toHit: createRecordToHit({ routes, hashKey, canonicalHost: flags.canonicalHost, trustProxy: flags.trustProxy === true, keepHealthChecks: flags.keepHealthChecks === true }),
+      // A store keeps no session id: only hits sent on (--to) need theirs worked out.
+      toHit: createRecordToHit({ routes, hashKey, canonicalHost: flags.canonicalHost, trustProxy: flags.trustProxy === true, keepHealthChecks: flags.keepHealthChecks === true, sessions: location === undefined }),
       sink,
       state: loadResumeState(statePath(flags, location)),
       resume: flags.resume === true,
