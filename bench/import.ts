@@ -72,7 +72,7 @@ try {
         inputs: [file],
         open: (source, options) => readLines(source, options),
         formatFor: () => format,
-        toHit: createRecordToHit({ routes: ROUTES, hashKey: 'bench-import-key-0123456789' }),
+        toHit: createRecordToHit({ routes: ROUTES, hashKey: 'bench-import-key-0123456789', sessions: false }), // as footfall import --db
         sink,
         state: loadResumeState(`${db}.import-state.json`),
       });

@@ -10,9 +10,14 @@ import type { DeclaredRoute } from './types.js';
  */
 export function routeShape(route: string): string {
   if (!route.startsWith('/')) return route;
-  const segments = pathSegments(route);
-  // A raw path (no parameter, rest or escape to read) is its own shape: the common case, kept cheap.
-  if (!/[:*\\]/.test(route)) return `/${segments.join('/')}`;
+  return shapeOf(route, pathSegments(route));
+}
+
+/** routeShape of a route starting with `/`, given its segments. */
+function shapeOf(route: string, segments: readonly string[]): string {
+  // A raw path (no parameter, rest or escape to read) is its own shape: the common case, kept
+  // cheap; with no empty segment (no `//`, no trailing `/`) it is the path itself.
+  if (!/[:*\\]/.test(route)) return route === '/' || (!route.endsWith('/') && !route.includes('//')) ? route : `/${segments.join('/')}`;
   return `/${segments.map((segment) => segmentShape(parseSegment(segment))).join('/')}`;
 }
 
@@ -32,16 +37,21 @@ export interface InventoryMatch {
 /** The one matching rule between an inventory and recorded endpoints (store and report share it). */
 export function matchInventory(declared: readonly DeclaredRoute[]): InventoryMatch {
   const routes = uniqueRoutes(declared);
-  const byShape = new Map<string, DeclaredRoute>();
+  // By method, then shape: no joined key per lookup (the import asks once per log line).
+  const byShape = new Map<string, Map<string, DeclaredRoute>>();
   for (const route of routes) {
-    const key = `${route.method} ${routeShape(route.route)}`;
-    if (!byShape.has(key)) byShape.set(key, route);
+    const shape = routeShape(route.route);
+    let shapes = byShape.get(route.method);
+    if (shapes === undefined) byShape.set(route.method, (shapes = new Map()));
+    if (!shapes.has(shape)) shapes.set(shape, route);
   }
+  const anyMethod = byShape.get('ALL');
   const trie = buildTrie(routes);
   const templateOf = (method: string, route: string): DeclaredRoute | undefined => {
     if (!route.startsWith('/')) return undefined;
-    const shape = routeShape(route);
-    return byShape.get(`${method} ${shape}`) ?? byShape.get(`ALL ${shape}`) ?? findRoute(trie, method, pathSegments(route));
+    const segments = pathSegments(route);
+    const shape = shapeOf(route, segments);
+    return byShape.get(method)?.get(shape) ?? anyMethod?.get(shape) ?? findRoute(trie, method, segments);
   };
   return {
     templateOf,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -103,6 +103,20 @@ describe('footfall import --db (SQLite)', () => {
     assert.equal(summary.imported, 0);
     assert.equal(summary.duplicates, hitsOf(sample));
     await assertReport(db, sample);
+  });
+
+  it('writes to $FOOTFALL_DB when --db is not given (as collector and report do), its progress kept next to it; --db still wins', async () => {
+    const { glob, sample } = writeLogs('fromenv');
+    const db = join(dir, 'fromenv.db');
+    const out = await cliWith({ env: { ...env, FOOTFALL_DB: db } }, 'import', glob, '--routes', routes, '--json');
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal((JSON.parse(out.stdout) as Summary).imported, hitsOf(sample));
+    await assertReport(db, sample);
+    assert.equal(existsSync(`${db}.import-state.json`), true);
+    const other = join(dir, 'fromflag.db');
+    const flag = await cliWith({ env: { ...env, FOOTFALL_DB: db } }, 'import', glob, '--routes', routes, '--db', other, '--json');
+    assert.equal((JSON.parse(flag.stdout) as Summary).imported, hitsOf(sample));
+    await assertReport(other, sample);
   });
 
   it('an interrupted import, run again with --resume, gives the totals of one clean run', async () => {

@@ -31,6 +31,29 @@ describe('createRecordToHit', () => {
     assert.equal(imported({ clientIp: '2001:db8:aa:ffff::9', userAgent: 'curl/8' }).clientId, v6.clientId, 'IPv6 by its /48');
   });
 
+  it('gives one importer\'s lines, in any order, the consumer ids live traffic gives their addresses (networks are remembered by prefix)', () => {
+    const addresses = ['198.51.100.7', '198.51.100.255', '198.51.100.256', '198.51.100.07', '198.51.100.1234', '198.51.100.', '198.51.100.x', '198.51.100', '198.51', '198.051.100.7',
+      '198.51.100.7.5', '::ffff:198.51.100.7', '::ffff:198.51.100.300', '2001:db8:aa:1::5', '2001:db8::1.2.3.4', 'unknown', '', ' 198.51.100.7', '198.51.100.7 ', '300.51.100.7', '198.51.100.7', '198.51.100.256'];
+    const importer = createRecordToHit({ routes: ROUTES, hashKey });
+    for (const clientIp of [...addresses, ...addresses.slice().reverse()]) {
+      const live = toHit({ method: 'GET', url: '/x', route: '/x', clientIp, headers: { userAgent: 'curl/8' }, timestampMs: day }, { hashKey, random: () => 0.5 });
+      const hit = importer({ timeMs: day, method: 'GET', target: '/v1/users/42', clientIp, userAgent: 'curl/8' }, 'log-abc-1');
+      assert.notEqual(typeof hit, 'string');
+      // An address that gives no network (and an empty agent would give a random id): compare only hashed ones.
+      if (/^\d+\.\d+$/.test(live.clientId) && live.clientId.split('.')[1] !== String(Math.floor(day / 1000))) assert.equal((hit as Hit).clientId, live.clientId, clientIp);
+    }
+  });
+
+  it('with sessions off (footfall import --db), gives each hit its own second as session and the same consumer', () => {
+    const on = createRecordToHit({ routes: ROUTES, hashKey })({ timeMs: day + 1500, method: 'GET', target: '/v1/users/42', clientIp: '198.51.100.7', userAgent: 'curl/8' }, 'log-abc-1') as Hit;
+    const off = createRecordToHit({ routes: ROUTES, hashKey, sessions: false });
+    const first = off({ timeMs: day + 1500, method: 'GET', target: '/v1/users/42', clientIp: '198.51.100.7', userAgent: 'curl/8' }, 'log-abc-1') as Hit;
+    const later = off({ timeMs: day + 61_500, method: 'GET', target: '/v1/users/42', clientIp: '198.51.100.7', userAgent: 'curl/8' }, 'log-abc-2') as Hit;
+    assert.equal(first.clientId, on.clientId);
+    assert.deepEqual([first.sessionId, later.sessionId], [Math.floor((day + 1500) / 1000), Math.floor((day + 61_500) / 1000)]);
+    assert.deepEqual({ ...first, sessionId: 0 }, { ...on, sessionId: 0 });
+  });
+
   it('hashes a user id as live traffic does, and trusts X-Forwarded-For only when asked', () => {
     const live = toHit({ method: 'GET', url: '/v1/users/42', route: '/v1/users/:id', userId: 'alice', timestampMs: day }, { hashKey });
     const hit = imported({ userId: 'alice', clientIp: '198.51.100.7' });

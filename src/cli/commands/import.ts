@@ -11,7 +11,7 @@ import { createStoreSink } from '../../collector/import/store-sink.js';
 import { formatSummary, type ImportSummary } from '../../collector/import/summary.js';
 import { createRecordToHit } from '../../collector/import/to-hit.js';
 import { loadRoutesFile } from '../../collector/routes-file.js';
-import { isPostgresUrl, openStore } from '../../collector/store/open-store.js';
+import { isPostgresUrl, openStore, type StoreLocation } from '../../collector/store/open-store.js';
 import { withoutPassword } from '../../collector/store/postgres/postgres-target.js';
 import { collector } from '../../protocols/ga4/collector-destination.js';
 import { ga4 } from '../../protocols/ga4/destination.js';
@@ -21,7 +21,7 @@ import { maskUrl } from '../redact.js';
 import type { CliIo } from '../run.js';
 import { EXIT } from '../run.js';
 import { usageFailure } from '../usage.js';
-import { DEFAULT_DB } from '../db-flags.js';
+import { DEFAULT_DB, resolveDbFlags } from '../db-flags.js';
 
 interface ImportFlags {
   routes?: string;
@@ -59,7 +59,7 @@ export function registerImport(program: Command, io: CliIo, state: { code: numbe
     .description('backfill from access logs: each line becomes a hit (nginx/Apache combined or common, nginx log_format, JSON lines, AWS ALB; .gz read directly; - is standard input)')
     .argument('<files...>', 'log files, globs (quoted: \'logs/access.log*\') or - for standard input')
     .option('--routes <file>', 'route inventory (OpenAPI 3 / Swagger 2 JSON or YAML, or a JSON list): paths are counted under its templates, others under (unmatched)')
-    .option('--db <file|url>', `store to write: a SQLite file or a postgres:// URL (default: ${DEFAULT_DB} unless --to)`)
+    .option('--db <file|url>', `store to write: a SQLite file or a postgres:// URL (default: $FOOTFALL_DB, else ${DEFAULT_DB}; not with --to)`)
     .option('--db-schema <name>', 'PostgreSQL schema of --db (default: public)')
     .option('--to <url|ga4>', 'send instead: a Footfall collector\'s URL, or ga4 (only the last 72 hours; needs --measurement-id and --api-secret)')
     .option('--measurement-id <id>', 'with --to ga4: GA4 measurement id (default: $FOOTFALL_GA4_MEASUREMENT_ID)')
@@ -76,7 +76,9 @@ export function registerImport(program: Command, io: CliIo, state: { code: numbe
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no progress bar or progress lines')
     .action(async (files: string[], flags: ImportFlags, command: Command) => {
-      state.code = await runImportCommand(files, flags, io, usageFailure(command));
+      // The store as collector and report find it: --db, else $FOOTFALL_DB, else the default (none with --to).
+      const location = flags.to === undefined ? resolveDbFlags(flags, io, command) : undefined;
+      state.code = await runImportCommand(files, flags, location, io, usageFailure(command));
     });
 }
 
@@ -84,7 +86,7 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-async function runImportCommand(args: string[], flags: ImportFlags, io: CliIo, fail: Fail): Promise<number> {
+async function runImportCommand(args: string[], flags: ImportFlags, location: StoreLocation | undefined, io: CliIo, fail: Fail): Promise<number> {
   const hashKey = io.env.FOOTFALL_HASH_KEY ?? '';
   if (hashKey.length < 16) {
     fail('footfall import needs FOOTFALL_HASH_KEY (at least 16 characters), the key your live traffic hashes consumers with: without it, imported consumers would not match live ones and a second import could not be recognised as one');
@@ -94,7 +96,7 @@ async function runImportCommand(args: string[], flags: ImportFlags, io: CliIo, f
   const formatFor = resolveFormat(flags, fail);
   const routes = flags.routes === undefined ? [] : loadRoutesFile(flags.routes);
   const inputs = await expandInputs(args);
-  const sink = await openSink(flags, io, hashKey, routes, fail);
+  const sink = await openSink(flags, location, io, hashKey, routes, fail);
   const stop = new AbortController();
   const unlisten = listenForStop(io, () => stop.abort());
   const progress = flags.quiet === true || flags.json === true && !isTerminal(io) ? undefined : createProgressReporter({
@@ -109,9 +111,10 @@ async function runImportCommand(args: string[], flags: ImportFlags, io: CliIo, f
       inputs,
       open: (source, options) => readLines(source, options),
       formatFor,
-      toHit: createRecordToHit({ routes, hashKey, canonicalHost: flags.canonicalHost, trustProxy: flags.trustProxy === true, keepHealthChecks: flags.keepHealthChecks === true }),
+      // A store keeps no session id: only hits sent on (--to) need theirs worked out.
+      toHit: createRecordToHit({ routes, hashKey, canonicalHost: flags.canonicalHost, trustProxy: flags.trustProxy === true, keepHealthChecks: flags.keepHealthChecks === true, sessions: location === undefined }),
       sink,
-      state: loadResumeState(statePath(flags)),
+      state: loadResumeState(statePath(flags, location)),
       resume: flags.resume === true,
       onProgress: progress?.update,
       signal: stop.signal,
@@ -159,7 +162,7 @@ function parseFields(values: readonly string[], fail: Fail): Record<string, stri
   return fields;
 }
 
-async function openSink(flags: ImportFlags, io: CliIo, hashKey: string, routes: ReturnType<typeof loadRoutesFile>, fail: Fail): Promise<HitSink> {
+async function openSink(flags: ImportFlags, location: StoreLocation | undefined, io: CliIo, hashKey: string, routes: ReturnType<typeof loadRoutesFile>, fail: Fail): Promise<HitSink> {
   const timeout = flags.timeoutMs === undefined ? {} : { timeoutMs: flags.timeoutMs };
   if (flags.to === 'ga4') {
     const measurementId = flags.measurementId ?? io.env.FOOTFALL_GA4_MEASUREMENT_ID;
@@ -174,14 +177,14 @@ async function openSink(flags: ImportFlags, io: CliIo, hashKey: string, routes: 
     const destination = collector(flags.to, { keepTimestamps: true, ...(flags.apiSecret === undefined ? {} : { apiSecret: flags.apiSecret }) });
     return createEngineSink({ destination, name: maskUrl(flags.to), hashKey, ...timeout });
   }
-  const db = flags.db ?? DEFAULT_DB;
-  const store = await openStore({ db, ...(flags.dbSchema === undefined ? {} : { schema: flags.dbSchema }) });
+  const { db } = location ?? { db: DEFAULT_DB };
+  const store = await openStore(location ?? { db });
   return createStoreSink(store, { routes, name: isPostgresUrl(db) ? withoutPassword(db, db) : db });
 }
 
-function statePath(flags: ImportFlags): string {
+function statePath(flags: ImportFlags, location: StoreLocation | undefined): string {
   if (flags.state !== undefined) return flags.state;
-  const db = flags.to === undefined ? flags.db ?? DEFAULT_DB : undefined;
+  const db = location?.db;
   return db !== undefined && !isPostgresUrl(db) && db !== ':memory:' ? `${db}.import-state.json` : DEFAULT_STATE;
 }
 

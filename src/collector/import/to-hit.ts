@@ -2,7 +2,8 @@ import { isHealthCheckRoute } from '../../core/health-check.js';
 import type { Hit } from '../../core/hit.js';
 import { UNMATCHED_ROUTE } from '../../core/hit.js';
 import type { HitContext } from '../../core/hit-context.js';
-import { createMemo } from '../../core/memo.js';
+import { createMemo, createMemo2, type Memo } from '../../core/memo.js';
+import type { SessionStore } from '../../core/session.js';
 import type { RequestInfo } from '../../core/request-info.js';
 import { toHit } from '../../core/to-hit.js';
 import { templateFromPath } from '../../core/route.js';
@@ -28,6 +29,12 @@ export interface RecordToHitOptions {
   readonly trustProxy?: boolean | undefined;
   /** Import health checks and OPTIONS requests too (the adapters skip both by default). @default false */
   readonly keepHealthChecks?: boolean | undefined;
+  /**
+   * Work out each hit's session as live traffic does (idle timeout per consumer). A store keeps
+   * no session id (see store-sink.ts), so `footfall import --db` turns this off: each hit's
+   * sessionId is then its own second, and no per-consumer session is remembered. @default true
+   */
+  readonly sessions?: boolean | undefined;
 }
 
 /** Why a well-formed line makes no hit: the adapters' default `skip` (OPTIONS, health checks). */
@@ -53,23 +60,62 @@ export function createRecordToHit(options: RecordToHitOptions): RecordToHit {
   const inventory = matchInventory(options.routes);
   // trustProxy is applied here (networkOf), so the context never reads X-Forwarded-For itself.
   const resolved = resolveHitOptions({ hashKey: options.hashKey, maxSessions: MAX_CONSUMERS, ...(options.canonicalHost === undefined ? {} : { canonicalHost: options.canonicalHost }) });
-  const context: HitContext = resolved;
+  const context: HitContext = options.sessions === false ? { ...resolved, sessions: NO_SESSIONS } : resolved;
   const keepAll = options.keepHealthChecks === true;
-  const matches = createMemo(MAX_MATCHES);
+  const derived = createMemo(MAX_MATCHES);
+  // By method, then path: no joined key string per line.
+  const matched = createMemo2(MAX_MATCHES);
   const derive = options.routes.length === 0;
   const trustProxy = options.trustProxy === true;
-  const networks = createMemo(MAX_MATCHES);
+  const networks = { byPrefix: createMemo(MAX_MATCHES), byAddress: createMemo(MAX_MATCHES) };
   const info = emptyInfo();
   return (record, hitId) => {
     const method = record.method.toUpperCase();
     if (!keepAll && method === 'OPTIONS') return 'options';
     const path = pathOf(record.target);
-    const route = derive ? matches(path, templateFromPath) : matches(`${method} ${path}`, () => inventory.templateOf(method, path)?.route ?? UNMATCHED_ROUTE);
+    const route = derive ? derived(path, templateFromPath) : matched(method, path, () => inventory.templateOf(method, path)?.route ?? UNMATCHED_ROUTE);
     if (!keepAll && isHealthCheckRoute(route === UNMATCHED_ROUTE ? path : route)) return 'health_check';
     const address = (trustProxy ? firstForwarded(record.forwardedFor) : undefined) || record.clientIp;
-    const network = address === undefined ? undefined : networks(address, truncateIp);
+    const network = address === undefined ? undefined : networkOf(address, networks);
     return toHit(fillInfo(info, record, method, route, network), context, record.timeMs, hitId);
   };
+}
+
+/** Sessions not worked out (`sessions: false`): a hit's session is its own second, as with `clientId: 'random'`. */
+const NO_SESSIONS: SessionStore = {
+  sessionFor: (_clientId, atMs) => Math.max(1, Math.floor(atMs / 1000)),
+  size: 0,
+};
+
+/**
+ * The network (/24, /48) of a logged address, as truncateIp gives it. A log has far more
+ * addresses than networks, so an IPv4 address in the usual dotted form (no ':', a last part of 1
+ * to 3 digits up to 255) is memoised by what comes before its last dot: truncateIp's answer for
+ * such an address depends on that part alone. Anything else is memoised whole, apart.
+ */
+function networkOf(address: string, networks: { readonly byPrefix: Memo; readonly byAddress: Memo }): string {
+  const dot = address.lastIndexOf('.');
+  const last = address.length - dot - 1;
+  if (dot > 0 && last >= 1 && last <= 3 && !address.includes(':') && lastPartFits(address, dot + 1)) {
+    return networks.byPrefix(address.slice(0, dot), networkOfPrefix);
+  }
+  return networks.byAddress(address, truncateIp);
+}
+
+/** truncateIp's answer for any address `<prefix>.<0 to 255>`. */
+function networkOfPrefix(prefix: string): string {
+  return truncateIp(`${prefix}.0`);
+}
+
+/** Digits only from `from` to the end, at most 255. */
+function lastPartFits(address: string, from: number): boolean {
+  let value = 0;
+  for (let i = from; i < address.length; i++) {
+    const code = address.charCodeAt(i) - 48;
+    if (code < 0 || code > 9) return false;
+    value = value * 10 + code;
+  }
+  return value <= 255;
 }
 
 /** One RequestInfo, filled anew for each line (toHit keeps nothing of it): no two objects per line for the collector to sweep. */

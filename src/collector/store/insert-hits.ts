@@ -2,10 +2,9 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { IncomingHit } from '../types.js';
 import { durationBucket } from './duration-buckets.js';
 import { createDayFolder } from './fold-days.js';
-import { createInterner } from './interner.js';
+import { createHourGroups, createKnownClientHours, type HourGroups, type KnownClientHours } from './hour-groups.js';
+import { createInterner, createPairInterner } from './interner.js';
 import { isPageView } from './page-views.js';
-import type { RollupBatch } from './rollup-batch.js';
-import { createRollupBatch } from './rollup-batch.js';
 import type { InsertResult } from './store.js';
 
 export type InsertHits = (hits: readonly IncomingHit[], receivedMs: number) => InsertResult;
@@ -27,38 +26,41 @@ const MAX_KNOWN_CLIENT_HOURS = 200_000;
 export function createInsertHits(db: BetterSqlite3.Database): InsertHits {
   const statements = prepareWrites(db);
   const folder = createDayFolder(db);
-  const endpoints = createInterner<IncomingHit>({
-    find: (hit) => statements.findEndpoint.get(hit.method, hit.route) as number | undefined,
-    add: (hit) => Number(statements.addEndpoint.run(hit.method, hit.route).lastInsertRowid),
+  const endpoints = createPairInterner({
+    find: (method, route) => statements.findEndpoint.get(method, route) as number | undefined,
+    add: (method, route) => Number(statements.addEndpoint.run(method, route).lastInsertRowid),
   });
   const clients = createInterner<string>({
     find: (client) => statements.findClient.get(client) as number | undefined,
     add: (client) => Number(statements.addClient.run(client).lastInsertRowid),
   });
-  let knownClientHours = new Set<string>();
+  const knownClientHours = createKnownClientHours(MAX_KNOWN_CLIENT_HOURS);
 
-  const write = db.transaction((hits: readonly IncomingHit[], receivedMs: number): { batch: RollupBatch; duplicates: number[] } => {
-    const batch = createRollupBatch();
+  const write = db.transaction((hits: readonly IncomingHit[], receivedMs: number): { groups: HourGroups; duplicates: number[] } => {
+    const groups = createHourGroups();
     const duplicates: number[] = [];
-    hits.forEach((hit, index) => {
-      const endpointId = endpoints.id(`${hit.method} ${hit.route}`, hit);
+    const { insertHit } = statements;
+    for (let index = 0; index < hits.length; index++) {
+      const hit = hits[index] as IncomingHit;
+      const endpointId = endpoints.id(hit.method, hit.route);
       const clientId = clients.id(hit.client, hit.client);
       const bucket = durationBucket(hit.durationMs);
-      const { changes } = statements.insertHit.run(hit.timeMs, receivedMs, endpointId, clientId, hit.status ?? null, hit.durationMs ?? null, bucket,
+      const { changes } = insertHit.run(hit.timeMs, receivedMs, endpointId, clientId, hit.status ?? null, hit.durationMs ?? null, bucket,
         hit.title ?? null, hit.host ?? null, hit.userId ?? null, hit.eventName, hit.protocol, hit.hitId ?? null);
       if (changes === 0) duplicates.push(index);
-      else if (isPageView(hit.eventName)) batch.add(hit.timeMs, endpointId, clientId, hit.status, bucket);
-    });
-    writeRollups(statements, batch, knownClientHours);
+      else if (isPageView(hit.eventName)) groups.add(hit.timeMs, endpointId, clientId, hit.status, bucket);
+    }
+    writeRollups(statements, groups, knownClientHours);
     const foldedBeforeDay = folder.foldedBeforeDay();
-    folder.addLate(batch.durations.values(), batch.clients.values(), foldedBeforeDay);
+    const late = groups.lateRows(foldedBeforeDay);
+    folder.addLate(late.durations, late.clients, foldedBeforeDay);
     folder.foldUpTo(receivedMs, foldedBeforeDay);
-    return { batch, duplicates };
+    return { groups, duplicates };
   });
 
   return (hits, receivedMs) => {
     if (hits.length === 0) return NOTHING;
-    let written: { batch: RollupBatch; duplicates: number[] };
+    let written: { groups: HourGroups; duplicates: number[] };
     try {
       written = write.immediate(hits, receivedMs);
     } catch (error) {
@@ -68,9 +70,8 @@ export function createInsertHits(db: BetterSqlite3.Database): InsertHits {
     }
     endpoints.commit();
     clients.commit();
-    const { batch, duplicates } = written;
-    if (knownClientHours.size + batch.clients.size > MAX_KNOWN_CLIENT_HOURS) knownClientHours = new Set();
-    for (const key of batch.clients.keys()) knownClientHours.add(key);
+    const { groups, duplicates } = written;
+    knownClientHours.remember(groups);
     return { stored: hits.length - duplicates.length, duplicates };
   };
 }
@@ -83,7 +84,7 @@ function prepareWrites(db: BetterSqlite3.Database) {
     addEndpoint: db.prepare('INSERT INTO endpoints (method, route) VALUES (?, ?)'),
     findClient: db.prepare('SELECT id FROM clients WHERE client = ?').pluck(),
     addClient: db.prepare('INSERT INTO clients (client) VALUES (?)'),
-    // The only unique index besides the key is (client_id, hit_id): a hit already stored is skipped, its `changes` 0.
+    // The only unique index besides the key is (hit_id, client_id): a hit already stored is skipped, its `changes` 0.
     insertHit: db.prepare(`INSERT INTO hits (time_ms, received_ms, endpoint_id, client_id, status, duration_ms, dur_bucket, title, host, user_id, event_name, protocol, hit_id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
     upsertHourly: db.prepare(`INSERT INTO hourly (hour, endpoint_id, hits, server_errors, client_errors, known_status, first_ms, last_ms)
@@ -96,12 +97,16 @@ function prepareWrites(db: BetterSqlite3.Database) {
   };
 }
 
-function writeRollups(statements: WriteStatements, batch: RollupBatch, knownClientHours: ReadonlySet<string>): void {
-  for (const row of batch.hourly.values()) {
-    statements.upsertHourly.run(row.hour, row.endpointId, row.hits, row.serverErrors, row.clientErrors, row.knownStatus, row.firstMs, row.lastMs);
-  }
-  for (const row of batch.durations.values()) statements.upsertDuration.run(row.hour, row.endpointId, row.item, row.count);
-  for (const [key, row] of batch.clients) {
-    if (!knownClientHours.has(key)) statements.addClientHour.run(row.hour, row.endpointId, row.item);
+function writeRollups(statements: WriteStatements, groups: HourGroups, knownClientHours: KnownClientHours): void {
+  const { upsertHourly, upsertDuration, addClientHour } = statements;
+  for (const [hour, endpoints] of groups.byHour) {
+    for (const [endpointId, group] of endpoints) {
+      const row = group.hourly;
+      upsertHourly.run(hour, endpointId, row.hits, row.serverErrors, row.clientErrors, row.knownStatus, row.firstMs, row.lastMs);
+      if (group.durations !== undefined) for (const duration of group.durations.values()) upsertDuration.run(hour, endpointId, duration.item, duration.count);
+      for (const clientId of group.clients) {
+        if (!knownClientHours.has(hour, endpointId, clientId)) addClientHour.run(hour, endpointId, clientId);
+      }
+    }
   }
 }

@@ -45,3 +45,53 @@ export function createInterner<T>(options: InternerOptions<T>): Interner<T> {
     },
   };
 }
+
+/**
+ * An Interner keyed by two names (an endpoint's method and route) held as a map of maps, so a
+ * known pair costs two lookups and no joined key string. Same commit and rollback rules.
+ */
+export interface PairInterner {
+  id(a: string, b: string): number;
+  commit(): void;
+  rollback(): void;
+}
+
+export function createPairInterner(options: { find: (a: string, b: string) => number | undefined; add: (a: string, b: string) => number; maxEntries?: number }): PairInterner {
+  const maxEntries = options.maxEntries ?? 100_000;
+  let cache = new Map<string, Map<string, number>>();
+  let size = 0;
+  let pending: [string, string, number][] = [];
+  let pendingIds = new Map<string, Map<string, number>>();
+  return {
+    id(a, b) {
+      const known = cache.get(a)?.get(b) ?? pendingIds.get(a)?.get(b);
+      if (known !== undefined) return known;
+      const id = options.find(a, b) ?? options.add(a, b);
+      let inner = pendingIds.get(a);
+      if (inner === undefined) pendingIds.set(a, (inner = new Map()));
+      inner.set(b, id);
+      pending.push([a, b, id]);
+      return id;
+    },
+    commit() {
+      if (pending.length === 0) return;
+      if (size + pending.length > maxEntries) {
+        cache = new Map();
+        size = 0;
+      }
+      for (const [a, b, id] of pending) {
+        let inner = cache.get(a);
+        if (inner === undefined) cache.set(a, (inner = new Map()));
+        if (!inner.has(b)) size++;
+        inner.set(b, id);
+      }
+      pending = [];
+      pendingIds = new Map();
+    },
+    rollback() {
+      if (pending.length === 0) return;
+      pending = [];
+      pendingIds = new Map();
+    },
+  };
+}
