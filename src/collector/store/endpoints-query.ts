@@ -12,7 +12,7 @@ import { readRawSince } from './prune-raw-hits.js';
 import { IS_PAGE_VIEW_SQL } from './page-views.js';
 import type { FoldSplit, RangePlan } from './time-grains.js';
 import { hourSpans, planRange, splitAtFold } from './time-grains.js';
-import type { UsageCounts } from './rollup-batch.js';
+import type { UsageCounts } from './rollup-rows.js';
 
 export type EndpointsQuery = (range: TimeRange, declared: readonly DeclaredRoute[]) => EndpointsReport;
 

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { KeyedRow } from './rollup-batch.js';
+import type { KeyedRow } from './rollup-rows.js';
 import { DAYS_PER_BLOCK, DAY_MS, HOURS_PER_DAY, sqlFloorDiv } from './time-grains.js';
 
 /**

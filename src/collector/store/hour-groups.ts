@@ -1,4 +1,4 @@
-import type { HourlyRow, KeyedRow } from './rollup-batch.js';
+import type { HourlyRow, KeyedRow } from './rollup-rows.js';
 import { HOUR_MS, HOURS_PER_DAY } from './time-grains.js';
 
 /** The rollup rows of one (hour, endpoint) of a batch: its `hourly` sums, its duration buckets, its clients. */
@@ -10,10 +10,10 @@ export interface HourGroup {
 }
 
 /**
- * A batch of hits summed per rollup row in memory, as rollup-batch.ts does, for the SQLite
- * write path: keyed by the numbers themselves (hour, then endpoint id, then bucket or client id)
- * in maps of maps, so a hit costs a few integer lookups and no key string; a client is a Set
- * member rather than an object. The rows and counts are the same as rollup-batch.ts's.
+ * A batch of hits summed per rollup row in memory (both stores' write paths), so the rollups
+ * take one row per key, not one per hit: keyed by the numbers themselves (hour, then endpoint
+ * id, then bucket or client id) in maps of maps, so a hit costs a few integer lookups and no key
+ * string; a client is a Set member rather than an object.
  */
 export interface HourGroups {
   /** hour → endpoint id → group */

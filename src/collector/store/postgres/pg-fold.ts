@@ -1,6 +1,6 @@
 import type { PoolClient, QueryResult } from 'pg';
 import { FOLDED_BEFORE, RECENT_DAYS } from '../fold-days.js';
-import type { KeyedRow } from '../rollup-batch.js';
+import type { KeyedRow } from '../rollup-rows.js';
 import { DAYS_PER_BLOCK, DAY_MS, HOURS_PER_DAY, sqlFloorDiv } from '../time-grains.js';
 
 /** The first key of the writes' transaction-level advisory lock (the second is hashtext(schema)): "ff" "fl" in ASCII. */

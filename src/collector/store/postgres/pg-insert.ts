@@ -2,8 +2,9 @@ import type { PoolClient } from 'pg';
 import type { IncomingHit } from '../../types.js';
 import { durationBucket } from '../duration-buckets.js';
 import { isPageView } from '../page-views.js';
-import { createRollupBatch } from '../rollup-batch.js';
-import type { KeyedRow, RollupBatch } from '../rollup-batch.js';
+import { createHourGroups, createKnownClientHours } from '../hour-groups.js';
+import type { HourGroups, KnownClientHours } from '../hour-groups.js';
+import type { HourlyRow, KeyedRow } from '../rollup-rows.js';
 import type { InsertResult } from '../store.js';
 import { createIdCache } from './id-cache.js';
 import { createPgFolder, intArray } from './pg-fold.js';
@@ -62,7 +63,7 @@ export function createPgInsert(): PgInsert {
   const folder = createPgFolder();
   let checkedWrites = 0;
   // (hour, endpoint, client) rows of hourly_clients this collector has committed: not sent again.
-  let knownClientHours = new Set<string>();
+  const knownClientHours = createKnownClientHours(MAX_KNOWN_CLIENT_HOURS);
   return async (client, hits, receivedMs, checked) => {
     if (hits.length === 0) return { result: NOTHING, pendingRows: 0, committed: () => undefined };
     // First, before any row lock: see pg-fold.ts for why.
@@ -85,7 +86,7 @@ export function createPgInsert(): PgInsert {
       throw error;
     }
     if (checking && checkedWrites > 0) checkedWrites--;
-    const batch = createRollupBatch();
+    const batch = createHourGroups();
     for (const row of rows) {
       if (stored !== 'all' && row.hit.hitId !== undefined && !stored.has(`${row.clientId} ${row.hit.hitId}`)) duplicates.push(row.index);
       else if (isPageView(row.hit.eventName)) batch.add(row.hit.timeMs, row.endpointId, row.clientId, row.hit.status, row.bucket);
@@ -93,16 +94,10 @@ export function createPgInsert(): PgInsert {
     // The rollup rows are appended to the pending tables (no row another write shares, so no
     // lock to wait for), in one round trip with COMMIT (or, when this write folds, with the
     // fold's statements after them); a merge moves them into the rollups (MERGE_PENDING).
-    const days = folder.addDays(batch.durations.values(), batch.clients.values(), ticket);
-    const newKeys: string[] = [];
-    const newClientHours: KeyedRow[] = [];
-    for (const [key, row] of batch.clients) {
-      if (knownClientHours.has(key)) continue;
-      newKeys.push(key);
-      newClientHours.push(row);
-    }
-    const pendingRows = batch.hourly.size + batch.durations.size + newClientHours.length;
-    const upserts = [...pendingStatements(batch, newClientHours), ...days.statements];
+    const late = batch.lateRows(ticket.foldedBeforeDay);
+    const days = folder.addDays(late.durations, late.clients, ticket);
+    const pending = pendingRows(batch, knownClientHours);
+    const upserts = [...pendingStatements(pending), ...days.statements];
     let foldedBeforeDay = ticket.foldedBeforeDay;
     if (folder.folds(receivedMs, ticket)) {
       if (upserts.length > 0) await client.query(upserts.join(';\n'));
@@ -114,10 +109,9 @@ export function createPgInsert(): PgInsert {
     duplicates.sort((a, b) => a - b);
     return {
       result: { stored: hits.length - duplicates.length, duplicates },
-      pendingRows,
+      pendingRows: pending.hourly.length + pending.durations.length + pending.clients.length,
       committed: () => {
-        if (knownClientHours.size + newKeys.length > MAX_KNOWN_CLIENT_HOURS) knownClientHours = new Set();
-        for (const key of newKeys) knownClientHours.add(key);
+        knownClientHours.remember(batch);
         endpoints.remember(learnedEndpoints);
         clients.remember(learnedClients);
         folder.remember(foldedBeforeDay);
@@ -194,26 +188,47 @@ async function insertHits(client: PoolClient, rows: readonly HitRow[], receivedM
   return new Set(stored.filter((row) => row.hit_id !== null).map((row) => `${row.client_id} ${row.hit_id}`));
 }
 
+/** The rollup rows of a batch to append: every hourly and duration row, the client rows not known to be stored. */
+interface PendingRows {
+  readonly hourly: HourlyRow[];
+  readonly durations: KeyedRow[];
+  readonly clients: KeyedRow[];
+}
+
+function pendingRows(batch: HourGroups, known: KnownClientHours): PendingRows {
+  const rows: PendingRows = { hourly: [], durations: [], clients: [] };
+  for (const [hour, endpoints] of batch.byHour) {
+    for (const [endpointId, group] of endpoints) {
+      rows.hourly.push(group.hourly);
+      if (group.durations !== undefined) rows.durations.push(...group.durations.values());
+      for (const clientId of group.clients) {
+        if (!known.has(hour, endpointId, clientId)) rows.clients.push({ hour, endpointId, item: clientId, count: 1 });
+      }
+    }
+  }
+  return rows;
+}
+
 /**
- * The batch's rollup rows appended to the pending tables, one plain INSERT each (no conflict
- * to resolve: the pending tables have no key), as statement texts (see intArray); of the
- * client rows, those given. The order of rows does not matter: nothing is locked.
+ * A batch's rollup rows appended to the pending tables, one plain INSERT each (no conflict to
+ * resolve: the pending tables have no key), as statement texts (see intArray). The order of
+ * rows does not matter: nothing is locked.
  */
-function pendingStatements(batch: RollupBatch, clientHours: readonly KeyedRow[]): string[] {
+function pendingStatements(rows: PendingRows): string[] {
   const statements: string[] = [];
-  const hourly = [...batch.hourly.values()];
+  const { hourly } = rows;
   if (hourly.length > 0) {
-    const column = (pick: (row: (typeof hourly)[number]) => number, type: 'int' | 'bigint') => intArray(hourly.map(pick), type);
+    const column = (pick: (row: HourlyRow) => number, type: 'int' | 'bigint') => intArray(hourly.map(pick), type);
     statements.push(`INSERT INTO pending_hourly (hour, endpoint_id, hits, server_errors, client_errors, known_status, first_ms, last_ms)
         SELECT * FROM unnest(${column((r) => r.hour, 'int')}, ${column((r) => r.endpointId, 'int')}, ${column((r) => r.hits, 'bigint')}, ${column((r) => r.serverErrors, 'bigint')},
           ${column((r) => r.clientErrors, 'bigint')}, ${column((r) => r.knownStatus, 'bigint')}, ${column((r) => r.firstMs, 'bigint')}, ${column((r) => r.lastMs, 'bigint')})`);
   }
-  const keyed = (rows: readonly KeyedRow[], table: string, withCount: boolean) => {
-    if (rows.length === 0) return;
-    const count = withCount ? `, ${intArray(rows.map((r) => r.count), 'bigint')}` : '';
-    statements.push(`INSERT INTO ${table} SELECT * FROM unnest(${intArray(rows.map((r) => r.hour), 'int')}, ${intArray(rows.map((r) => r.endpointId), 'int')}, ${intArray(rows.map((r) => r.item), 'int')}${count})`);
+  const keyed = (keyedRows: readonly KeyedRow[], table: string, withCount: boolean) => {
+    if (keyedRows.length === 0) return;
+    const count = withCount ? `, ${intArray(keyedRows.map((r) => r.count), 'bigint')}` : '';
+    statements.push(`INSERT INTO ${table} SELECT * FROM unnest(${intArray(keyedRows.map((r) => r.hour), 'int')}, ${intArray(keyedRows.map((r) => r.endpointId), 'int')}, ${intArray(keyedRows.map((r) => r.item), 'int')}${count})`);
   };
-  keyed([...batch.durations.values()], 'pending_durations (hour, endpoint_id, bucket, count)', true);
-  keyed(clientHours, 'pending_clients (hour, endpoint_id, client_id)', false);
+  keyed(rows.durations, 'pending_durations (hour, endpoint_id, bucket, count)', true);
+  keyed(rows.clients, 'pending_clients (hour, endpoint_id, client_id)', false);
   return statements;
 }
