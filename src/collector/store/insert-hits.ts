@@ -84,7 +84,7 @@ function prepareWrites(db: BetterSqlite3.Database) {
     addEndpoint: db.prepare('INSERT INTO endpoints (method, route) VALUES (?, ?)'),
     findClient: db.prepare('SELECT id FROM clients WHERE client = ?').pluck(),
     addClient: db.prepare('INSERT INTO clients (client) VALUES (?)'),
-    // The only unique index besides the key is (hit_id, client_id): a hit already stored is skipped, its `changes` 0.
+    // The only unique index besides the key is (client_id, hit_id): a hit already stored is skipped, its `changes` 0.
     insertHit: db.prepare(`INSERT INTO hits (time_ms, received_ms, endpoint_id, client_id, status, duration_ms, dur_bucket, title, host, user_id, event_name, protocol, hit_id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
     upsertHourly: db.prepare(`INSERT INTO hourly (hour, endpoint_id, hits, server_errors, client_errors, known_status, first_ms, last_ms)

@@ -76,21 +76,6 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX hits_client_hit_id ON hits (client_id, hit_id) WHERE hit_id IS NOT NULL;
     `),
   },
-  {
-    version: 4,
-    description: 'the hit-id index keyed by hit id first: new keys land together, not all over the index',
-    // Same rule (one hit per client and hit id), other column order. Hit ids share their prefix
-    // (an import's `log-<file>-<offset>`, a tracker's `<prefix>-<sequence>`), so consecutive
-    // inserts go to the same few index pages; keyed by client first they went to a page per
-    // client: 300 000 raw inserts with client ids spread over 5 000 values took about 6 µs a row,
-    // 3.3 with this order (better-sqlite3 alone). bench:import's clients arrive in increasing id
-    // order, so it did not change there. No query reads hits by client alone (EXPLAIN QUERY PLAN
-    // of every statement the store prepares is the same at versions 3 and 4).
-    up: (db) => db.exec(`
-      DROP INDEX hits_client_hit_id;
-      CREATE UNIQUE INDEX hits_hit_id_client ON hits (hit_id, client_id) WHERE hit_id IS NOT NULL;
-    `),
-  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
