@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import pg from 'pg';
 import { createPostgresStore } from '../../src/collector/store/postgres/postgres-store.js';
 import { CHECKED_WRITES_AFTER_CONFLICT } from '../../src/collector/store/postgres/pg-insert.js';
 import type { AsyncStore } from '../../src/collector/store/store.js';
@@ -165,6 +166,37 @@ describe('PostgreSQL store: batches written unchecked, then checked when a hit i
       "SELECT relname, vacuum_count::int AS n FROM pg_stat_user_tables WHERE schemaname = $1 AND relname LIKE 'pending%' ORDER BY relname", [name])).rows;
     for (const row of await vacuums(schema)) assert.ok(row.n > 0, `${row.relname} vacuumed after the merges`);
     assert.deepEqual((await vacuums(other)).map((row) => row.n), [0, 0, 0]);
+  });
+
+  it('a merge that fails is tried again by the next write, not at once (no loop of failing merges), and its rows are merged then', async () => {
+    const schema = testSchema();
+    schemas.push(schema);
+    const merging = await createPostgresStore({ url: PG_URL, schema, pendingRowsPerMerge: 1 });
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    const left = async () => Number((await client.query(`SELECT (SELECT count(*) FROM ${schema}.pending_hourly) + (SELECT count(*) FROM ${schema}.pending_clients) AS n`)).rows[0]?.n);
+    try {
+      // The first write folds the days before (merging first, on the write's own path); later ones the same day do not.
+      const batches = [0, 1, 2].map((b) => range(b * 5, b * 5 + 5).map((n) => hit(n)));
+      await merging.insert(batches[0] as IncomingHit[], D0 + HOUR);
+      await until(async () => (await left()) === 0, 'the first write\'s rows to be merged');
+      // Now merges fail in PostgreSQL: a trigger on hourly refuses them, counting each try in a sequence (not rolled back).
+      await adminQuery(`CREATE SEQUENCE ${schema}.merge_tries;
+        CREATE FUNCTION ${schema}.refuse_merge() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM nextval('${schema}.merge_tries'); RAISE EXCEPTION 'merge refused by the test'; END $$;
+        CREATE TRIGGER refuse_merge BEFORE INSERT ON ${schema}.hourly FOR EACH STATEMENT EXECUTE FUNCTION ${schema}.refuse_merge()`);
+      const tries = async () => Number((await client.query(`SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM ${schema}.merge_tries`)).rows[0]?.n);
+      await merging.insert(batches[1] as IncomingHit[], D0 + HOUR);
+      await until(async () => (await tries()) >= 1, 'a merge to be tried');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(await tries(), 1, 'a failed merge is not tried again until a write comes');
+      await adminQuery(`DROP TRIGGER refuse_merge ON ${schema}.hourly`);
+      await merging.insert(batches[2] as IncomingHit[], D0 + HOUR);
+      await until(async () => (await left()) === 0, 'the rows of the failed merge and the last write to be merged');
+      assert.deepEqual(await merging.endpoints({}), expectedEndpoints(batches.flat(), {}));
+    } finally {
+      await client.end();
+      await merging.close();
+    }
   });
 
   it('the hits table has no foreign keys (migration 3): each cost a trigger and a row lock per inserted hit', async () => {

@@ -145,7 +145,8 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number, pen
     }
   };
   // One merge at a time, in the background: a request never waits for one. A merge that fails
-  // moves nothing (reports still read the pending rows); the next write tries again.
+  // moves nothing (reports still read the pending rows); the next write tries again (not at
+  // once: with the database away that would be a loop of failing merges).
   const maybeMerge = (rows: number): void => {
     appended += rows;
     if (merging !== undefined || closed !== undefined || appended === 0) return;
@@ -153,12 +154,19 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number, pen
     const moving = appended;
     appended = 0;
     lastMergeMs = Date.now();
-    merging = transaction(undefined, mergePending).then(vacuumPending, () => {
-      appended += moving;
-    }).finally(() => {
+    merging = transaction(undefined, mergePending).then(
+      async (merged) => {
+        await vacuumPending(merged);
+        return true;
+      },
+      () => {
+        appended += moving;
+        return false;
+      },
+    ).then((succeeded) => {
       merging = undefined;
       // Rows appended while this merge ran: the next merge starts now if they are enough.
-      maybeMerge(0);
+      if (succeeded) maybeMerge(0);
     });
   };
   // A merge deletes every pending row it moves: without a VACUUM the tables keep the dead rows
