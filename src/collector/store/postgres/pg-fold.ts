@@ -158,7 +158,7 @@ export function createPgFolder(): PgFolder {
         found[3].add(day - block * DAYS_PER_BLOCK);
         masks.set(key, found);
       }
-      // Sorted by key, as the hourly upserts are, so concurrent writers lock rows in one order.
+      // Sorted by key, as the merges upsert theirs, so concurrent writers lock rows in one order.
       const byKey = (a: readonly number[], b: readonly number[]) => (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number) || (a[2] as number) - (b[2] as number);
       const dailyRows = [...daily.values()].sort(byKey);
       const statements: string[] = [];

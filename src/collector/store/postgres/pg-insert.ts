@@ -40,12 +40,12 @@ export function isHitConflict(error: unknown): boolean {
 
 /**
  * The write path, one transaction it opens and commits itself (BEGIN goes with the fold lock's
- * statement, COMMIT with the rollup upserts: three round trips when the names are cached, and
+ * statement, COMMIT with the rollup appends: three round trips when the names are cached, and
  * the caller rolls back if it throws): the endpoint and client names are
  * interned (one insert and one select each, for the names not cached), the raw hits go in one
- * multi-row INSERT ... SELECT FROM unnest(...), in the order given, and
- * each rollup table takes one upsert of the batch's summed rows (sorted by key, so two
- * collectors writing the same rows lock them in the same order). A hit whose (client, hit id)
+ * multi-row INSERT ... SELECT FROM unnest(...), in the order given, and the batch's summed
+ * rollup rows are appended to the pending tables (no key, no row shared with another write),
+ * which a merge moves into the rollups (MERGE_PENDING, pg-fold.ts). A hit whose (client, hit id)
  * came earlier in the same call is not sent. A hit already stored is refused by the unique index:
  * a checked write says ON CONFLICT DO NOTHING and learns the stored ones from RETURNING; an
  * unchecked one is a plain INSERT, which fails whole on such a hit. Unchecked is the usual case
@@ -53,9 +53,7 @@ export function isHitConflict(error: unknown): boolean {
  * ON CONFLICT inserts each row speculatively (probe, insert, confirm), and RETURNING sends every
  * row back. After a conflict the next CHECKED_WRITES_AFTER_CONFLICT writes are checked, so a
  * client retrying a lot does not make every batch go twice. Only stored page views are rolled up, as in SQLite.
- * The rollup upserts come last, just before COMMIT: every write of the current hour upserts the
- * same rows, and holds their locks until it commits.
- * Days are folded into the daily rollups as they age, under the fold lock (pg-fold.ts).
+ * The late rows of days already folded are upserted into the daily rollups at once. Days are folded into the daily rollups as they age, under the fold lock (pg-fold.ts).
  */
 export function createPgInsert(): PgInsert {
   const endpoints = createIdCache();
@@ -97,14 +95,14 @@ export function createPgInsert(): PgInsert {
     const late = batch.lateRows(ticket.foldedBeforeDay);
     const days = folder.addDays(late.durations, late.clients, ticket);
     const pending = pendingRows(batch, knownClientHours);
-    const upserts = [...pendingStatements(pending), ...days.statements];
+    const statements = [...pendingStatements(pending), ...days.statements];
     let foldedBeforeDay = ticket.foldedBeforeDay;
     if (folder.folds(receivedMs, ticket)) {
-      if (upserts.length > 0) await client.query(upserts.join(';\n'));
+      if (statements.length > 0) await client.query(statements.join(';\n'));
       foldedBeforeDay = await folder.foldUpTo(client, receivedMs, ticket);
       await client.query('COMMIT');
     } else {
-      await client.query([...upserts, 'COMMIT'].join(';\n'));
+      await client.query([...statements, 'COMMIT'].join(';\n'));
     }
     duplicates.sort((a, b) => a - b);
     return {
