@@ -105,6 +105,31 @@ describe('collector on PostgreSQL: the database goes away mid-ingest', () => {
     return { done, partial, abandon };
   };
 
+  /**
+   * Delivers `requests`; once 50 are stored, applies `fault` (a cut or a stall of the proxy); once
+   * 16 more are refused, runs `whileFaulty`, then restores the proxy. Returns every attempt and
+   * the requests found stored in part.
+   */
+  const deliverThroughFault = async (requests: readonly MpRequest[], fault: () => void, what: string, whileFaulty: () => Promise<void> = async () => undefined) => {
+    let answered = 0;
+    let refused = 0;
+    const { done, partial, abandon } = deliver(requests, (attempt) => {
+      if (attempt.status === 204) answered++;
+      if (attempt.status === 503) refused++;
+    });
+    try {
+      await until(live(() => answered >= 50), '50 requests stored');
+      fault();
+      await until(live(() => refused >= 16), `16 requests refused while ${what}`);
+      await whileFaulty();
+      proxy.restore();
+    } catch (error) {
+      await abandon();
+      throw error;
+    }
+    return { log: await done, partial };
+  };
+
   const refusals = () => lines().filter((line) => / {2}! {4}503 {2}/.test(line)).length;
 
   const checkAnswers = (log: Attempt[][]) => {
@@ -158,22 +183,7 @@ describe('collector on PostgreSQL: the database goes away mid-ingest', () => {
 
   it('cut, then new connections accepted and never answered: each answer within the bound (the connect timeout), then all stored once', async () => {
     const requests = workload('outage2', 200);
-    let answered = 0;
-    let refused = 0;
-    const { done, partial, abandon } = deliver(requests, (attempt) => {
-      if (attempt.status === 204) answered++;
-      if (attempt.status === 503) refused++;
-    });
-    try {
-      await until(live(() => answered >= 50), '50 requests stored');
-      proxy.cut('hold');
-      await until(live(() => refused >= 16), '16 requests refused while held');
-      proxy.restore();
-    } catch (error) {
-      await abandon();
-      throw error;
-    }
-    const log = await done;
+    const { log, partial } = await deliverThroughFault(requests, () => proxy.cut('hold'), 'held');
     checkAnswers(log);
     assert.deepEqual(partial, []);
     alive();
@@ -183,24 +193,10 @@ describe('collector on PostgreSQL: the database goes away mid-ingest', () => {
 
   it('a silent partition (open connections stall, new ones held): writes and the API answer 503 within storeTimeoutMs; after, every hit once', async () => {
     const requests = workload('outage3', 200);
-    let answered = 0;
-    let refused = 0;
-    const { done, partial, abandon } = deliver(requests, (attempt) => {
-      if (attempt.status === 204) answered++;
-      if (attempt.status === 503) refused++;
-    });
-    try {
-      await until(live(() => answered >= 50), '50 requests stored');
-      proxy.stall();
-      await until(live(() => refused >= 16), '16 requests refused while stalled');
+    const { log, partial } = await deliverThroughFault(requests, () => proxy.stall(), 'stalled', async () => {
       const whileStalled = await endpoints();
       assert.equal(whileStalled.status, 503);
-      proxy.restore();
-    } catch (error) {
-      await abandon();
-      throw error;
-    }
-    const log = await done;
+    });
     const texts = log.flat().filter((a) => a.status === 503).map((a) => a.text ?? '');
     assert.ok(texts.some((text) => text.includes('did not answer within 1500 ms')), 'some writes were cut short by storeTimeoutMs');
     checkAnswers(log);
