@@ -3,7 +3,7 @@ import type { IncomingHit } from '../types.js';
 import { durationBucket } from './duration-buckets.js';
 import { createDayFolder } from './fold-days.js';
 import { createHourGroups, createKnownClientHours, type HourGroups, type KnownClientHours } from './hour-groups.js';
-import { createInterner, createPairInterner } from './interner.js';
+import { createInterner } from './interner.js';
 import { isPageView } from './page-views.js';
 import type { InsertResult } from './store.js';
 
@@ -26,9 +26,9 @@ const MAX_KNOWN_CLIENT_HOURS = 200_000;
 export function createInsertHits(db: BetterSqlite3.Database): InsertHits {
   const statements = prepareWrites(db);
   const folder = createDayFolder(db);
-  const endpoints = createPairInterner({
-    find: (method, route) => statements.findEndpoint.get(method, route) as number | undefined,
-    add: (method, route) => Number(statements.addEndpoint.run(method, route).lastInsertRowid),
+  const endpoints = createInterner<IncomingHit>({
+    find: (hit) => statements.findEndpoint.get(hit.method, hit.route) as number | undefined,
+    add: (hit) => Number(statements.addEndpoint.run(hit.method, hit.route).lastInsertRowid),
   });
   const clients = createInterner<string>({
     find: (client) => statements.findClient.get(client) as number | undefined,
@@ -42,7 +42,7 @@ export function createInsertHits(db: BetterSqlite3.Database): InsertHits {
     const { insertHit } = statements;
     for (let index = 0; index < hits.length; index++) {
       const hit = hits[index] as IncomingHit;
-      const endpointId = endpoints.id(hit.method, hit.route);
+      const endpointId = endpoints.id(`${hit.method} ${hit.route}`, hit);
       const clientId = clients.id(hit.client, hit.client);
       const bucket = durationBucket(hit.durationMs);
       const { changes } = insertHit.run(hit.timeMs, receivedMs, endpointId, clientId, hit.status ?? null, hit.durationMs ?? null, bucket,
