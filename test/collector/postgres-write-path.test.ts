@@ -7,6 +7,10 @@ import type { AsyncStore } from '../../src/collector/store/store.js';
 import type { IncomingHit } from '../../src/collector/types.js';
 import { PG_URL, adminQuery, dropSchema, testSchema } from '../helpers/postgres.js';
 import { until } from '../helpers/redis.js';
+import { countsSince, createPgWireCounter } from '../helpers/pg-wire.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
+import { DAY_MS } from '../../src/collector/store/time-grains.js';
+import { RECENT_DAYS } from '../../src/collector/store/fold-days.js';
 import { expectedEndpoints, uniqueHits } from '../helpers/store-oracle.js';
 
 // The PostgreSQL write path sends a batch's raw hits in a plain INSERT (no ON CONFLICT, no
@@ -205,6 +209,85 @@ describe('PostgreSQL store: batches written unchecked, then checked when a hit i
     const { rows } = await adminQuery(
       "SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = to_regclass($1)", [`${schema}.hits`]);
     assert.deepEqual(rows, []);
+  });
+});
+
+describe('PostgreSQL store: round trips of a write', () => {
+  /** A store whose connections go through a proxy that counts the protocol's messages. */
+  async function openCounted(schema = testSchema()) {
+    if (!schemas.includes(schema)) schemas.push(schema);
+    const wire = createPgWireCounter();
+    const url = new URL(PG_URL);
+    const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) }, 'pass', wire.tap);
+    url.port = String(proxy.port);
+    // No merge in the background while counting (it would run on another connection).
+    const store = await createPostgresStore({ url: url.toString(), schema, pendingRowsPerMerge: 1_000_000_000 });
+    /** The messages each way while `work` runs. */
+    const during = async (work: () => Promise<unknown>) => {
+      const before = { up: wire.counts('up'), down: wire.counts('down') };
+      await work();
+      return { up: countsSince(before.up, wire.counts('up')), down: countsSince(before.down, wire.counts('down')) };
+    };
+    return { store, schema, during, close: async () => { await store.close(); await proxy.close(); } };
+  }
+
+  it('a batch of names already known, with no day to fold, is one round trip: BEGIN, the lock, the COPY of its hits, its rollup rows and COMMIT in one query, and no notice', async () => {
+    const { store, during, close } = await openCounted();
+    try {
+      await store.insert(range(0, 20).map((n) => hit(n)), D0 + 8 * HOUR);
+      const { up, down } = await during(() => store.insert(range(20, 40).map((n) => hit(n)), D0 + 8 * HOUR));
+      // One simple query, its COPY rows (one CopyData) and CopyDone; one ReadyForQuery back.
+      assert.deepEqual(up, { Q: 1, d: 1, c: 1 });
+      assert.equal(down.Z, 1);
+      // A NoticeResponse would be PostgreSQL warning of a BEGIN inside a transaction or a COMMIT outside one.
+      assert.equal(down.N, undefined);
+      assert.equal(await store.count(), 40);
+      assert.deepEqual(await store.endpoints({}), expectedEndpoints(range(0, 40).map((n) => hit(n)), {}));
+    } finally {
+      await close();
+    }
+  });
+
+  it('a batch with new names takes the lock, learns the ids, then sends the COPY, rollups and COMMIT: no BEGIN or COMMIT of its own around it', async () => {
+    const { store, during, close } = await openCounted();
+    try {
+      await store.insert([hit(0)], D0 + 8 * HOUR);
+      const { down } = await during(() => store.insert(range(1, 30).map((n) => hit(n, { client: `new-${n}`, method: hit(0).method, route: hit(0).route })), D0 + 8 * HOUR));
+      // BEGIN and the lock, the new clients inserted and read, the rest: 4 round trips.
+      assert.equal(down.Z, 4);
+      assert.equal(down.N, undefined);
+      assert.equal(await store.count(), 30);
+    } finally {
+      await close();
+    }
+  });
+
+  it('a write that assumed the fold mark, after another collector folded past its hits\' day, is written again with the mark read: the late hits reach the daily rollups', async () => {
+    const schema = testSchema();
+    const a = await openCounted(schema);
+    const b = await openCounted(schema);
+    try {
+      const day = (n: number) => D0 + n * DAY_MS;
+      const hits = [hit(1, { timeMs: day(10) + HOUR })];
+      // A folds up to day 10 - RECENT_DAYS and knows that mark.
+      await a.store.insert(hits, day(10) + HOUR);
+      // B, whose clock is 5 days ahead, folds 5 days further.
+      await b.store.insert([hit(2, { timeMs: day(15) + HOUR })], day(15) + HOUR);
+      // A's hits of a day B folded (A would have rolled them up hourly only): the check fails the
+      // one-round-trip write, which is written again under the lock, the hits as late ones.
+      const known = { client: hit(1).client, method: hit(1).method, route: hit(1).route };
+      const late = [hit(3, { ...known, timeMs: day(10 - RECENT_DAYS + 1) + HOUR }), hit(4, { ...known, timeMs: day(12) + 2 * HOUR, durationMs: 7 })];
+      const { up } = await a.during(() => a.store.insert(late, day(10) + 2 * HOUR));
+      assert.equal(up.Q, 4, 'the one-round-trip write, its ROLLBACK, then the lock read and the write');
+      const all = [...hits, hit(2, { timeMs: day(15) + HOUR }), ...late];
+      for (const store of [a.store, b.store]) {
+        assert.deepEqual(await store.endpoints({}), expectedEndpoints(all, {}));
+        assert.deepEqual(await store.endpoints({ sinceMs: day(7), untilMs: day(13) }), expectedEndpoints(all, { sinceMs: day(7), untilMs: day(13) }));
+      }
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 });
 

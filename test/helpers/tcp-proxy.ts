@@ -27,8 +27,11 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-/** Starts a proxy to `target` (host and port) on a free port of 127.0.0.1. */
-export async function startTcpProxy(target: { host: string; port: number }, mode: ProxyMode = 'pass'): Promise<TcpProxy> {
+/** What went through a passing connection: `up` from the client to the target, `down` back; `connection` counts from 1. */
+export type ProxyTap = (direction: 'up' | 'down', chunk: Buffer, connection: number) => void;
+
+/** Starts a proxy to `target` (host and port) on a free port of 127.0.0.1; `tap` sees every byte passed through. */
+export async function startTcpProxy(target: { host: string; port: number }, mode: ProxyMode = 'pass', tap?: ProxyTap): Promise<TcpProxy> {
   let current: ProxyMode = mode;
   let accepted = 0;
   const pairs = new Set<[Socket, Socket]>();
@@ -53,6 +56,11 @@ export async function startTcpProxy(target: { host: string; port: number }, mode
     };
     downstream.once('close', end);
     upstream.once('close', end);
+    if (tap !== undefined) {
+      const connection = accepted;
+      downstream.on('data', (chunk: Buffer) => tap('up', chunk, connection));
+      upstream.on('data', (chunk: Buffer) => tap('down', chunk, connection));
+    }
     downstream.pipe(upstream);
     upstream.pipe(downstream);
   });

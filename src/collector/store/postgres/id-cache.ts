@@ -8,6 +8,8 @@ import type { PoolClient } from 'pg';
 export interface IdCache {
   /** The id of every name, interning those not cached (in one round) through `intern`; `learned` gets the new ones. */
   ids(client: PoolClient, names: readonly string[], intern: Intern, learned: Map<string, number>): Promise<Map<string, number>>;
+  /** Whether every name is cached (so `ids` needs no round trip). */
+  hasAll(names: readonly string[]): boolean;
   /** A write committed: keep what it learned. */
   remember(learned: ReadonlyMap<string, number>): void;
 }
@@ -37,6 +39,10 @@ export function createIdCache(): IdCache {
         learned.set(name, id);
       }
       return found;
+    },
+    hasAll(names) {
+      for (const name of names) if (!cache.has(name)) return false;
+      return true;
     },
     remember(learned) {
       if (learned.size === 0) return;

@@ -2,6 +2,8 @@ import type { PoolClient } from 'pg';
 import { FootfallError } from '../../../errors.js';
 import type { PostgresTarget } from './postgres-target.js';
 import { HOURS_PER_DAY, sqlFloorDiv } from '../time-grains.js';
+import { FOLDED_BEFORE } from '../fold-days.js';
+import { FOLD_MARK_MOVED, NO_MARK } from './pg-fold.js';
 
 /**
  * The PostgreSQL store's schema as ordered migrations. `footfall_schema` holds one row per
@@ -101,6 +103,21 @@ export const PG_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE VIEW day_clients_all AS
         SELECT day, endpoint_id, client_id FROM day_clients
         UNION ALL SELECT ${sqlFloorDiv('hour', HOURS_PER_DAY)}, endpoint_id, client_id FROM pending_clients;
+    `,
+  },
+  {
+    version: 5,
+    description: 'footfall_fold_mark_at_most(day): a write that assumed the fold mark checks it under the lock, in the same round trip',
+    // A write sends BEGIN, the fold lock, this check, the COPY of its hits and its rollup rows in
+    // one round trip (pg-insert.ts) when it knows the mark; if another collector folded past the
+    // day its rows were sorted by, the write fails with FF001 (FOLD_MARK_MOVED) and is written again.
+    sql: `
+      CREATE FUNCTION footfall_fold_mark_at_most(day bigint) RETURNS void LANGUAGE plpgsql AS $$
+      BEGIN
+        IF coalesce((SELECT value FROM store_state WHERE key = '${FOLDED_BEFORE}'), ${NO_MARK}) > day THEN
+          RAISE EXCEPTION 'the fold mark moved past day %', day USING ERRCODE = '${FOLD_MARK_MOVED}';
+        END IF;
+      END $$;
     `,
   },
 ];

@@ -53,7 +53,43 @@ export interface PgFolder {
   folds(receivedMs: number, ticket: FoldTicket): boolean;
   /** After commit: the mark this collector knows (only ever a committed value, so never ahead of the stored one). */
   remember(foldedBeforeDay: number): void;
+  /**
+   * For a write that would not fold (its day is folded up to already, as far as this collector
+   * knows): a ticket on the mark it knows, without a round trip. The write's transaction must
+   * begin with `assumedLockSql` (the shared lock, and the check that the mark it assumed still
+   * holds for its hits); the check fails it with FOLD_MARK_MOVED otherwise.
+   */
+  assume(receivedMs: number): FoldTicket | undefined;
+  /** A write on an assumed mark met FOLD_MARK_MOVED: the next ones take the lock and read the mark. */
+  forget(): void;
 }
+
+/**
+ * The SQLSTATE a write on an assumed mark fails with when another collector folded past it (the
+ * write would have put a folded day's rows in the pending rollups only); the write is then tried
+ * again with the mark read under the lock. Class FF: Footfall's own (migration 5).
+ */
+export const FOLD_MARK_MOVED = 'FF001';
+
+/** Whether a write failed because the fold mark it assumed moved (see FOLD_MARK_MOVED). */
+export function isFoldMarkMoved(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === FOLD_MARK_MOVED;
+}
+
+/**
+ * The start of a write's transaction on an assumed ticket: BEGIN, the shared fold lock, and the
+ * check that the stored mark is at most the day the ticket's rows were sorted by (the greater of
+ * the mark assumed and the batch's first day: a mark past that would make some of its rows late).
+ */
+export function assumedLockSql(ticket: FoldTicket, firstDay: number): string {
+  const bound = Math.max(ticket.foldedBeforeDay, firstDay);
+  const known = Number.isFinite(bound) ? bound : NO_MARK;
+  if (!Number.isSafeInteger(known)) throw new TypeError(`a fold mark must be a whole number, got ${String(known)}`);
+  return `BEGIN; SELECT pg_advisory_xact_lock_shared(${FOLD_LOCK_KEY}, hashtext(current_schema())); SELECT footfall_fold_mark_at_most(${known})`;
+}
+
+/** The mark of a store that never folded, as SQL compares it (MERGE_PENDING's coalesce too). */
+export const NO_MARK = -2147483648;
 
 const BLOCK = (day: string) => sqlFloorDiv(day, DAYS_PER_BLOCK);
 const DAY_OF_HOUR = sqlFloorDiv('hour', HOURS_PER_DAY);
@@ -103,7 +139,7 @@ export const MERGE_PENDING = [
     hourly_rows AS (INSERT INTO hourly_clients (hour, endpoint_id, client_id) SELECT DISTINCT hour, endpoint_id, client_id FROM moved ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING)
     INSERT INTO day_clients (day, endpoint_id, client_id)
     SELECT DISTINCT ${DAY_OF_HOUR}, endpoint_id, client_id FROM moved
-    WHERE ${DAY_OF_HOUR} >= coalesce((SELECT value FROM store_state WHERE key = '${FOLDED_BEFORE}'), -2147483648)
+    WHERE ${DAY_OF_HOUR} >= coalesce((SELECT value FROM store_state WHERE key = '${FOLDED_BEFORE}'), ${NO_MARK})
     ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING`,
 ].join(';\n');
 
@@ -121,6 +157,8 @@ export async function mergePending(client: PoolClient): Promise<boolean> {
 
 export function createPgFolder(): PgFolder {
   let knownMark = -Infinity;
+  // Set by a write whose assumed mark had moved: the next write reads the mark under the lock.
+  let stale = false;
   return {
     async lock(client, receivedMs) {
       // BEGIN goes in the same round trip as the first lock statement.
@@ -135,6 +173,7 @@ export function createPgFolder(): PgFolder {
       const value = results[results.length - 1]?.rows[0]?.value;
       const foldedBeforeDay = value === undefined ? -Infinity : Number(value);
       knownMark = Math.max(knownMark, foldedBeforeDay);
+      stale = false;
       return { foldedBeforeDay, exclusive };
     },
     addDays(durations, clients, ticket) {
@@ -188,6 +227,13 @@ export function createPgFolder(): PgFolder {
     },
     remember(foldedBeforeDay) {
       knownMark = Math.max(knownMark, foldedBeforeDay);
+    },
+    assume(receivedMs) {
+      if (stale || targetDay(receivedMs) > knownMark) return undefined;
+      return { foldedBeforeDay: knownMark, exclusive: false };
+    },
+    forget() {
+      stale = true;
     },
   };
 }

@@ -7,7 +7,9 @@ import type { HourGroups, KnownClientHours } from '../hour-groups.js';
 import type { HourlyRow, KeyedRow } from '../rollup-rows.js';
 import type { InsertResult } from '../store.js';
 import { createIdCache } from './id-cache.js';
-import { createPgFolder, intArray } from './pg-fold.js';
+import { assumedLockSql, createPgFolder, intArray, isFoldMarkMoved } from './pg-fold.js';
+import { copyField, queryWithCopy } from './pg-copy.js';
+import { DAY_MS } from '../time-grains.js';
 
 const NOTHING: InsertResult = { stored: 0, duplicates: [] };
 
@@ -64,26 +66,27 @@ export function createPgInsert(): PgInsert {
   const knownClientHours = createKnownClientHours(MAX_KNOWN_CLIENT_HOURS);
   return async (client, hits, receivedMs, checked) => {
     if (hits.length === 0) return { result: NOTHING, pendingRows: 0, committed: () => undefined };
-    // First, before any row lock: see pg-fold.ts for why.
-    const ticket = await folder.lock(client, receivedMs);
     const { sent, duplicates } = firstOfEachId(hits);
+    const endpointKeys = sent.map((i) => endpointKey(hits[i] as IncomingHit));
+    const clientNames = sent.map((i) => (hits[i] as IncomingHit).client);
+    const checking = checked || checkedWrites > 0;
+    // The usual write: unchecked, every name cached, no day to fold. Its BEGIN and lock go with the
+    // COPY and the rollup rows (one round trip); the others take the lock first (pg-fold.ts says why).
+    const assumed = checking || !endpoints.hasAll(endpointKeys) || !clients.hasAll(clientNames) ? undefined : folder.assume(receivedMs);
+    const ticket = assumed ?? await folder.lock(client, receivedMs);
     const learnedEndpoints = new Map<string, number>();
     const learnedClients = new Map<string, number>();
-    const endpointIds = await endpoints.ids(client, sent.map((i) => endpointKey(hits[i] as IncomingHit)), internEndpoints, learnedEndpoints);
-    const clientIds = await clients.ids(client, sent.map((i) => (hits[i] as IncomingHit).client), internClients, learnedClients);
-    const rows = sent.map((i) => {
+    const endpointIds = await endpoints.ids(client, endpointKeys, internEndpoints, learnedEndpoints);
+    const clientIds = await clients.ids(client, clientNames, internClients, learnedClients);
+    const rows = sent.map((i, n) => {
       const hit = hits[i] as IncomingHit;
-      return { index: i, hit, endpointId: endpointIds.get(endpointKey(hit)) as number, clientId: clientIds.get(hit.client) as number, bucket: durationBucket(hit.durationMs) };
+      return { index: i, hit, endpointId: endpointIds.get(endpointKeys[n] as string) as number, clientId: clientIds.get(hit.client) as number, bucket: durationBucket(hit.durationMs) };
     });
-    const checking = checked || checkedWrites > 0;
-    let stored: Set<string> | 'all';
-    try {
-      stored = await insertHits(client, rows, receivedMs, checking);
-    } catch (error) {
-      if (isHitConflict(error)) checkedWrites = CHECKED_WRITES_AFTER_CONFLICT;
-      throw error;
+    let stored: Set<string> | 'all' = 'all';
+    if (checking) {
+      stored = await insertChecked(client, rows, receivedMs);
+      checkedWrites = Math.max(0, checkedWrites - 1);
     }
-    if (checking && checkedWrites > 0) checkedWrites--;
     const batch = createHourGroups();
     for (const row of rows) {
       if (stored !== 'all' && row.hit.hitId !== undefined && !stored.has(`${row.clientId} ${row.hit.hitId}`)) duplicates.push(row.index);
@@ -96,13 +99,23 @@ export function createPgInsert(): PgInsert {
     const days = folder.addDays(late.durations, late.clients, ticket);
     const pending = pendingRows(batch, knownClientHours);
     const statements = [...pendingStatements(pending), ...days.statements];
+    if (!checking) statements.unshift(COPY_HITS);
+    if (assumed !== undefined) statements.unshift(assumedLockSql(assumed, firstDay(rows)));
+    const folds = folder.folds(receivedMs, ticket);
+    if (!folds) statements.push('COMMIT');
+    try {
+      if (!checking) await queryWithCopy(client, statements.join(';\n'), copyRows(rows, receivedMs));
+      else if (statements.length > 0) await client.query(statements.join(';\n'));
+    } catch (error) {
+      // A hit of the batch is stored already: it is written again, checked (see isHitConflict).
+      if (isHitConflict(error)) checkedWrites = CHECKED_WRITES_AFTER_CONFLICT;
+      if (isFoldMarkMoved(error)) folder.forget();
+      throw error;
+    }
     let foldedBeforeDay = ticket.foldedBeforeDay;
-    if (folder.folds(receivedMs, ticket)) {
-      if (statements.length > 0) await client.query(statements.join(';\n'));
+    if (folds) {
       foldedBeforeDay = await folder.foldUpTo(client, receivedMs, ticket);
       await client.query('COMMIT');
-    } else {
-      await client.query([...statements, 'COMMIT'].join(';\n'));
     }
     duplicates.sort((a, b) => a - b);
     return {
@@ -116,6 +129,13 @@ export function createPgInsert(): PgInsert {
       },
     };
   };
+}
+
+/** The day of the batch's earliest hit (Infinity for none): the first its rollup rows were sorted for. */
+function firstDay(rows: readonly HitRow[]): number {
+  let first = Infinity;
+  for (const row of rows) first = Math.min(first, row.hit.timeMs);
+  return Number.isFinite(first) ? Math.floor(first / DAY_MS) : first;
 }
 
 /** The indexes to send (hits without an id, and the first of each (client, hit id)) and the others. */
@@ -162,27 +182,41 @@ interface HitRow {
   readonly bucket: number | null;
 }
 
+const HIT_COLUMNS = 'time_ms, received_ms, endpoint_id, client_id, status, duration_ms, dur_bucket, title, host, user_id, event_name, protocol, hit_id';
+
+/** The unchecked write of the raw hits: their rows follow the statement (queryWithCopy), in the order given (ids in arrival order). */
+const COPY_HITS = `COPY hits (${HIT_COLUMNS}) FROM STDIN`;
+
+/** The rows of COPY_HITS, in COPY's text format (tab-separated, a line each). */
+function copyRows(rows: readonly HitRow[], receivedMs: number): string {
+  let text = '';
+  const received = copyField(receivedMs);
+  for (const { hit, endpointId, clientId, bucket } of rows) {
+    text += `${copyField(hit.timeMs)}\t${received}\t${endpointId}\t${clientId}\t${copyField(hit.status)}\t${copyField(hit.durationMs)}\t${copyField(bucket)}\t${copyField(hit.title)}\t${copyField(hit.host)}\t${copyField(hit.userId)}\t${copyField(hit.eventName)}\t${copyField(hit.protocol)}\t${copyField(hit.hitId)}\n`;
+  }
+  return text;
+}
+
 /**
- * One statement for the whole batch, rows in the order given (ids in arrival order). Checked:
- * returns the (client id, hit id) pairs stored; unchecked: 'all' (or it throws, see isHitConflict).
+ * The checked write of the raw hits, one statement, rows in the order given: each hit stored
+ * already is skipped (ON CONFLICT DO NOTHING); returns the (client id, hit id) pairs stored.
  */
-async function insertHits(client: PoolClient, rows: readonly HitRow[], receivedMs: number, checked: boolean): Promise<Set<string> | 'all'> {
+async function insertChecked(client: PoolClient, rows: readonly HitRow[], receivedMs: number): Promise<Set<string>> {
   const column = <T>(pick: (row: HitRow) => T) => rows.map(pick);
   const { rows: stored } = await client.query<{ client_id: number; hit_id: string }>(
-    `INSERT INTO hits (time_ms, received_ms, endpoint_id, client_id, status, duration_ms, dur_bucket, title, host, user_id, event_name, protocol, hit_id)
+    `INSERT INTO hits (${HIT_COLUMNS})
       SELECT t, $2, e, c, s, d, b, ti, h, u, ev, p, hid
       FROM unnest($1::bigint[], $3::int[], $4::int[], $5::int[], $6::float8[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
         WITH ORDINALITY AS x(t, e, c, s, d, b, ti, h, u, ev, p, hid, ord)
-      ORDER BY ord${checked ? `
+      ORDER BY ord
       ON CONFLICT DO NOTHING
-      RETURNING client_id, hit_id` : ''}`,
+      RETURNING client_id, hit_id`,
     [
       column((r) => r.hit.timeMs), receivedMs, column((r) => r.endpointId), column((r) => r.clientId), column((r) => r.hit.status ?? null),
       column((r) => r.hit.durationMs ?? null), column((r) => r.bucket), column((r) => r.hit.title ?? null), column((r) => r.hit.host ?? null),
       column((r) => r.hit.userId ?? null), column((r) => r.hit.eventName), column((r) => r.hit.protocol), column((r) => r.hit.hitId ?? null),
     ],
   );
-  if (!checked) return 'all';
   return new Set(stored.filter((row) => row.hit_id !== null).map((row) => `${row.client_id} ${row.hit_id}`));
 }
 

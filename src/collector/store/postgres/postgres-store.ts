@@ -11,7 +11,7 @@ import { storableHits } from '../storable-text.js';
 import { connectError } from './connect-errors.js';
 import { checkVersion, migrate } from './migrations.js';
 import { createPgInsert, isHitConflict } from './pg-insert.js';
-import { mergePending } from './pg-fold.js';
+import { isFoldMarkMoved, mergePending } from './pg-fold.js';
 import { pgEndpoints, pgTimeseries, readRawSince, rows, type Queryable } from './pg-reads.js';
 import { parsePostgresTarget } from './postgres-target.js';
 import type { PostgresTarget } from './postgres-target.js';
@@ -112,14 +112,16 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number, pen
   let appended = 0;
   let lastMergeMs = Date.now();
   let merging: Promise<void> | undefined;
-  // `begin` undefined: the work opens and commits the transaction itself (the insert, to save round trips).
-  const transaction = async <T>(begin: string | undefined, work: (client: PoolClient) => Promise<T>): Promise<T> => {
+  // `begin` null: the work opens and commits the transaction itself (the insert, to save round
+  // trips). Not undefined: a default parameter takes undefined for "not given", which made every
+  // insert send BEGIN before its own and COMMIT after it (two round trips and two warnings more).
+  const transaction = async <T>(begin: string | null, work: (client: PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     let broken = false;
     try {
-      if (begin !== undefined) await client.query(begin);
+      if (begin !== null) await client.query(begin);
       const result = await work(client);
-      if (begin !== undefined) await client.query('COMMIT');
+      if (begin !== null) await client.query('COMMIT');
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -135,7 +137,7 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number, pen
   // pairs (bench/pg-report, 10 M hits) take 25 MB, over the default work_mem (4 MB), when
   // PostgreSQL sorts them on disk instead: 566-706 ms against 501-599 for that query, alternated (32 MB: 22 MB used).
   const read = <T>(work: (client: PoolClient) => Promise<T>) => transaction(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL work_mem = '${READ_WORK_MEM}'`, work);
-  const write = async <T>(work: (client: PoolClient) => Promise<T>, begin: string | undefined = 'BEGIN'): Promise<T> => {
+  const write = async <T>(work: (client: PoolClient) => Promise<T>, begin: string | null = 'BEGIN'): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await transaction(begin, work);
@@ -154,7 +156,7 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number, pen
     const moving = appended;
     appended = 0;
     lastMergeMs = Date.now();
-    merging = transaction(undefined, mergePending).then(
+    merging = transaction(null, mergePending).then(
       async (merged) => {
         await vacuumPending(merged);
         return true;
@@ -181,10 +183,15 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number, pen
   return markAsync(mapErrors({
     insert: async (hits, receivedMs): Promise<InsertResult> => {
       const storable = storableHits(hits);
-      // Unchecked first (pg-insert.ts); a batch with a hit stored already is written again, checked.
-      const written = await write((client) => insertHits(client, storable, receivedMs, false), undefined).catch((error: unknown) => {
-        if (!isHitConflict(error)) throw error;
-        return write((client) => insertHits(client, storable, receivedMs, true), undefined);
+      // Unchecked first (pg-insert.ts); a batch with a hit stored already is written again,
+      // checked; one whose assumed fold mark had moved, again with the mark read (pg-fold.ts).
+      const attempt = (checked: boolean) => write((client) => insertHits(client, storable, receivedMs, checked), null);
+      const written = await attempt(false).catch((error: unknown) => {
+        if (isFoldMarkMoved(error)) return attempt(false);
+        throw error;
+      }).catch((error: unknown) => {
+        if (isHitConflict(error)) return attempt(true);
+        throw error;
       });
       written.committed();
       maybeMerge(written.pendingRows);

@@ -1,0 +1,81 @@
+import type { PoolClient } from 'pg';
+
+/**
+ * A simple query whose statements include one `COPY ... FROM STDIN`, sent together with the
+ * rows to copy in one write, without waiting for the server's CopyInResponse: with the
+ * statements around it, a whole write is one round trip. The protocol allows it: the server
+ * reads the CopyData that follows once it reaches the COPY, runs the statements after it, and
+ * drops CopyData and CopyDone it receives outside a COPY, as after an earlier statement failed
+ * ("Any subsequent CopyData, CopyDone, or CopyFail messages issued by the frontend will simply be
+ * dropped", PostgreSQL's protocol flow, "COPY Operations"). pg-copy-streams waits for the
+ * CopyInResponse (a round trip more) and fails on the rows of statements before the COPY.
+ *
+ * Resolves once the server is ready for the next query; rejects with the server's error (the
+ * transaction is then failed, and the caller rolls back) or the connection's.
+ */
+export function queryWithCopy(client: PoolClient, text: string, rows: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (error?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const ignore = (): void => undefined;
+    // pg's Submittable: `submit` writes the messages, pg's client calls the handlers as replies arrive.
+    const submittable = {
+      submit(connection: PgConnection): void {
+        const stream = connection.stream;
+        stream.cork();
+        connection.query(text);
+        stream.write(copyMessages(rows));
+        stream.uncork();
+      },
+      handleRowDescription: ignore,
+      handleDataRow: ignore,
+      handleCommandComplete: ignore,
+      handleEmptyQuery: ignore,
+      handlePortalSuspended: ignore,
+      handleCopyInResponse: ignore,
+      handleCopyData: ignore,
+      // pg calls this for the server's error (the ReadyForQuery after it then goes to no query) and for a lost connection.
+      handleError: (error: unknown) => settle(error),
+      handleReadyForQuery: () => settle(),
+    };
+    client.query(submittable as unknown as Parameters<PoolClient['query']>[0]);
+  });
+}
+
+/** What of pg's Connection a submittable uses. */
+interface PgConnection {
+  query(text: string): void;
+  readonly stream: { cork(): void; uncork(): void; write(chunk: Buffer): boolean };
+}
+
+/** One CopyData message holding every row, then CopyDone ('d', length, data; 'c', length 4). */
+function copyMessages(rows: string): Buffer {
+  const length = Buffer.byteLength(rows, 'utf8');
+  const message = Buffer.allocUnsafe(length + 10);
+  message[0] = 0x64;
+  message.writeUInt32BE(length + 4, 1);
+  message.write(rows, 5, 'utf8');
+  message[length + 5] = 0x63;
+  message.writeUInt32BE(4, length + 6);
+  return message;
+}
+
+const SPECIAL = /[\\\t\n\r]/;
+const SPECIALS = /[\\\t\n\r]/g;
+const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/**
+ * A field of COPY's text format: `\N` for none, numbers as pg writes parameters (String(n)),
+ * text with backslash, tab, newline and carriage return escaped (the only characters the format
+ * gives a meaning; NUL never reaches here, see storable-text.ts).
+ */
+export function copyField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'number') return String(value);
+  return SPECIAL.test(value) ? value.replace(SPECIALS, (c) => ESCAPES[c] as string) : value;
+}
