@@ -236,8 +236,9 @@ describe('PostgreSQL store: round trips of a write', () => {
     try {
       await store.insert(range(0, 20).map((n) => hit(n)), D0 + 8 * HOUR);
       const { up, down } = await during(() => store.insert(range(20, 40).map((n) => hit(n)), D0 + 8 * HOUR));
-      // One simple query, its COPY rows (one CopyData) and CopyDone; one ReadyForQuery back.
-      assert.deepEqual(up, { Q: 1, d: 1, c: 1 });
+      // One simple query, then for each of its COPYs (the hits, the pending hourly, duration and
+      // client rows) one CopyData and CopyDone; one ReadyForQuery back.
+      assert.deepEqual(up, { Q: 1, d: 4, c: 4 });
       assert.equal(down.Z, 1);
       // A NoticeResponse would be PostgreSQL warning of a BEGIN inside a transaction or a COMMIT outside one.
       assert.equal(down.N, undefined);

@@ -1,8 +1,8 @@
 import type { PoolClient } from 'pg';
 
 /**
- * A simple query whose statements include one `COPY ... FROM STDIN`, sent together with the
- * rows to copy in one write, without waiting for the server's CopyInResponse: with the
+ * A simple query whose statements include `COPY ... FROM STDIN`s, sent together with the rows
+ * of each (`copies`, in the order of the COPY statements in `text`) in one write, without waiting for the server's CopyInResponse: with the
  * statements around it, a whole write is one round trip. The protocol allows it: the server
  * reads the CopyData that follows once it reaches the COPY, runs the statements after it, and
  * drops CopyData and CopyDone it receives outside a COPY, as after an earlier statement failed
@@ -13,7 +13,7 @@ import type { PoolClient } from 'pg';
  * Resolves once the server is ready for the next query; rejects with the server's error (the
  * transaction is then failed, and the caller rolls back) or the connection's.
  */
-export function queryWithCopy(client: PoolClient, text: string, rows: string): Promise<void> {
+export function queryWithCopy(client: PoolClient, text: string, copies: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const settle = (error?: unknown): void => {
@@ -29,7 +29,7 @@ export function queryWithCopy(client: PoolClient, text: string, rows: string): P
         const stream = connection.stream;
         stream.cork();
         connection.query(text);
-        stream.write(copyMessages(rows));
+        if (copies.length > 0) stream.write(copyMessages(copies));
         stream.uncork();
       },
       handleRowDescription: ignore,
@@ -53,16 +53,22 @@ interface PgConnection {
   readonly stream: { cork(): void; uncork(): void; write(chunk: Buffer): boolean };
 }
 
-/** One CopyData message holding every row, then CopyDone ('d', length, data; 'c', length 4). */
-function copyMessages(rows: string): Buffer {
-  const length = Buffer.byteLength(rows, 'utf8');
-  const message = Buffer.allocUnsafe(length + 10);
-  message[0] = 0x64;
-  message.writeUInt32BE(length + 4, 1);
-  message.write(rows, 5, 'utf8');
-  message[length + 5] = 0x63;
-  message.writeUInt32BE(4, length + 6);
-  return message;
+/** For each COPY of the query, in order, one CopyData message holding all its rows, then CopyDone ('d', length, data; 'c', length 4). */
+function copyMessages(copies: readonly string[]): Buffer {
+  const lengths = copies.map((rows) => Buffer.byteLength(rows, 'utf8'));
+  const messages = Buffer.allocUnsafe(lengths.reduce((sum, length) => sum + length + 10, 0));
+  let at = 0;
+  copies.forEach((rows, i) => {
+    const length = lengths[i] as number;
+    messages[at] = 0x64;
+    messages.writeUInt32BE(length + 4, at + 1);
+    messages.write(rows, at + 5, 'utf8');
+    at += length + 5;
+    messages[at] = 0x63;
+    messages.writeUInt32BE(4, at + 1);
+    at += 5;
+  });
+  return messages;
 }
 
 const SPECIAL = /[\\\t\n\r]/;

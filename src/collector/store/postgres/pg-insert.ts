@@ -7,7 +7,7 @@ import type { HourGroups, KnownClientHours } from '../hour-groups.js';
 import type { HourlyRow, KeyedRow } from '../rollup-rows.js';
 import type { InsertResult } from '../store.js';
 import { createIdCache } from './id-cache.js';
-import { assumedLockSql, createPgFolder, intArray, isFoldMarkMoved } from './pg-fold.js';
+import { assumedLockSql, createPgFolder, isFoldMarkMoved } from './pg-fold.js';
 import { copyField, queryWithCopy } from './pg-copy.js';
 import { DAY_MS } from '../time-grains.js';
 
@@ -98,14 +98,13 @@ export function createPgInsert(): PgInsert {
     const late = batch.lateRows(ticket.foldedBeforeDay);
     const days = folder.addDays(late.durations, late.clients, ticket);
     const pending = pendingRows(batch, knownClientHours);
-    const statements = [...pendingStatements(pending), ...days.statements];
-    if (!checking) statements.unshift(COPY_HITS);
-    if (assumed !== undefined) statements.unshift(assumedLockSql(assumed, firstDay(rows)));
+    // One query: [BEGIN and the lock,] the COPY of the raw hits (unchecked), the COPYs of the
+    // pending rollup rows, the late rows' upserts, COMMIT (unless this write folds: then after it).
+    const copies = [...(checking ? [] : [{ sql: COPY_HITS, rows: copyRows(rows, receivedMs) }]), ...pendingCopies(pending)];
     const folds = folder.folds(receivedMs, ticket);
-    if (!folds) statements.push('COMMIT');
+    const statements = [...(assumed === undefined ? [] : [assumedLockSql(assumed, firstDay(rows))]), ...copies.map((copy) => copy.sql), ...days.statements, ...(folds ? [] : ['COMMIT'])];
     try {
-      if (!checking) await queryWithCopy(client, statements.join(';\n'), copyRows(rows, receivedMs));
-      else if (statements.length > 0) await client.query(statements.join(';\n'));
+      if (statements.length > 0) await queryWithCopy(client, statements.join(';\n'), copies.map((copy) => copy.rows));
     } catch (error) {
       // A hit of the batch is stored already: it is written again, checked (see isHitConflict).
       if (isHitConflict(error)) checkedWrites = CHECKED_WRITES_AFTER_CONFLICT;
@@ -241,26 +240,36 @@ function pendingRows(batch: HourGroups, known: KnownClientHours): PendingRows {
   return rows;
 }
 
+/** A COPY statement of a write and its rows (COPY's text format). */
+interface Copy {
+  readonly sql: string;
+  readonly rows: string;
+}
+
 /**
- * A batch's rollup rows appended to the pending tables, one plain INSERT each (no conflict to
- * resolve: the pending tables have no key), as statement texts (see intArray). The order of
- * rows does not matter: nothing is locked.
+ * A batch's rollup rows appended to the pending tables, a COPY each (no conflict to resolve: the
+ * pending tables have no key; COPY spares PostgreSQL parsing and planning a statement whose
+ * arrays it would then parse and unnest). Only safe integers are written (anything else throws).
  */
-function pendingStatements(rows: PendingRows): string[] {
-  const statements: string[] = [];
-  const { hourly } = rows;
-  if (hourly.length > 0) {
-    const column = (pick: (row: HourlyRow) => number, type: 'int' | 'bigint') => intArray(hourly.map(pick), type);
-    statements.push(`INSERT INTO pending_hourly (hour, endpoint_id, hits, server_errors, client_errors, known_status, first_ms, last_ms)
-        SELECT * FROM unnest(${column((r) => r.hour, 'int')}, ${column((r) => r.endpointId, 'int')}, ${column((r) => r.hits, 'bigint')}, ${column((r) => r.serverErrors, 'bigint')},
-          ${column((r) => r.clientErrors, 'bigint')}, ${column((r) => r.knownStatus, 'bigint')}, ${column((r) => r.firstMs, 'bigint')}, ${column((r) => r.lastMs, 'bigint')})`);
-  }
-  const keyed = (keyedRows: readonly KeyedRow[], table: string, withCount: boolean) => {
-    if (keyedRows.length === 0) return;
-    const count = withCount ? `, ${intArray(keyedRows.map((r) => r.count), 'bigint')}` : '';
-    statements.push(`INSERT INTO ${table} SELECT * FROM unnest(${intArray(keyedRows.map((r) => r.hour), 'int')}, ${intArray(keyedRows.map((r) => r.endpointId), 'int')}, ${intArray(keyedRows.map((r) => r.item), 'int')}${count})`);
+function pendingCopies(rows: PendingRows): Copy[] {
+  const copies: Copy[] = [];
+  const add = <T>(table: string, found: readonly T[], fields: (row: T) => readonly number[]) => {
+    if (found.length === 0) return;
+    let text = '';
+    for (const row of found) text += `${integerFields(fields(row))}\n`;
+    copies.push({ sql: `COPY ${table} FROM STDIN`, rows: text });
   };
-  keyed(rows.durations, 'pending_durations (hour, endpoint_id, bucket, count)', true);
-  keyed(rows.clients, 'pending_clients (hour, endpoint_id, client_id)', false);
-  return statements;
+  add('pending_hourly (hour, endpoint_id, hits, server_errors, client_errors, known_status, first_ms, last_ms)', rows.hourly,
+    (r) => [r.hour, r.endpointId, r.hits, r.serverErrors, r.clientErrors, r.knownStatus, r.firstMs, r.lastMs]);
+  add('pending_durations (hour, endpoint_id, bucket, count)', rows.durations, (r) => [r.hour, r.endpointId, r.item, r.count]);
+  add('pending_clients (hour, endpoint_id, client_id)', rows.clients, (r) => [r.hour, r.endpointId, r.item]);
+  return copies;
+}
+
+/** Whole numbers as a line's tab-separated fields. */
+function integerFields(values: readonly number[]): string {
+  for (const value of values) {
+    if (!Number.isSafeInteger(value)) throw new TypeError(`a rollup value must be a whole number, got ${String(value)}`);
+  }
+  return values.join('\t');
 }
