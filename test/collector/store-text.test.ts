@@ -31,6 +31,30 @@ for (const [kind, open] of Object.entries(STORES)) {
   });
 }
 
+for (const [kind, open] of Object.entries(STORES)) {
+  describe(`store text (${kind}): the characters COPY's text format gives a meaning`, () => {
+    // PostgreSQL's write path sends hits in COPY's text format (pg-copy.ts): a tab ends a field,
+    // a newline a row, a backslash escapes, and \N is none. Each must come back as it was sent.
+    it('backslash, tab, newline, carriage return, the text \\N, empty text and non-ASCII are stored as sent in every field', async () => {
+      const store = await open();
+      try {
+        const odd = 'a\\b\tc\nd\re\\N f\\\\ é ☃ 😀';
+        const hits: IncomingHit[] = [
+          { timeMs: D0, protocol: 'ga4', method: 'GET', route: `/r ${odd}`, client: `c ${odd}`, userId: `u ${odd}`, title: `t ${odd}`, host: `h ${odd}`, eventName: 'page_view', hitId: `id ${odd}` },
+          { timeMs: D0 + 1, protocol: 'ga4', method: 'GET', route: '/r', client: '\\N', userId: '\\N', title: '', host: '\\', eventName: 'page_view', hitId: '\\N' },
+        ];
+        assert.deepEqual(await store.insert(hits, D0), { stored: 2, duplicates: [] });
+        assert.deepEqual(await store.insert(hits, D0), { stored: 0, duplicates: [0, 1] });
+        const stored = await store.recentHits(2, { byTime: true });
+        const fields = (hit: IncomingHit | undefined) => [hit?.route, hit?.client, hit?.userId, hit?.title, hit?.host, hit?.hitId];
+        assert.deepEqual(stored.map(fields), [...hits].reverse().map(fields));
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
+
 describe('collector on PostgreSQL: a GA4 hit with a NUL in its title', () => {
   it('is stored (204), not refused with 503 on every retry', async () => {
     const collector = await startCollector({ port: 0, output: 'none', store: await STORES.postgres() });

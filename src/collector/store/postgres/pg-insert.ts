@@ -25,9 +25,9 @@ export interface PgWrite {
 
 /**
  * `checked`: each hit is checked against those stored (ON CONFLICT DO NOTHING, RETURNING what
- * was stored). Unchecked, the raw hits go in a plain INSERT, which fails whole with a unique
- * violation (`isHitConflict`) when one of them is stored already: the caller rolls back and
- * writes the batch again, checked. See createPgInsert.
+ * was stored). Unchecked, the raw hits go in a COPY, which fails whole with a unique violation
+ * (`isHitConflict`) when one of them is stored already: the caller rolls back and writes the
+ * batch again, checked. See createPgInsert.
  */
 export type PgInsert = (client: PoolClient, hits: readonly IncomingHit[], receivedMs: number, checked: boolean) => Promise<PgWrite>;
 
@@ -41,21 +41,25 @@ export function isHitConflict(error: unknown): boolean {
 }
 
 /**
- * The write path, one transaction it opens and commits itself (BEGIN goes with the fold lock's
- * statement, COMMIT with the rollup appends: three round trips when the names are cached, and
- * the caller rolls back if it throws): the endpoint and client names are
- * interned (one insert and one select each, for the names not cached), the raw hits go in one
- * multi-row INSERT ... SELECT FROM unnest(...), in the order given, and the batch's summed
- * rollup rows are appended to the pending tables (no key, no row shared with another write),
- * which a merge moves into the rollups (MERGE_PENDING, pg-fold.ts). A hit whose (client, hit id)
- * came earlier in the same call is not sent. A hit already stored is refused by the unique index:
- * a checked write says ON CONFLICT DO NOTHING and learns the stored ones from RETURNING; an
- * unchecked one is a plain INSERT, which fails whole on such a hit. Unchecked is the usual case
- * (hits arrive once, a retry is the exception) and costs less than half as much in PostgreSQL:
- * ON CONFLICT inserts each row speculatively (probe, insert, confirm), and RETURNING sends every
- * row back. After a conflict the next CHECKED_WRITES_AFTER_CONFLICT writes are checked, so a
- * client retrying a lot does not make every batch go twice. Only stored page views are rolled up, as in SQLite.
- * The late rows of days already folded are upserted into the daily rollups at once. Days are folded into the daily rollups as they age, under the fold lock (pg-fold.ts).
+ * The write path, one transaction it opens and commits itself (the caller rolls back if it
+ * throws). The usual write (unchecked, every endpoint and client name cached, no day to fold) is
+ * one round trip: one simple query holding BEGIN, the shared fold lock and the check of the fold
+ * mark it assumed (pg-fold.ts), a COPY of the raw hits, a COPY of each pending rollup table's
+ * rows and COMMIT, the rows sent right behind it (queryWithCopy). Otherwise BEGIN and the lock go
+ * first (reading the mark; exclusive when this write may fold), then the names not cached are
+ * interned (one insert and one select each), then the same query (without COMMIT when the write
+ * folds: the fold's statements run before it).
+ *
+ * A hit whose (client, hit id) came earlier in the same call is not sent. A hit already stored
+ * is refused by the unique index: a checked write inserts with ON CONFLICT DO NOTHING and learns
+ * the stored ones from RETURNING; an unchecked one (COPY) fails whole on such a hit. Unchecked is
+ * the usual case (hits arrive once, a retry is the exception) and costs far less in PostgreSQL
+ * (ON CONFLICT inserts each row speculatively, RETURNING sends every row back, and COPY parses no
+ * statement per row). After a conflict the next CHECKED_WRITES_AFTER_CONFLICT writes are checked,
+ * so a client retrying a lot does not make every batch go twice. Only stored page views are
+ * rolled up, as in SQLite; the rollup rows go to the pending tables (no key, no row shared with
+ * another write), which a merge moves into the rollups (MERGE_PENDING, pg-fold.ts), except the
+ * late rows of days already folded, upserted into the daily rollups at once.
  */
 export function createPgInsert(): PgInsert {
   const endpoints = createIdCache();
@@ -70,53 +74,36 @@ export function createPgInsert(): PgInsert {
     const endpointKeys = sent.map((i) => endpointKey(hits[i] as IncomingHit));
     const clientNames = sent.map((i) => (hits[i] as IncomingHit).client);
     const checking = checked || checkedWrites > 0;
-    // The usual write: unchecked, every name cached, no day to fold. Its BEGIN and lock go with the
-    // COPY and the rollup rows (one round trip); the others take the lock first (pg-fold.ts says why).
-    const assumed = checking || !endpoints.hasAll(endpointKeys) || !clients.hasAll(clientNames) ? undefined : folder.assume(receivedMs);
+    const quick = !checking && endpoints.hasAll(endpointKeys) && clients.hasAll(clientNames);
+    const assumed = quick ? folder.assume(receivedMs) : undefined;
     const ticket = assumed ?? await folder.lock(client, receivedMs);
     const learnedEndpoints = new Map<string, number>();
     const learnedClients = new Map<string, number>();
     const endpointIds = await endpoints.ids(client, endpointKeys, internEndpoints, learnedEndpoints);
     const clientIds = await clients.ids(client, clientNames, internClients, learnedClients);
-    const rows = sent.map((i, n) => {
+    const rows = sent.map((i, n): HitRow => {
       const hit = hits[i] as IncomingHit;
       return { index: i, hit, endpointId: endpointIds.get(endpointKeys[n] as string) as number, clientId: clientIds.get(hit.client) as number, bucket: durationBucket(hit.durationMs) };
     });
-    let stored: Set<string> | 'all' = 'all';
-    if (checking) {
-      stored = await insertChecked(client, rows, receivedMs);
-      checkedWrites = Math.max(0, checkedWrites - 1);
-    }
-    const batch = createHourGroups();
-    for (const row of rows) {
-      if (stored !== 'all' && row.hit.hitId !== undefined && !stored.has(`${row.clientId} ${row.hit.hitId}`)) duplicates.push(row.index);
-      else if (isPageView(row.hit.eventName)) batch.add(row.hit.timeMs, row.endpointId, row.clientId, row.hit.status, row.bucket);
-    }
-    // The rollup rows are appended to the pending tables (no row another write shares, so no
-    // lock to wait for), in one round trip with COMMIT (or, when this write folds, with the
-    // fold's statements after them); a merge moves them into the rollups (MERGE_PENDING).
+    const stored = checking ? await insertChecked(client, rows, receivedMs) : 'all';
+    if (checking) checkedWrites = Math.max(0, checkedWrites - 1);
+    const batch = rollUp(rows, stored, duplicates);
     const late = batch.lateRows(ticket.foldedBeforeDay);
     const days = folder.addDays(late.durations, late.clients, ticket);
     const pending = pendingRows(batch, knownClientHours);
-    // One query: [BEGIN and the lock,] the COPY of the raw hits (unchecked), the COPYs of the
-    // pending rollup rows, the late rows' upserts, COMMIT (unless this write folds: then after it).
     const copies = [...(checking ? [] : [{ sql: COPY_HITS, rows: copyRows(rows, receivedMs) }]), ...pendingCopies(pending)];
     const folds = folder.folds(receivedMs, ticket);
     const statements = [...(assumed === undefined ? [] : [assumedLockSql(assumed, firstDay(rows))]), ...copies.map((copy) => copy.sql), ...days.statements, ...(folds ? [] : ['COMMIT'])];
     try {
       if (statements.length > 0) await queryWithCopy(client, statements.join(';\n'), copies.map((copy) => copy.rows));
     } catch (error) {
-      // A hit of the batch is stored already: it is written again, checked (see isHitConflict).
       if (isHitConflict(error)) checkedWrites = CHECKED_WRITES_AFTER_CONFLICT;
       if (isFoldMarkMoved(error)) folder.forget();
       throw error;
     }
-    let foldedBeforeDay = ticket.foldedBeforeDay;
-    if (folds) {
-      foldedBeforeDay = await folder.foldUpTo(client, receivedMs, ticket);
-      await client.query('COMMIT');
-    }
-    duplicates.sort((a, b) => a - b);
+    const foldedBeforeDay = folds ? await folder.foldUpTo(client, receivedMs, ticket) : ticket.foldedBeforeDay;
+    if (folds) await client.query('COMMIT');
+    duplicates.sort((x, y) => x - y);
     return {
       result: { stored: hits.length - duplicates.length, duplicates },
       pendingRows: pending.hourly.length + pending.durations.length + pending.clients.length,
@@ -128,6 +115,16 @@ export function createPgInsert(): PgInsert {
       },
     };
   };
+}
+
+/** The stored page views of a write summed per rollup row; the hits found stored already (`stored` says which were stored) join `duplicates`. */
+function rollUp(rows: readonly HitRow[], stored: ReadonlySet<string> | 'all', duplicates: number[]): HourGroups {
+  const batch = createHourGroups();
+  for (const row of rows) {
+    if (stored !== 'all' && row.hit.hitId !== undefined && !stored.has(`${row.clientId} ${row.hit.hitId}`)) duplicates.push(row.index);
+    else if (isPageView(row.hit.eventName)) batch.add(row.hit.timeMs, row.endpointId, row.clientId, row.hit.status, row.bucket);
+  }
+  return batch;
 }
 
 /** The day of the batch's earliest hit (Infinity for none): the first its rollup rows were sorted for. */
