@@ -11,6 +11,7 @@ import { countsSince, createPgWireCounter } from '../helpers/pg-wire.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { DAY_MS } from '../../src/collector/store/time-grains.js';
 import { RECENT_DAYS } from '../../src/collector/store/fold-days.js';
+import { durationBucket } from '../../src/collector/store/duration-buckets.js';
 import { expectedEndpoints, uniqueHits } from '../helpers/store-oracle.js';
 
 // The PostgreSQL write path sends a batch's raw hits in a plain INSERT (no ON CONFLICT, no
@@ -77,9 +78,9 @@ describe('PostgreSQL store: batches written unchecked, then checked when a hit i
       // Its client and endpoint stored first, another hour: the failed write and the next one use the same ids.
       await store.insert([{ ...b, timeMs: D0 + 5, hitId: 'before' }], D0 + 3 * HOUR);
       await adminQuery(`CREATE FUNCTION ${schema}.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
-        CREATE TRIGGER refuse BEFORE INSERT ON ${schema}.pending_clients FOR EACH STATEMENT EXECUTE FUNCTION ${schema}.refuse()`);
+        CREATE TRIGGER refuse BEFORE INSERT ON ${schema}.pending_groups FOR EACH STATEMENT EXECUTE FUNCTION ${schema}.refuse()`);
       await assert.rejects(store.insert([b], D0 + 3 * HOUR), /refused by the test/);
-      await adminQuery(`DROP TRIGGER refuse ON ${schema}.pending_clients`);
+      await adminQuery(`DROP TRIGGER refuse ON ${schema}.pending_groups`);
       assert.deepEqual(await store.insert([b], D0 + 3 * HOUR), { stored: 1, duplicates: [] });
       const { rows } = await adminQuery(`SELECT count(*)::int AS n FROM ${schema}.hourly_clients_all`);
       assert.deepEqual(rows, [{ n: 2 }]);
@@ -148,7 +149,7 @@ describe('PostgreSQL store: batches written unchecked, then checked when a hit i
         const receivedMs = D0 + (w * 72 * HOUR) / 20;
         assert.deepEqual(await merging.insert(batch, receivedMs), await pending.insert(batch, receivedMs), `write ${w}`);
       }
-      const left = async (name: string) => Number((await adminQuery(`SELECT (SELECT count(*) FROM ${name}.pending_hourly) + (SELECT count(*) FROM ${name}.pending_durations) + (SELECT count(*) FROM ${name}.pending_clients) AS n`)).rows[0]?.n);
+      const left = async (name: string) => Number((await adminQuery(`SELECT (SELECT count(*) FROM ${name}.pending_groups) + (SELECT count(*) FROM ${name}.pending_hourly) + (SELECT count(*) FROM ${name}.pending_durations) + (SELECT count(*) FROM ${name}.pending_clients) AS n`)).rows[0]?.n);
       // Merges run in the background, one at a time, the next as soon as one ends.
       await until(async () => (await left(schema)) === 0, 'the merging store to leave nothing pending');
       assert.ok((await left(other)) > 0, 'the default merges after 20 000 rows or 5 s: these writes left rows pending');
@@ -169,7 +170,7 @@ describe('PostgreSQL store: batches written unchecked, then checked when a hit i
     const vacuums = async (name: string) => (await adminQuery(
       "SELECT relname, vacuum_count::int AS n FROM pg_stat_user_tables WHERE schemaname = $1 AND relname LIKE 'pending%' ORDER BY relname", [name])).rows;
     for (const row of await vacuums(schema)) assert.ok(row.n > 0, `${row.relname} vacuumed after the merges`);
-    assert.deepEqual((await vacuums(other)).map((row) => row.n), [0, 0, 0]);
+    assert.deepEqual((await vacuums(other)).map((row) => row.n), [0, 0, 0, 0]);
   });
 
   it('a merge that fails is tried again by the next write, not at once (no loop of failing merges), and its rows are merged then', async () => {
@@ -178,7 +179,7 @@ describe('PostgreSQL store: batches written unchecked, then checked when a hit i
     const merging = await createPostgresStore({ url: PG_URL, schema, pendingRowsPerMerge: 1 });
     const client = new pg.Client({ connectionString: PG_URL });
     await client.connect();
-    const left = async () => Number((await client.query(`SELECT (SELECT count(*) FROM ${schema}.pending_hourly) + (SELECT count(*) FROM ${schema}.pending_clients) AS n`)).rows[0]?.n);
+    const left = async () => Number((await client.query(`SELECT count(*) AS n FROM ${schema}.pending_groups`)).rows[0]?.n);
     try {
       // The first write folds the days before (merging first, on the write's own path); later ones the same day do not.
       const batches = [0, 1, 2].map((b) => range(b * 5, b * 5 + 5).map((n) => hit(n)));
@@ -199,6 +200,34 @@ describe('PostgreSQL store: batches written unchecked, then checked when a hit i
       assert.deepEqual(await merging.endpoints({}), expectedEndpoints(batches.flat(), {}));
     } finally {
       await client.end();
+      await merging.close();
+    }
+  });
+
+  it('rollup rows a collector of the previous version appends (pending_hourly, pending_durations, pending_clients) are read and merged as before', async () => {
+    const schema = testSchema();
+    schemas.push(schema);
+    const merging = await createPostgresStore({ url: PG_URL, schema, pendingRowsPerMerge: 1 });
+    try {
+      const mine = hit(1, { timeMs: D0 + HOUR, durationMs: 10 });
+      await merging.insert([mine], D0 + HOUR);
+      // What an earlier collector's write of one more hit of the same endpoint and client appends (migration 4's tables), and its raw hit.
+      const theirs = hit(2, { method: mine.method, route: mine.route, client: 'theirs', timeMs: D0 + HOUR + 1, durationMs: 10 });
+      await adminQuery(`INSERT INTO ${schema}.clients (client) VALUES ('theirs')`);
+      await adminQuery(`WITH e AS (SELECT id FROM ${schema}.endpoints), c AS (SELECT id FROM ${schema}.clients WHERE client = 'theirs'), h AS (SELECT ${Math.floor((D0 + HOUR) / HOUR)} AS hour)
+        , a AS (INSERT INTO ${schema}.pending_hourly SELECT h.hour, e.id, 1, 0, 0, 1, ${theirs.timeMs}, ${theirs.timeMs} FROM e, h)
+        , b AS (INSERT INTO ${schema}.pending_durations SELECT h.hour, e.id, ${durationBucket(10)}, 1 FROM e, h)
+        , d AS (INSERT INTO ${schema}.pending_clients SELECT h.hour, e.id, c.id FROM e, c, h)
+        INSERT INTO ${schema}.hits (time_ms, received_ms, endpoint_id, client_id, status, duration_ms, dur_bucket, event_name, protocol, hit_id)
+          SELECT ${theirs.timeMs}, ${D0 + HOUR}, e.id, c.id, 200, 10, ${durationBucket(10)}, 'page_view', 'ga4', 'theirs-2' FROM e, c`);
+      const expected = expectedEndpoints([mine, { ...theirs, status: 200 }], {});
+      assert.deepEqual(await merging.endpoints({}), expected, 'read through the views before a merge');
+      // The next write merges (pendingRowsPerMerge 1): the old tables are emptied into the rollups too.
+      await merging.insert([hit(3, { ...mine, hitId: 'mine-3', timeMs: D0 + HOUR + 2 })], D0 + HOUR);
+      await until(async () => Number((await adminQuery(`SELECT (SELECT count(*) FROM ${schema}.pending_groups) + (SELECT count(*) FROM ${schema}.pending_hourly) + (SELECT count(*) FROM ${schema}.pending_durations) + (SELECT count(*) FROM ${schema}.pending_clients) AS n`)).rows[0]?.n) === 0, 'every pending row to be merged');
+      assert.deepEqual(await merging.endpoints({}), expectedEndpoints([mine, { ...theirs, status: 200 }, { ...mine, hitId: 'mine-3', timeMs: D0 + HOUR + 2 }], {}));
+      assert.deepEqual(await rollupMismatches(schema), []);
+    } finally {
       await merging.close();
     }
   });
@@ -236,9 +265,9 @@ describe('PostgreSQL store: round trips of a write', () => {
     try {
       await store.insert(range(0, 20).map((n) => hit(n)), D0 + 8 * HOUR);
       const { up, down } = await during(() => store.insert(range(20, 40).map((n) => hit(n)), D0 + 8 * HOUR));
-      // One simple query, then for each of its COPYs (the hits, the pending hourly, duration and
-      // client rows) one CopyData and CopyDone; one ReadyForQuery back.
-      assert.deepEqual(up, { Q: 1, d: 4, c: 4 });
+      // One simple query, then for each of its COPYs (the hits, the pending rollup rows) one
+      // CopyData and CopyDone; one ReadyForQuery back.
+      assert.deepEqual(up, { Q: 1, d: 2, c: 2 });
       assert.equal(down.Z, 1);
       // A NoticeResponse would be PostgreSQL warning of a BEGIN inside a transaction or a COMMIT outside one.
       assert.equal(down.N, undefined);

@@ -125,22 +125,31 @@ export const MERGE_KEY = 0x6666_6d67;
  * merge and a fold, lock rows in one order. Run under the fold lock, shared (a merge) or
  * exclusive (a fold merges first).
  */
-export const MERGE_PENDING = [
-  `WITH moved AS (DELETE FROM pending_hourly RETURNING *)
-    INSERT INTO hourly (hour, endpoint_id, hits, server_errors, client_errors, known_status, first_ms, last_ms)
+const UPSERT_HOURLY = `INSERT INTO hourly (hour, endpoint_id, hits, server_errors, client_errors, known_status, first_ms, last_ms)
     SELECT hour, endpoint_id, sum(hits), sum(server_errors), sum(client_errors), sum(known_status), min(first_ms), max(last_ms) FROM moved GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (hour, endpoint_id) DO UPDATE SET hits = hourly.hits + excluded.hits, server_errors = hourly.server_errors + excluded.server_errors,
       client_errors = hourly.client_errors + excluded.client_errors, known_status = hourly.known_status + excluded.known_status,
-      first_ms = least(hourly.first_ms, excluded.first_ms), last_ms = greatest(hourly.last_ms, excluded.last_ms)`,
-  `WITH moved AS (DELETE FROM pending_durations RETURNING *)
-    INSERT INTO hourly_durations (hour, endpoint_id, bucket, count) SELECT hour, endpoint_id, bucket, sum(count) FROM moved GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (hour, endpoint_id, bucket) DO UPDATE SET count = hourly_durations.count + excluded.count`,
-  `WITH moved AS (DELETE FROM pending_clients RETURNING *),
-    hourly_rows AS (INSERT INTO hourly_clients (hour, endpoint_id, client_id) SELECT DISTINCT hour, endpoint_id, client_id FROM moved ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING)
+      first_ms = least(hourly.first_ms, excluded.first_ms), last_ms = greatest(hourly.last_ms, excluded.last_ms)`;
+const UPSERT_DURATIONS = (rows: string) => `INSERT INTO hourly_durations (hour, endpoint_id, bucket, count) SELECT hour, endpoint_id, bucket, sum(count) FROM ${rows} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (hour, endpoint_id, bucket) DO UPDATE SET count = hourly_durations.count + excluded.count`;
+// The client rows (`rows`: hour, endpoint_id, client_id) into hourly_clients, and those of the days not folded into day_clients (see MERGE_PENDING).
+const INSERT_CLIENTS = (rows: string) => `hourly_rows AS (INSERT INTO hourly_clients (hour, endpoint_id, client_id) SELECT DISTINCT hour, endpoint_id, client_id FROM ${rows} ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING)
     INSERT INTO day_clients (day, endpoint_id, client_id)
-    SELECT DISTINCT ${DAY_OF_HOUR}, endpoint_id, client_id FROM moved
+    SELECT DISTINCT ${DAY_OF_HOUR}, endpoint_id, client_id FROM ${rows}
     WHERE ${DAY_OF_HOUR} >= coalesce((SELECT value FROM store_state WHERE key = '${FOLDED_BEFORE}'), ${NO_MARK})
-    ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING`,
+    ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING`;
+
+export const MERGE_PENDING = [
+  // The rows of this version's writes: one per (hour, endpoint) of a write, buckets and clients in arrays (migration 6).
+  `WITH moved AS (DELETE FROM pending_groups RETURNING *),
+    sums AS (${UPSERT_HOURLY}),
+    durations AS (${UPSERT_DURATIONS('moved CROSS JOIN LATERAL unnest(moved.buckets, moved.bucket_counts) AS d (bucket, count)')}),
+    clients AS (SELECT moved.hour, moved.endpoint_id, c.client_id FROM moved CROSS JOIN LATERAL unnest(moved.client_ids) AS c (client_id)),
+    ${INSERT_CLIENTS('clients')}`,
+  // The rows of collectors of an earlier version (migration 4's tables), still running during an upgrade.
+  `WITH moved AS (DELETE FROM pending_hourly RETURNING *) ${UPSERT_HOURLY}`,
+  `WITH moved AS (DELETE FROM pending_durations RETURNING *) ${UPSERT_DURATIONS('moved')}`,
+  `WITH moved AS (DELETE FROM pending_clients RETURNING *), ${INSERT_CLIENTS('moved')}`,
 ].join(';\n');
 
 /**

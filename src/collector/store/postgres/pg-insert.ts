@@ -4,7 +4,6 @@ import { durationBucket } from '../duration-buckets.js';
 import { isPageView } from '../page-views.js';
 import { createHourGroups, createKnownClientHours } from '../hour-groups.js';
 import type { HourGroups, KnownClientHours } from '../hour-groups.js';
-import type { HourlyRow, KeyedRow } from '../rollup-rows.js';
 import type { InsertResult } from '../store.js';
 import { createIdCache } from './id-cache.js';
 import { assumedLockSql, createPgFolder, isFoldMarkMoved } from './pg-fold.js';
@@ -90,8 +89,8 @@ export function createPgInsert(): PgInsert {
     const batch = rollUp(rows, stored, duplicates);
     const late = batch.lateRows(ticket.foldedBeforeDay);
     const days = folder.addDays(late.durations, late.clients, ticket);
-    const pending = pendingRows(batch, knownClientHours);
-    const copies = [...(checking ? [] : [{ sql: COPY_HITS, rows: copyRows(rows, receivedMs) }]), ...pendingCopies(pending)];
+    const pending = pendingCopy(batch, knownClientHours);
+    const copies = [...(checking ? [] : [{ sql: COPY_HITS, rows: copyRows(rows, receivedMs) }]), ...(pending.copy === undefined ? [] : [pending.copy])];
     const folds = folder.folds(receivedMs, ticket);
     const statements = [...(assumed === undefined ? [] : [assumedLockSql(assumed, firstDay(rows))]), ...copies.map((copy) => copy.sql), ...days.statements, ...(folds ? [] : ['COMMIT'])];
     try {
@@ -106,7 +105,7 @@ export function createPgInsert(): PgInsert {
     duplicates.sort((x, y) => x - y);
     return {
       result: { stored: hits.length - duplicates.length, duplicates },
-      pendingRows: pending.hourly.length + pending.durations.length + pending.clients.length,
+      pendingRows: pending.entries,
       committed: () => {
         knownClientHours.remember(batch);
         endpoints.remember(learnedEndpoints);
@@ -216,26 +215,34 @@ async function insertChecked(client: PoolClient, rows: readonly HitRow[], receiv
   return new Set(stored.filter((row) => row.hit_id !== null).map((row) => `${row.client_id} ${row.hit_id}`));
 }
 
-/** The rollup rows of a batch to append: every hourly and duration row, the client rows not known to be stored. */
-interface PendingRows {
-  readonly hourly: HourlyRow[];
-  readonly durations: KeyedRow[];
-  readonly clients: KeyedRow[];
-}
-
-function pendingRows(batch: HourGroups, known: KnownClientHours): PendingRows {
-  const rows: PendingRows = { hourly: [], durations: [], clients: [] };
+/**
+ * A batch's rollup rows, appended to `pending_groups` with one COPY: a line per (hour, endpoint)
+ * with its sums, its duration buckets and their counts, and its clients not known to be stored,
+ * as arrays (migration 6: a row per bucket and per client made merging cost more than the raw
+ * hits). `entries` counts what they hold (sums, buckets, clients), for the merge's cadence.
+ */
+function pendingCopy(batch: HourGroups, known: KnownClientHours): { copy: Copy | undefined; entries: number } {
+  let text = '';
+  let entries = 0;
   for (const [hour, endpoints] of batch.byHour) {
     for (const [endpointId, group] of endpoints) {
-      rows.hourly.push(group.hourly);
-      if (group.durations !== undefined) rows.durations.push(...group.durations.values());
-      for (const clientId of group.clients) {
-        if (!known.has(hour, endpointId, clientId)) rows.clients.push({ hour, endpointId, item: clientId, count: 1 });
+      const { hourly } = group;
+      const buckets: number[] = [];
+      const counts: number[] = [];
+      for (const row of group.durations?.values() ?? []) {
+        buckets.push(row.item);
+        counts.push(row.count);
       }
+      const clients: number[] = [];
+      for (const clientId of group.clients) if (!known.has(hour, endpointId, clientId)) clients.push(clientId);
+      text += `${integerFields([hour, endpointId, hourly.hits, hourly.serverErrors, hourly.clientErrors, hourly.knownStatus, hourly.firstMs, hourly.lastMs])}\t${integerArray(buckets)}\t${integerArray(counts)}\t${integerArray(clients)}\n`;
+      entries += 1 + buckets.length + clients.length;
     }
   }
-  return rows;
+  return { copy: text === '' ? undefined : { sql: COPY_PENDING, rows: text }, entries };
 }
+
+const COPY_PENDING = 'COPY pending_groups (hour, endpoint_id, hits, server_errors, client_errors, known_status, first_ms, last_ms, buckets, bucket_counts, client_ids) FROM STDIN';
 
 /** A COPY statement of a write and its rows (COPY's text format). */
 interface Copy {
@@ -243,30 +250,15 @@ interface Copy {
   readonly rows: string;
 }
 
-/**
- * A batch's rollup rows appended to the pending tables, a COPY each (no conflict to resolve: the
- * pending tables have no key; COPY spares PostgreSQL parsing and planning a statement whose
- * arrays it would then parse and unnest). Only safe integers are written (anything else throws).
- */
-function pendingCopies(rows: PendingRows): Copy[] {
-  const copies: Copy[] = [];
-  const add = <T>(table: string, found: readonly T[], fields: (row: T) => readonly number[]) => {
-    if (found.length === 0) return;
-    let text = '';
-    for (const row of found) text += `${integerFields(fields(row))}\n`;
-    copies.push({ sql: `COPY ${table} FROM STDIN`, rows: text });
-  };
-  add('pending_hourly (hour, endpoint_id, hits, server_errors, client_errors, known_status, first_ms, last_ms)', rows.hourly,
-    (r) => [r.hour, r.endpointId, r.hits, r.serverErrors, r.clientErrors, r.knownStatus, r.firstMs, r.lastMs]);
-  add('pending_durations (hour, endpoint_id, bucket, count)', rows.durations, (r) => [r.hour, r.endpointId, r.item, r.count]);
-  add('pending_clients (hour, endpoint_id, client_id)', rows.clients, (r) => [r.hour, r.endpointId, r.item]);
-  return copies;
+/** Whole numbers as an array field of COPY's text format ({1,2,3}). */
+function integerArray(values: readonly number[]): string {
+  return `{${integerFields(values, ',')}}`;
 }
 
-/** Whole numbers as a line's tab-separated fields. */
-function integerFields(values: readonly number[]): string {
+/** Whole numbers as a line's fields (tab-separated) or an array's (`separator`); only safe integers are written, anything else throws. */
+function integerFields(values: readonly number[], separator = '\t'): string {
   for (const value of values) {
     if (!Number.isSafeInteger(value)) throw new TypeError(`a rollup value must be a whole number, got ${String(value)}`);
   }
-  return values.join('\t');
+  return values.join(separator);
 }

@@ -176,7 +176,7 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number, pen
   // *_all views: 1.9 M dead rows in pending_clients made the 30-day report 50 % slower in
   // bench/pg-report. VACUUM frees their pages for the next appends; it cannot run in a transaction.
   const vacuumPending = async (merged: boolean): Promise<void> => {
-    if (merged) await pool.query('VACUUM pending_hourly, pending_durations, pending_clients').catch(() => undefined);
+    if (merged) await pool.query('VACUUM pending_groups, pending_hourly, pending_durations, pending_clients').catch(() => undefined);
   };
   const routesIn = async (client: Queryable): Promise<DeclaredRoute[]> =>
     (await rows(client, 'SELECT method, route FROM routes', [])).map(([method, route]) => ({ method: String(method), route: String(route) })).sort(compareRoutes);
