@@ -1,4 +1,3 @@
-import { request } from 'undici';
 import { VERSION } from '../version.js';
 
 /** An HTTP answer, or why there was none. Never throws. */
@@ -10,6 +9,8 @@ const MAX_ANSWER_CHARS = 65_536;
 /** POSTs `body` to `url` once, on a fresh connection, giving up after `timeoutMs`. */
 export async function postBody(url: string, body: string, contentType: string, timeoutMs: number): Promise<PostResult> {
   try {
+    // Loaded here, not with the CLI: undici is a tenth of a second of start for the commands that never post.
+    const { request } = await import('undici');
     const response = await request(url, {
       method: 'POST',
       headers: { 'content-type': contentType, 'user-agent': `footfall-cli/${VERSION}` },

@@ -6,7 +6,8 @@ import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { expandInputs, readLines, type LogLine, type ReadLinesOptions } from '../../src/collector/import/read-lines.js';
+import { readLines, type LogLine, type ReadLinesOptions } from '../../src/collector/import/read-lines.js';
+import { expandInputs } from '../../src/collector/import/expand-inputs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'footfall-read-lines-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -9,8 +9,6 @@ import type { Tracker } from '../../delivery/tracker.js';
 import { createTracker } from '../../delivery/tracker.js';
 import { ga4 } from '../../protocols/ga4/destination.js';
 
-export const DEFAULT_PORT = 8787;
-
 /** Everything `footfall demo` starts, in the order it starts them. */
 export interface DemoParts {
   readonly collector: Collector;

@@ -5,9 +5,8 @@ import { parseCount } from '../parse.js';
 import type { CliIo } from '../run.js';
 import { waitForSignal } from '../wait-for-stop.js';
 import type { DemoParts } from './demo-start.js';
-import { DEFAULT_PORT, startDemo } from './demo-start.js';
+import { DEFAULT_PORT } from './demo-port.js';
 import type { Traffic } from './demo-traffic.js';
-import { startTraffic } from './demo-traffic.js';
 
 interface DemoFlags {
   port: number;
@@ -39,6 +38,8 @@ export function registerDemo(program: Command, io: CliIo): void {
 }
 
 async function runDemo(flags: DemoFlags, io: CliIo, portGiven: boolean): Promise<void> {
+  // The demo's parts (collector, tracker, undici) load when it runs, not with every command.
+  const [{ startDemo }, { startTraffic }] = await Promise.all([import('./demo-start.js'), import('./demo-traffic.js')]);
   const parts = await startDemo({ port: flags.port, portGiven, db: flags.db, loadApi: io.loadDemoApi });
   io.stdout(banner(parts, flags));
   const { collector, apiUrl } = parts;

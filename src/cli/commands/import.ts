@@ -1,6 +1,5 @@
 import { type Command } from 'commander';
 import { createEngineSink } from '../../collector/import/engine-sink.js';
-import { expandInputs } from '../../collector/import/expand-inputs.js';
 import { detectFormat, getFormat } from '../../collector/import/formats/index.js';
 import type { LogFormat } from '../../collector/import/log-record.js';
 import { readLines } from '../../collector/import/read-lines.js';
@@ -95,6 +94,8 @@ async function runImportCommand(args: string[], flags: ImportFlags, location: St
   if (flags.resume === true && args.includes('-')) fail('--resume cannot skip into standard input (it is read once): import files to resume');
   const formatFor = resolveFormat(flags, fail);
   const routes = flags.routes === undefined ? [] : loadRoutesFile(flags.routes);
+  // tinyglobby loads when an import runs, not with every command.
+  const { expandInputs } = await import('../../collector/import/expand-inputs.js');
   const inputs = await expandInputs(args);
   const sink = await openSink(flags, location, io, hashKey, routes, fail);
   const stop = new AbortController();

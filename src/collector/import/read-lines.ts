@@ -202,5 +202,3 @@ function linesOf(bytes: Buffer, split: SplitState, first: boolean): LogLine[] {
   }
   return batch;
 }
-
-export { expandInputs } from './expand-inputs.js';
