@@ -178,7 +178,7 @@ if (PROFILE_DIR === undefined && CHOSEN === undefined) {
     `| one, PostgreSQL | ${fmt(one)} | 1.00× | ${runs('pg-one')} | ${cpuCell('pg-one')} |`,
     `| two, PostgreSQL, one schema | ${fmt(two)} | ${(two / one).toFixed(2)}× | ${runs('pg-two')} | ${cpuCell('pg-two')} |`,
     '',
-    'CPU a hit is read from /proc over the measured load (user + system time of the collector processes, of every PostgreSQL process, and of this load generator), medians: unlike hits/s it hardly moves with what else the machine runs, and the three together bound the rate on this machine: 2 cores / their sum.',
+    'CPU a hit is read from /proc over the measured load (user + system time of the collector processes, of every PostgreSQL process, and of this load generator), medians: it moves less than hits/s with what else the machine runs (though it follows the kernel\'s speed, which varies on this virtual machine: docs/scaling.md), and the three together bound the rate on this machine: 2 cores / their sum.',
     '',
     `Issue 16's goal, at least 50 000 hits/s into PostgreSQL with one collector: **${one >= 50_000 ? 'met' : 'not met'}** here (${fmt(one)}). Two collectors give ${(two / one).toFixed(2)}× one. What limits both (a CPU profile of the collector, PostgreSQL's wait events) is in docs/scaling.md, "Several collectors on one database".`,
   ].join('\n');
