@@ -115,16 +115,7 @@ const DROP_FOLDED = 'DELETE FROM day_clients WHERE day < $1::bigint';
 /** The first key of the lock one merge of the pending rollups holds (the second is hashtext(schema)): "ff" "mg". */
 export const MERGE_KEY = 0x6666_6d67;
 
-/**
- * Moves the pending rollups (rows appended by writes, see pg-insert.ts) into the hourly ones and
- * `day_clients`, summed per key, in one transaction: each pending row is deleted and added once
- * (DELETE ... RETURNING locks it; a concurrent merge skips it), readers see it in the pending
- * tables before the commit and in the rollups after (the `*_all` views read both). `day_clients`
- * takes the rows of days from the fold mark on (it holds only the days not folded; the late rows
- * of folded days went to the daily rollups when written). Sorted by key, so that two merges, or a
- * merge and a fold, lock rows in one order. Run under the fold lock, shared (a merge) or
- * exclusive (a fold merges first).
- */
+// The merge's statements, over `moved` (the pending rows a merge deleted) or the rows given.
 const UPSERT_HOURLY = `INSERT INTO hourly (hour, endpoint_id, hits, server_errors, client_errors, known_status, first_ms, last_ms)
     SELECT hour, endpoint_id, sum(hits), sum(server_errors), sum(client_errors), sum(known_status), min(first_ms), max(last_ms) FROM moved GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (hour, endpoint_id) DO UPDATE SET hits = hourly.hits + excluded.hits, server_errors = hourly.server_errors + excluded.server_errors,
@@ -139,6 +130,16 @@ const INSERT_CLIENTS = (rows: string) => `hourly_rows AS (INSERT INTO hourly_cli
     WHERE ${DAY_OF_HOUR} >= coalesce((SELECT value FROM store_state WHERE key = '${FOLDED_BEFORE}'), ${NO_MARK})
     ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING`;
 
+/**
+ * Moves the pending rollups (rows appended by writes, see pg-insert.ts) into the hourly ones and
+ * `day_clients`, summed per key, in one transaction: each pending row is deleted and added once
+ * (DELETE ... RETURNING locks it; a concurrent merge skips it), readers see it in the pending
+ * tables before the commit and in the rollups after (the `*_all` views read both). `day_clients`
+ * takes the rows of days from the fold mark on (it holds only the days not folded; the late rows
+ * of folded days went to the daily rollups when written). Sorted by key, so that two merges, or a
+ * merge and a fold, lock rows in one order. Run under the fold lock, shared (a merge) or
+ * exclusive (a fold merges first).
+ */
 export const MERGE_PENDING = [
   // The rows of this version's writes: one per (hour, endpoint) of a write, buckets and clients in arrays (migration 6).
   `WITH moved AS (DELETE FROM pending_groups RETURNING *),
