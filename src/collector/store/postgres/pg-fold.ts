@@ -85,7 +85,7 @@ export function assumedLockSql(ticket: FoldTicket, firstDay: number): string {
   const bound = Math.max(ticket.foldedBeforeDay, firstDay);
   const known = Number.isFinite(bound) ? bound : NO_MARK;
   if (!Number.isSafeInteger(known)) throw new TypeError(`a fold mark must be a whole number, got ${String(known)}`);
-  return `BEGIN; SELECT pg_advisory_xact_lock_shared(${FOLD_LOCK_KEY}, hashtext(current_schema())); SELECT footfall_fold_mark_at_most(${known})`;
+  return `BEGIN; ${lockStatement('shared')}; SELECT footfall_fold_mark_at_most(${known})`;
 }
 
 /** The mark of a store that never folded, as SQL compares it (MERGE_PENDING's coalesce too). */
@@ -94,9 +94,13 @@ export const NO_MARK = -2147483648;
 const BLOCK = (day: string) => sqlFloorDiv(day, DAYS_PER_BLOCK);
 const DAY_OF_HOUR = sqlFloorDiv('hour', HOURS_PER_DAY);
 
-// Two statements in one simple query: the second gets its own snapshot, taken once the lock is held.
-const lockSql = (mode: 'shared' | 'exclusive') =>
-  `SELECT pg_advisory_xact_lock${mode === 'shared' ? '_shared' : ''}(${FOLD_LOCK_KEY}, hashtext(current_schema()));
+/** The fold lock of a write transaction (the first thing it takes), shared or exclusive. */
+function lockStatement(mode: 'shared' | 'exclusive'): string {
+  return `SELECT pg_advisory_xact_lock${mode === 'shared' ? '_shared' : ''}(${FOLD_LOCK_KEY}, hashtext(current_schema()))`;
+}
+
+// The lock, then the mark: two statements in one simple query, the second with its own snapshot, taken once the lock is held.
+const lockSql = (mode: 'shared' | 'exclusive') => `${lockStatement(mode)};
    SELECT value FROM store_state WHERE key = '${FOLDED_BEFORE}'`;
 
 const FOLD_DURATIONS = `INSERT INTO daily_durations (day, endpoint_id, bucket, count)
@@ -159,7 +163,7 @@ export const MERGE_PENDING = [
  * first, as by every write) and the merge lock, tried without waiting.
  */
 export async function mergePending(client: PoolClient): Promise<boolean> {
-  const results = (await client.query(`BEGIN; ${lockSql('shared')}; SELECT pg_try_advisory_xact_lock(${MERGE_KEY}, hashtext(current_schema())) AS merging`)) as unknown as QueryResult<{ merging: boolean }>[];
+  const results = (await client.query(`BEGIN; ${lockStatement('shared')}; SELECT pg_try_advisory_xact_lock(${MERGE_KEY}, hashtext(current_schema())) AS merging`)) as unknown as QueryResult<{ merging: boolean }>[];
   const merging = results[results.length - 1]?.rows[0]?.merging === true;
   await client.query(merging ? `${MERGE_PENDING};\nCOMMIT` : 'COMMIT');
   return merging;
@@ -270,8 +274,16 @@ function intArrays(rows: readonly (readonly number[])[], types: readonly ('int' 
  * anything else throws, so no text of any other kind can reach the statement.
  */
 export function intArray(values: readonly number[], type: 'int' | 'bigint'): string {
+  return `'{${wholeNumbers(values, ',')}}'::${type}[]`;
+}
+
+/**
+ * Rollup values joined by `separator`, for SQL text (intArray) or COPY's text format
+ * (pg-insert.ts): only safe integers are written, anything else throws.
+ */
+export function wholeNumbers(values: readonly number[], separator: string): string {
   for (const value of values) {
     if (!Number.isSafeInteger(value)) throw new TypeError(`a rollup value must be a whole number, got ${String(value)}`);
   }
-  return `'{${values.join(',')}}'::${type}[]`;
+  return values.join(separator);
 }

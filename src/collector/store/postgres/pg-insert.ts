@@ -6,7 +6,7 @@ import { createHourGroups, createKnownClientHours } from '../hour-groups.js';
 import type { HourGroups, KnownClientHours } from '../hour-groups.js';
 import type { InsertResult } from '../store.js';
 import { createIdCache } from './id-cache.js';
-import { assumedLockSql, createPgFolder, isFoldMarkMoved } from './pg-fold.js';
+import { assumedLockSql, createPgFolder, isFoldMarkMoved, wholeNumbers } from './pg-fold.js';
 import { copyField, queryWithCopy } from './pg-copy.js';
 import { DAY_MS } from '../time-grains.js';
 
@@ -235,7 +235,7 @@ function pendingCopy(batch: HourGroups, known: KnownClientHours): { copy: Copy |
       }
       const clients: number[] = [];
       for (const clientId of group.clients) if (!known.has(hour, endpointId, clientId)) clients.push(clientId);
-      text += `${integerFields([hour, endpointId, hourly.hits, hourly.serverErrors, hourly.clientErrors, hourly.knownStatus, hourly.firstMs, hourly.lastMs])}\t${integerArray(buckets)}\t${integerArray(counts)}\t${integerArray(clients)}\n`;
+      text += `${wholeNumbers([hour, endpointId, hourly.hits, hourly.serverErrors, hourly.clientErrors, hourly.knownStatus, hourly.firstMs, hourly.lastMs], '\t')}\t${integerArray(buckets)}\t${integerArray(counts)}\t${integerArray(clients)}\n`;
       entries += 1 + buckets.length + clients.length;
     }
   }
@@ -252,13 +252,5 @@ interface Copy {
 
 /** Whole numbers as an array field of COPY's text format ({1,2,3}). */
 function integerArray(values: readonly number[]): string {
-  return `{${integerFields(values, ',')}}`;
-}
-
-/** Whole numbers as a line's fields (tab-separated) or an array's (`separator`); only safe integers are written, anything else throws. */
-function integerFields(values: readonly number[], separator = '\t'): string {
-  for (const value of values) {
-    if (!Number.isSafeInteger(value)) throw new TypeError(`a rollup value must be a whole number, got ${String(value)}`);
-  }
-  return values.join(separator);
+  return `{${wholeNumbers(values, ',')}}`;
 }
