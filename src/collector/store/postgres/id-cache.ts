@@ -6,12 +6,17 @@ import type { PoolClient } from 'pg';
  * writes running at once on other connections never see each other's uncommitted ids.
  */
 export interface IdCache {
-  /** The id of every name, interning those not cached (in one round) through `intern`; `learned` gets the new ones. */
-  ids(client: PoolClient, names: readonly string[], intern: Intern, learned: Map<string, number>): Promise<Map<string, number>>;
-  /** Whether every name is cached (so `ids` needs no round trip). */
-  hasAll(names: readonly string[]): boolean;
+  /** The cached ids of `names`, and the names not cached: one pass, no round trip. */
+  lookup(names: readonly string[]): IdLookup;
+  /** Every id of a lookup: its missing names interned (in one round, none when nothing is missing) through `intern`; `learned` gets them. */
+  complete(client: PoolClient, lookup: IdLookup, intern: Intern, learned: Map<string, number>): Promise<Map<string, number>>;
   /** A write committed: keep what it learned. */
   remember(learned: ReadonlyMap<string, number>): void;
+}
+
+export interface IdLookup {
+  readonly found: Map<string, number>;
+  readonly missing: ReadonlySet<string>;
 }
 
 export type Intern = (client: PoolClient, names: readonly string[]) => Promise<Map<string, number>>;
@@ -22,7 +27,7 @@ const MAX_ENTRIES = 100_000;
 export function createIdCache(): IdCache {
   let cache = new Map<string, number>();
   return {
-    async ids(client, names, intern, learned) {
+    lookup(names) {
       const found = new Map<string, number>();
       const missing = new Set<string>();
       for (const name of names) {
@@ -30,6 +35,9 @@ export function createIdCache(): IdCache {
         if (id === undefined) missing.add(name);
         else found.set(name, id);
       }
+      return { found, missing };
+    },
+    async complete(client, { found, missing }, intern, learned) {
       if (missing.size === 0) return found;
       const interned = await intern(client, [...missing].sort());
       for (const name of missing) {
@@ -39,10 +47,6 @@ export function createIdCache(): IdCache {
         learned.set(name, id);
       }
       return found;
-    },
-    hasAll(names) {
-      for (const name of names) if (!cache.has(name)) return false;
-      return true;
     },
     remember(learned) {
       if (learned.size === 0) return;

@@ -73,13 +73,16 @@ export function createPgInsert(): PgInsert {
     const endpointKeys = sent.map((i) => endpointKey(hits[i] as IncomingHit));
     const clientNames = sent.map((i) => (hits[i] as IncomingHit).client);
     const checking = checked || checkedWrites > 0;
-    const quick = !checking && endpoints.hasAll(endpointKeys) && clients.hasAll(clientNames);
+    // The names' cached ids, looked up once: a write with none missing may go in one round trip.
+    const endpointLookup = endpoints.lookup(endpointKeys);
+    const clientLookup = clients.lookup(clientNames);
+    const quick = !checking && endpointLookup.missing.size === 0 && clientLookup.missing.size === 0;
     const assumed = quick ? folder.assume(receivedMs) : undefined;
     const ticket = assumed ?? await folder.lock(client, receivedMs);
     const learnedEndpoints = new Map<string, number>();
     const learnedClients = new Map<string, number>();
-    const endpointIds = await endpoints.ids(client, endpointKeys, internEndpoints, learnedEndpoints);
-    const clientIds = await clients.ids(client, clientNames, internClients, learnedClients);
+    const endpointIds = await endpoints.complete(client, endpointLookup, internEndpoints, learnedEndpoints);
+    const clientIds = await clients.complete(client, clientLookup, internClients, learnedClients);
     const rows = sent.map((i, n): HitRow => {
       const hit = hits[i] as IncomingHit;
       return { index: i, hit, endpointId: endpointIds.get(endpointKeys[n] as string) as number, clientId: clientIds.get(hit.client) as number, bucket: durationBucket(hit.durationMs) };
