@@ -178,9 +178,10 @@ async function openSink(flags: ImportFlags, location: StoreLocation | undefined,
     const destination = collector(flags.to, { keepTimestamps: true, ...(flags.apiSecret === undefined ? {} : { apiSecret: flags.apiSecret }) });
     return createEngineSink({ destination, name: maskUrl(flags.to), hashKey, ...timeout });
   }
-  const { db } = location ?? { db: DEFAULT_DB };
-  const store = await openStore(location ?? { db });
-  return createStoreSink(store, { routes, name: isPostgresUrl(db) ? withoutPassword(db, db) : db });
+  // No --to: the store resolveDbFlags found (--db, $FOOTFALL_DB or the default), always given here.
+  const target = location ?? { db: DEFAULT_DB };
+  const store = await openStore(target);
+  return createStoreSink(store, { routes, name: isPostgresUrl(target.db) ? withoutPassword(target.db, target.db) : target.db });
 }
 
 function statePath(flags: ImportFlags, location: StoreLocation | undefined): string {
