@@ -15,13 +15,6 @@ import type { PoolClient } from 'pg';
  */
 export function queryWithCopy(client: PoolClient, text: string, copies: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    let settled = false;
-    const settle = (error?: unknown): void => {
-      if (settled) return;
-      settled = true;
-      if (error === undefined) resolve();
-      else reject(error);
-    };
     const ignore = (): void => undefined;
     // pg's Submittable: `submit` writes the messages, pg's client calls the handlers as replies arrive.
     const submittable = {
@@ -39,9 +32,10 @@ export function queryWithCopy(client: PoolClient, text: string, copies: readonly
       handlePortalSuspended: ignore,
       handleCopyInResponse: ignore,
       handleCopyData: ignore,
-      // pg calls this for the server's error (the ReadyForQuery after it then goes to no query) and for a lost connection.
-      handleError: (error: unknown) => settle(error),
-      handleReadyForQuery: () => settle(),
+      // pg calls this for the server's error (the ReadyForQuery after it then goes to no query) and
+      // for a lost connection; a promise settles once, so whichever comes first decides.
+      handleError: (error: unknown) => reject(error),
+      handleReadyForQuery: () => resolve(),
     };
     client.query(submittable as unknown as Parameters<PoolClient['query']>[0]);
   });
