@@ -5,11 +5,11 @@ import pg from 'pg';
 export const PG_URL = process.env.FOOTFALL_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** Runs one statement on a connection of its own, closed after. */
-export async function pgQuery<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
+export async function pgQuery<T extends pg.QueryResultRow>(sql: string, values: readonly unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   try {
-    return (await client.query<T>(sql)).rows;
+    return (await client.query<T>(sql, [...values])).rows;
   } finally {
     await client.end();
   }

@@ -172,6 +172,38 @@ describe('PostgreSQL store: batches written unchecked, then checked when a hit i
     assert.deepEqual((await vacuums(other)).map((row) => row.n), [0, 0, 0, 0]);
   });
 
+  it('a fold deletes the folded days from day_clients and is followed by a VACUUM of it (close() waits for it); writes that fold nothing vacuum nothing', async () => {
+    const dayClientVacuums = async (name: string) => Number((await adminQuery(
+      "SELECT vacuum_count::int AS n FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = 'day_clients'", [name])).rows[0]?.n);
+    // Hits of three days, received within them: the first write folds nothing older than the
+    // hits (the mark starts before them), the days stay unfolded while the clock stays in them.
+    const { store: quiet, schema: quietSchema } = await open();
+    const sent = range(0, 30).map((n) => hit(n, { timeMs: D0 + n * 2 * HOUR }));
+    try {
+      await quiet.insert(sent.slice(0, 10), D0 + 20 * HOUR);
+      await quiet.insert(sent.slice(10, 20), D0 + 40 * HOUR);
+      await quiet.insert(sent.slice(20), D0 + 60 * HOUR);
+    } finally {
+      await quiet.close();
+    }
+    const folded = await adminQuery(`SELECT value FROM ${quietSchema}.store_state WHERE key = 'folded_before_day'`);
+    const before = await dayClientVacuums(quietSchema);
+    // A later write moves the clock RECENT_DAYS + 1 days on: the three days fold.
+    const { store, schema } = await open(quietSchema);
+    try {
+      assert.deepEqual(await store.insert([hit(100, { timeMs: D0 + (RECENT_DAYS + 4) * DAY_MS })], D0 + (RECENT_DAYS + 4) * DAY_MS), { stored: 1, duplicates: [] });
+      assert.deepEqual(await store.endpoints({}), expectedEndpoints([...sent, hit(100, { timeMs: D0 + (RECENT_DAYS + 4) * DAY_MS })], {}));
+    } finally {
+      await store.close();
+    }
+    assert.equal((await adminQuery(`SELECT count(*)::int AS n FROM ${schema}.day_clients WHERE day < ${D0 / DAY_MS + 3}`)).rows[0]?.n, 0, 'the folded days left day_clients');
+    const mark = Number((await adminQuery(`SELECT value FROM ${schema}.store_state WHERE key = 'folded_before_day'`)).rows[0]?.value);
+    assert.ok(mark >= D0 / DAY_MS + 3, `folded past the three days (mark ${mark}, before ${JSON.stringify(folded.rows)})`);
+    // Statistics reach pg_stat_user_tables when the VACUUM's backend reports them: wait for it.
+    await until(async () => (await dayClientVacuums(schema)) > before, 'day_clients vacuumed after the fold');
+    assert.equal(before, 0, 'writes that folded nothing did not vacuum day_clients');
+  });
+
   it('a merge that fails is tried again by the next write, not at once (no loop of failing merges), and its rows are merged then', async () => {
     const schema = testSchema();
     schemas.push(schema);

@@ -16,6 +16,12 @@ export interface FoldTicket {
   readonly exclusive: boolean;
 }
 
+/** What a fold did: the mark after it, and the rows of the folded days deleted from day_clients. */
+export interface Fold {
+  readonly foldedBeforeDay: number;
+  readonly droppedDayClients: number;
+}
+
 /** The day-grain upserts of a write (its late rows), as statement texts. */
 export interface DayStatements {
   readonly statements: readonly string[];
@@ -46,9 +52,10 @@ export interface PgFolder {
   addDays(durations: Iterable<KeyedRow>, clients: Iterable<KeyedRow>, ticket: FoldTicket): DayStatements;
   /**
    * Folds every day before the day of `receivedMs` minus RECENT_DAYS, if not done yet (merging
-   * the pending rollups first: the fold reads the hourly ones); returns the mark after it.
+   * the pending rollups first: the fold reads the hourly ones); returns the mark after it and how
+   * many rows of the folded days it deleted from `day_clients` (dead rows for a VACUUM).
    */
-  foldUpTo(client: PoolClient, receivedMs: number, ticket: FoldTicket): Promise<number>;
+  foldUpTo(client: PoolClient, receivedMs: number, ticket: FoldTicket): Promise<Fold>;
   /** Whether `foldUpTo` would fold anything for this ticket (else it returns the ticket's mark). */
   folds(receivedMs: number, ticket: FoldTicket): boolean;
   /** After commit: the mark this collector knows (only ever a committed value, so never ahead of the stored one). */
@@ -228,16 +235,16 @@ export function createPgFolder(): PgFolder {
     },
     folds,
     async foldUpTo(client, receivedMs, ticket) {
-      if (!folds(receivedMs, ticket)) return ticket.foldedBeforeDay;
+      if (!folds(receivedMs, ticket)) return { foldedBeforeDay: ticket.foldedBeforeDay, droppedDayClients: 0 };
       const target = targetDay(receivedMs);
       const fromHour = Number.isFinite(ticket.foldedBeforeDay) ? ticket.foldedBeforeDay * HOURS_PER_DAY : Number.MIN_SAFE_INTEGER;
       // Exclusive: every write in flight has committed, so every pending row is visible here.
       await client.query(MERGE_PENDING);
       await client.query(FOLD_DURATIONS, [fromHour, target * HOURS_PER_DAY]);
       await client.query(FOLD_CLIENTS, [target]);
-      await client.query(DROP_FOLDED, [target]);
+      const { rowCount } = await client.query(DROP_FOLDED, [target]);
       await client.query('INSERT INTO store_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [FOLDED_BEFORE, target]);
-      return target;
+      return { foldedBeforeDay: target, droppedDayClients: rowCount ?? 0 };
     },
     remember(foldedBeforeDay) {
       knownMark = Math.max(knownMark, foldedBeforeDay);

@@ -19,6 +19,8 @@ const MAX_KNOWN_CLIENT_HOURS = 200_000;
 export interface PgWrite {
   readonly result: InsertResult;
   readonly pendingRows: number;
+  /** Rows of folded days this write's fold deleted from day_clients (0 when it folded nothing). */
+  readonly droppedDayClients: number;
   readonly committed: () => void;
 }
 
@@ -68,7 +70,7 @@ export function createPgInsert(): PgInsert {
   // (hour, endpoint, client) rows of hourly_clients this collector has committed: not sent again.
   const knownClientHours = createKnownClientHours(MAX_KNOWN_CLIENT_HOURS);
   return async (client, hits, receivedMs, checked) => {
-    if (hits.length === 0) return { result: NOTHING, pendingRows: 0, committed: () => undefined };
+    if (hits.length === 0) return { result: NOTHING, pendingRows: 0, droppedDayClients: 0, committed: () => undefined };
     const { sent, duplicates } = firstOfEachId(hits);
     const endpointKeys = sent.map((i) => endpointKey(hits[i] as IncomingHit));
     const clientNames = sent.map((i) => (hits[i] as IncomingHit).client);
@@ -103,17 +105,18 @@ export function createPgInsert(): PgInsert {
       if (isFoldMarkMoved(error)) folder.forget();
       throw error;
     }
-    const foldedBeforeDay = folds ? await folder.foldUpTo(client, receivedMs, ticket) : ticket.foldedBeforeDay;
+    const fold = folds ? await folder.foldUpTo(client, receivedMs, ticket) : { foldedBeforeDay: ticket.foldedBeforeDay, droppedDayClients: 0 };
     if (folds) await client.query('COMMIT');
     duplicates.sort((x, y) => x - y);
     return {
       result: { stored: hits.length - duplicates.length, duplicates },
       pendingRows: pending.entries,
+      droppedDayClients: fold.droppedDayClients,
       committed: () => {
         knownClientHours.remember(batch);
         endpoints.remember(learnedEndpoints);
         clients.remember(learnedClients);
-        folder.remember(foldedBeforeDay);
+        folder.remember(fold.foldedBeforeDay);
       },
     };
   };

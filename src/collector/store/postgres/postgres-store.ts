@@ -178,6 +178,15 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number, pen
   const vacuumPending = async (merged: boolean): Promise<void> => {
     if (merged) await pool.query('VACUUM pending_groups, pending_hourly, pending_durations, pending_clients').catch(() => undefined);
   };
+  // So for day_clients: a fold deletes the folded days' rows (it holds only the days not folded),
+  // and every report scans what is left. Unvacuumed, bench/pg-report's 10 M hits (27 folds) left
+  // 3.2 M dead rows beside 228 000 live ones, 144 MB read by each report. Once a day per collector.
+  let vacuumingDays: Promise<void> | undefined;
+  const vacuumFolded = (): void => {
+    vacuumingDays ??= pool.query('VACUUM day_clients').then(() => undefined, () => undefined).finally(() => {
+      vacuumingDays = undefined;
+    });
+  };
   const routesIn = async (client: Queryable): Promise<DeclaredRoute[]> =>
     (await rows(client, 'SELECT method, route FROM routes', [])).map(([method, route]) => ({ method: String(method), route: String(route) })).sort(compareRoutes);
   return markAsync(mapErrors({
@@ -194,6 +203,7 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number, pen
         throw error;
       });
       written.committed();
+      if (written.droppedDayClients > 0 && closed === undefined) vacuumFolded();
       maybeMerge(written.pendingRows);
       return written.result;
     },
@@ -238,8 +248,9 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number, pen
     },
     rawSinceMs: () => readRawSince(pool),
     close: () => (closed ??= (async () => {
-      // A merge in flight finishes (no new one starts once closing); what it leaves pending is read as pending.
+      // A merge in flight finishes (no new one starts once closing); what it leaves pending is read as pending. So does a VACUUM after a fold.
       await merging;
+      await vacuumingDays;
       await pool.end();
     })()),
   }, target), { writesInFlight, kind: 'postgresql' });
