@@ -288,7 +288,7 @@ describe('PostgreSQL store: round trips of a write', () => {
       await work();
       return { up: countsSince(before.up, wire.counts('up')), down: countsSince(before.down, wire.counts('down')) };
     };
-    return { store, schema, during, close: async () => { await store.close(); await proxy.close(); } };
+    return { store, schema, wire, during, close: async () => { await store.close(); await proxy.close(); } };
   }
 
   it('a batch of names already known, with no day to fold, is one round trip: BEGIN, the lock, the COPY of its hits, its rollup rows and COMMIT in one query, and no notice', async () => {
@@ -318,6 +318,23 @@ describe('PostgreSQL store: round trips of a write', () => {
       assert.equal(down.Z, 4);
       assert.equal(down.N, undefined);
       assert.equal(await store.count(), 30);
+    } finally {
+      await close();
+    }
+  });
+
+  it('a report reads in one REPEATABLE READ snapshot with JIT off, set in the same round trip as BEGIN, and the server takes it', async () => {
+    // A backend's first JIT loads LLVM: planning the client count on a new connection took 76-79 ms
+    // with JIT on, 11-12 with it off (bench/pg-report), and every `footfall report` is a new connection.
+    const { store, wire, during, close } = await openCounted();
+    try {
+      await store.insert(range(0, 20).map((n) => hit(n)), D0 + 8 * HOUR);
+      const before = wire.queries().length;
+      const { down } = await during(() => store.endpoints({ sinceMs: D0 - 30 * DAY_MS }));
+      const begins = wire.queries().slice(before).filter((text) => text.startsWith('BEGIN'));
+      assert.equal(begins.length, 1, JSON.stringify(begins));
+      assert.match(begins[0] as string, /^BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL work_mem = '32MB'; SELECT set_config\('jit', 'off', true\)/);
+      assert.equal(down.E, undefined, 'no error from the server');
     } finally {
       await close();
     }

@@ -10,11 +10,14 @@ export interface PgWireCounter {
   readonly tap: ProxyTap;
   /** Messages of each type seen so far in a direction, e.g. `{ Q: 3, Z: 3 }`. */
   counts(direction: 'up' | 'down'): Record<string, number>;
+  /** The texts of the simple queries ('Q') the clients sent so far, in order. */
+  queries(): string[];
 }
 
 export function createPgWireCounter(): PgWireCounter {
   const totals = { up: new Map<string, number>(), down: new Map<string, number>() };
   const readers = new Map<string, (chunk: Buffer) => void>();
+  const texts: string[] = [];
   const reader = (direction: 'up' | 'down') => {
     let pending = Buffer.alloc(0);
     let startup = direction === 'up';
@@ -28,6 +31,8 @@ export function createPgWireCounter(): PgWireCounter {
         if (!startup) {
           const type = String.fromCharCode(pending[0] as number);
           totals[direction].set(type, (totals[direction].get(type) ?? 0) + 1);
+          // A simple query's body is its text, NUL-terminated.
+          if (direction === 'up' && type === 'Q') texts.push(pending.subarray(5, length).toString('utf8'));
         }
         startup = false;
         pending = pending.subarray(headerLength + length);
@@ -42,6 +47,7 @@ export function createPgWireCounter(): PgWireCounter {
       read(chunk);
     },
     counts: (direction) => Object.fromEntries(totals[direction]),
+    queries: () => [...texts],
   };
 }
 

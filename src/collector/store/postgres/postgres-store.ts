@@ -60,6 +60,15 @@ const WRITES_IN_FLIGHT = 2;
 const READ_WORK_MEM = '32MB';
 
 /**
+ * What a read transaction (a report) sets after BEGIN. No JIT: the report's queries cost more
+ * than jit_above_cost (100 000) at a few million hits, and a backend's first JIT loads LLVM:
+ * planning the client count on a new connection took 76-79 ms with JIT on and 11-12 with it off
+ * (bench/pg-report's schema, 10 M hits), and each query JIT-compiled took 30-50 ms more before it
+ * ran. Every `footfall report` is a new connection. set_config, not SET: PostgreSQL 10 has no jit.
+ */
+const READ_SETTINGS = `SET LOCAL work_mem = '${READ_WORK_MEM}'; SELECT set_config('jit', 'off', true) WHERE current_setting('jit', true) IS NOT NULL`;
+
+/**
  * The collector's store on PostgreSQL (node-postgres, a Pool), for several collectors sharing
  * one database: the same tables as SQLite's store (raw hits, endpoint and client dictionaries,
  * hourly and daily rollups, plus day_clients), answers computed by the same planning and
@@ -136,7 +145,7 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number, pen
   // snapshot. A report's distinct (endpoint, client) pairs are deduplicated in one hash: 200 000
   // pairs (bench/pg-report, 10 M hits) take 25 MB, over the default work_mem (4 MB), when
   // PostgreSQL sorts them on disk instead: 566-706 ms against 501-599 for that query, alternated (32 MB: 22 MB used).
-  const read = <T>(work: (client: PoolClient) => Promise<T>) => transaction(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL work_mem = '${READ_WORK_MEM}'`, work);
+  const read = <T>(work: (client: PoolClient) => Promise<T>) => transaction(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${READ_SETTINGS}`, work);
   const write = async <T>(work: (client: PoolClient) => Promise<T>, begin: string | null = 'BEGIN'): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       try {
