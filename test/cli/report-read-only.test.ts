@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { createSqliteStore } from '../../src/collector/store/sqlite-store.js';
+import { openStoreForReading } from '../../src/collector/store/open-for-reading.js';
 import { cli } from '../helpers/cli.js';
 import { runFootfall } from '../helpers/cli-process.js';
 
@@ -94,6 +95,35 @@ describe('footfall report never changes the file it reads', () => {
     } finally {
       writer.close();
     }
+  });
+
+  it('reads a store no collector has open in place, not a copy (a copy read all of a 1 M-hit file): a connection to the file that may not write, whose -wal/-shm go when it closes', () => {
+    const folder = mkdtempSync(join(dir, 'place-'));
+    const file = join(folder, 'store.db');
+    footfallStore(file);
+    const before = snapshot(folder, file);
+    const store = openStoreForReading(file);
+    try {
+      // A connection to the file itself, in WAL mode, shares its -wal and -shm while it is open.
+      assert.ok(existsSync(`${file}-wal`) && existsSync(`${file}-shm`), 'the file is read in place');
+      assert.equal(store.endpoints({}).hits, 1);
+      assert.throws(() => store.insert([{ timeMs: Date.now(), protocol: 'ga4', method: 'GET', route: '/v1/other', status: 200, durationMs: 1, client: 'c9', eventName: 'page_view' }], Date.now()), /readonly/);
+    } finally {
+      store.close();
+    }
+    assert.deepEqual(snapshot(folder, file), before);
+  });
+
+  it('reads a copy when a -journal lies beside the file (a writable connection would roll it back into the file): file and journal unchanged', async () => {
+    const folder = mkdtempSync(join(dir, 'journal-'));
+    const file = join(folder, 'store.db');
+    footfallStore(file);
+    writeFileSync(`${file}-journal`, 'not ours to roll back');
+    const before = { ...snapshot(folder, file), journal: readFileSync(`${file}-journal`) };
+    const { code, stdout, stderr } = await cli('report', '--db', file, '--format', 'json');
+    assert.equal(code, 0, stderr);
+    assert.equal((JSON.parse(stdout) as { hits: number }).hits, 1);
+    assert.deepEqual({ ...snapshot(folder, file), journal: readFileSync(`${file}-journal`) }, before);
   });
 
   it('a file of a newer Footfall is refused as too new, unchanged', async () => {
