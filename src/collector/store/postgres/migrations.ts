@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { IS_PAGE_VIEW_SQL } from '../page-views.js';
 import { FootfallError } from '../../../errors.js';
 import type { PostgresTarget } from './postgres-target.js';
 import { HOURS_PER_DAY, sqlFloorDiv } from '../time-grains.js';
@@ -150,6 +151,14 @@ export const PG_MIGRATIONS: readonly PostgresMigration[] = [
         UNION ALL SELECT ${sqlFloorDiv('hour', HOURS_PER_DAY)}, endpoint_id, client_id FROM pending_clients
         UNION ALL SELECT ${sqlFloorDiv('g.hour', HOURS_PER_DAY)}, g.endpoint_id, c.client_id FROM pending_groups g CROSS JOIN LATERAL unnest(g.client_ids) AS c (client_id);
     `,
+  },
+  {
+    version: 7,
+    description: 'an index of the raw hits that are not page views, so that count() adds them to the hourly rollups instead of counting every raw row',
+    // count() (the dashboard's /api/status, every 5 s while a dashboard is open) counted every
+    // raw row: 2.1-2.3 s over 10 M hits here. Page views are in the hourly rollups; the other
+    // events are few, and PostgreSQL keeps this index for collectors of every version.
+    sql: `CREATE INDEX hits_not_page_view ON hits (time_ms) WHERE NOT (${IS_PAGE_VIEW_SQL});`,
   },
 ];
 

@@ -11,7 +11,7 @@ import { IS_PAGE_VIEW_SQL } from '../page-views.js';
 import { RAW_SINCE } from '../prune-raw-hits.js';
 import { FOLDED_BEFORE } from '../fold-days.js';
 import type { FoldSplit, RangePlan, Span } from '../time-grains.js';
-import { HOURS_PER_DAY, blockMasks, hourSpans, planRange, splitAtFold } from '../time-grains.js';
+import { HOURS_PER_DAY, HOUR_MS, blockMasks, hourSpans, planRange, splitAtFold } from '../time-grains.js';
 import type { Counts } from '../timeseries-query.js';
 import { addSeriesRows, reportedNames, seriesFilter, seriesReads, toSeries } from '../timeseries-query.js';
 
@@ -184,6 +184,27 @@ export async function pgTimeseries(client: PoolClient, query: TimeSeriesQuery, d
   }
   return toSeries(counts, names);
 }
+
+/**
+ * The raw hits stored (`count()`), without counting them one by one (2.1-2.3 s over 10 M hits
+ * here, and the dashboard asks every 5 s): the page views of the hours from the raw-since mark on
+ * from the hourly rollups (every page view stored is in them, and retention deletes only raw
+ * rows before the mark, a whole hour), the page views before the mark that are still raw (late
+ * ones, or a prune in progress) through the time index, and the other events through their
+ * partial index (migration 7). Call inside one read transaction.
+ */
+export async function pgCount(client: PoolClient): Promise<number> {
+  const sinceMs = await readRawSince(client);
+  const fromHour = sinceMs === undefined ? null : Math.floor(sinceMs / HOUR_MS);
+  const [row] = await rows(client, `SELECT
+      (SELECT coalesce(sum(hits), 0) FROM hourly_all WHERE $1::bigint IS NULL OR hour >= $1::bigint)
+      + (SELECT count(*) FROM hits WHERE time_ms < $2::bigint AND ${IS_PAGE_VIEW_SQL})
+      + (SELECT count(*) FROM hits WHERE NOT (${IS_PAGE_VIEW_SQL}))`, [fromHour, sinceMs ?? NO_RAW_SINCE]);
+  return Number(row?.[0] ?? 0);
+}
+
+/** Before every hit: the raw page views "before the mark" of a store never pruned are none. */
+const NO_RAW_SINCE = Number.MIN_SAFE_INTEGER;
 
 /** The first day not folded into the daily rollups (-Infinity when none was): see pg-fold.ts. */
 export async function readFoldedBeforeDay(client: PoolClient): Promise<number> {

@@ -12,7 +12,7 @@ import { connectError } from './connect-errors.js';
 import { checkVersion, migrate } from './migrations.js';
 import { createPgInsert, isHitConflict } from './pg-insert.js';
 import { isFoldMarkMoved, mergePending } from './pg-fold.js';
-import { pgEndpoints, pgTimeseries, readRawSince, rows, type Queryable } from './pg-reads.js';
+import { pgCount, pgEndpoints, pgTimeseries, readRawSince, rows, type Queryable } from './pg-reads.js';
 import { parsePostgresTarget } from './postgres-target.js';
 import type { PostgresTarget } from './postgres-target.js';
 
@@ -242,7 +242,7 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number, pen
       const [first, last] = row ?? [];
       return first === null || first === undefined ? undefined : { firstMs: Number(first), lastMs: Number(last) };
     },
-    count: async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM hits')).rows[0]?.n ?? 0),
+    count: () => read(pgCount),
     pruneRawHits: async (beforeMs, maxRows): Promise<PruneResult> => {
       const before = pruneCut(beforeMs, maxRows);
       return write(async (client) => {
