@@ -142,9 +142,10 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number, pen
     }
   };
   // Reads that must agree with each other (rollups, raw edges, the retention mark) share one
-  // snapshot. A report's distinct (endpoint, client) pairs are deduplicated in one hash: 200 000
-  // pairs (bench/pg-report, 10 M hits) take 25 MB, over the default work_mem (4 MB), when
-  // PostgreSQL sorts them on disk instead: 566-706 ms against 501-599 for that query, alternated (32 MB: 22 MB used).
+  // snapshot. work_mem: the client count's aggregate holds every report key's client ids (two
+  // bytes each), 3.5-3.9 MB at bench/pg-report's 10 M hits, just under the default 4 MB, past
+  // which PostgreSQL spills to disk (as the earlier pair count did: 566-706 ms against 501-599
+  // with 32 MB, alternated). At 10 M hits 4 MB and 32 MB ran alike (3 alternated pairs).
   const read = <T>(work: (client: PoolClient) => Promise<T>) => transaction(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${READ_SETTINGS}`, work);
   const write = async <T>(work: (client: PoolClient) => Promise<T>, begin: string | null = 'BEGIN'): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
