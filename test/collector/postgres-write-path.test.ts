@@ -172,9 +172,9 @@ describe('PostgreSQL store: batches written unchecked, then checked when a hit i
     assert.deepEqual((await vacuums(other)).map((row) => row.n), [0, 0, 0, 0]);
   });
 
-  it('a fold deletes the folded days from day_clients and is followed by a VACUUM of it (close() waits for it); writes that fold nothing vacuum nothing', async () => {
-    const dayClientVacuums = async (name: string) => Number((await adminQuery(
-      "SELECT vacuum_count::int AS n FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = 'day_clients'", [name])).rows[0]?.n);
+  it('a fold deletes the folded days from day_clients, rewrites client_days, and is followed by a VACUUM of both (close() waits for it); writes that fold nothing vacuum nothing', async () => {
+    const dayClientVacuums = async (name: string) => Math.min(...(await adminQuery(
+      "SELECT vacuum_count::int AS n FROM pg_stat_user_tables WHERE schemaname = $1 AND relname IN ('day_clients', 'client_days')", [name])).rows.map((row: { n: number }) => row.n));
     // Hits of three days, received within them: the first write folds nothing older than the
     // hits (the mark starts before them), the days stay unfolded while the clock stays in them.
     const { store: quiet, schema: quietSchema } = await open();
@@ -200,8 +200,8 @@ describe('PostgreSQL store: batches written unchecked, then checked when a hit i
     const mark = Number((await adminQuery(`SELECT value FROM ${schema}.store_state WHERE key = 'folded_before_day'`)).rows[0]?.value);
     assert.ok(mark >= D0 / DAY_MS + 3, `folded past the three days (mark ${mark}, before ${JSON.stringify(folded.rows)})`);
     // Statistics reach pg_stat_user_tables when the VACUUM's backend reports them: wait for it.
-    await until(async () => (await dayClientVacuums(schema)) > before, 'day_clients vacuumed after the fold');
-    assert.equal(before, 0, 'writes that folded nothing did not vacuum day_clients');
+    await until(async () => (await dayClientVacuums(schema)) > before, 'day_clients and client_days vacuumed after the fold');
+    assert.equal(before, 0, 'writes that folded nothing did not vacuum day_clients or client_days');
   });
 
   it('a merge that fails is tried again by the next write, not at once (no loop of failing merges), and its rows are merged then', async () => {
