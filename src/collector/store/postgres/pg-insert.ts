@@ -105,7 +105,8 @@ export function createPgInsert(): PgInsert {
       if (isFoldMarkMoved(error)) folder.forget();
       throw error;
     }
-    const fold = folds ? await folder.foldUpTo(client, receivedMs, ticket) : { foldedBeforeDay: ticket.foldedBeforeDay, droppedDayClients: 0 };
+    // Folds when `folds` (else it returns the ticket's mark and no rows dropped, sending nothing).
+    const fold = await folder.foldUpTo(client, receivedMs, ticket);
     if (folds) await client.query('COMMIT');
     duplicates.sort((x, y) => x - y);
     return {

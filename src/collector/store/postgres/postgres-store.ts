@@ -185,8 +185,10 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number, pen
   // (autovacuum comes a minute later at best, or never) and every report scans them through the
   // *_all views: 1.9 M dead rows in pending_clients made the 30-day report 50 % slower in
   // bench/pg-report. VACUUM frees their pages for the next appends; it cannot run in a transaction.
+  // A VACUUM that fails (the database away) is left to the next one, or to autovacuum.
+  const vacuum = (tables: string): Promise<void> => pool.query(`VACUUM ${tables}`).then(() => undefined, () => undefined);
   const vacuumPending = async (merged: boolean): Promise<void> => {
-    if (merged) await pool.query('VACUUM pending_groups, pending_hourly, pending_durations, pending_clients').catch(() => undefined);
+    if (merged) await vacuum('pending_groups, pending_hourly, pending_durations, pending_clients');
   };
   // So for the two tables a fold rewrites and every report scans whole: it deletes the folded
   // days' rows from day_clients (which holds only the days not folded) and ORs their bits into
@@ -195,7 +197,7 @@ function storeOn(pool: Pool, target: PostgresTarget, writesInFlight: number, pen
   // client_days at 65 MB for 19 MB of rows. Once a day, by the collector that folded.
   let vacuumingDays: Promise<void> | undefined;
   const vacuumFolded = (): void => {
-    vacuumingDays ??= pool.query('VACUUM day_clients, client_days').then(() => undefined, () => undefined).finally(() => {
+    vacuumingDays ??= vacuum('day_clients, client_days').finally(() => {
       vacuumingDays = undefined;
     });
   };
